@@ -1,0 +1,161 @@
+package openapi
+
+import (
+	"context"
+	"sync"
+)
+
+// Labels attribute an exchange to the party that recorded it, its peer, and
+// the flow step the harness was running (e.g. Flow "c.1", Step "(2a)").
+type Labels struct {
+	Party string `json:"party,omitempty"`
+	Peer  string `json:"peer,omitempty"`
+	Flow  string `json:"flow,omitempty"`
+	Step  string `json:"step,omitempty"`
+}
+
+type labelsKey struct{}
+
+// WithLabels returns a context whose exchanges carry l; empty fields of l
+// keep the values already in ctx.
+func WithLabels(ctx context.Context, l Labels) context.Context {
+	old := LabelsFrom(ctx)
+	if l.Party == "" {
+		l.Party = old.Party
+	}
+	if l.Peer == "" {
+		l.Peer = old.Peer
+	}
+	if l.Flow == "" {
+		l.Flow = old.Flow
+	}
+	if l.Step == "" {
+		l.Step = old.Step
+	}
+	return context.WithValue(ctx, labelsKey{}, l)
+}
+
+// LabelsFrom returns the labels of ctx.
+func LabelsFrom(ctx context.Context) Labels {
+	l, _ := ctx.Value(labelsKey{}).(Labels)
+	return l
+}
+
+// Exchange is one request and its response as seen by a recording party,
+// with the contract's verdict on each.
+type Exchange struct {
+	Contract           string      `json:"contract"`
+	Recorder           string      `json:"recorder"` // "server" (middleware) or "client" (transport)
+	Labels             Labels      `json:"labels"`
+	Operation          string      `json:"operation,omitempty"`
+	Method             string      `json:"method"`
+	URL                string      `json:"url"`
+	Status             int         `json:"status,omitempty"`
+	TransportError     string      `json:"transportError,omitempty"`
+	RequestBody        string      `json:"requestBody,omitempty"`  // redacted, truncated; with WithTranscripts
+	ResponseBody       string      `json:"responseBody,omitempty"` // redacted, truncated; with WithTranscripts
+	RequestViolations  []Violation `json:"requestViolations,omitempty"`
+	ResponseViolations []Violation `json:"responseViolations,omitempty"`
+}
+
+// OK reports whether both messages kept the contract and the exchange completed.
+func (e Exchange) OK() bool {
+	return len(e.RequestViolations) == 0 && len(e.ResponseViolations) == 0 && e.TransportError == ""
+}
+
+// Violations returns the request's and the response's violations.
+func (e Exchange) Violations() []Violation {
+	return append(append([]Violation(nil), e.RequestViolations...), e.ResponseViolations...)
+}
+
+// Recorder receives every exchange a middleware or transport sees.
+type Recorder interface {
+	Record(Exchange)
+}
+
+// Log is an in-memory Recorder safe for concurrent use.
+type Log struct {
+	mu        sync.Mutex
+	exchanges []Exchange
+}
+
+// Record appends e.
+func (l *Log) Record(e Exchange) {
+	l.mu.Lock()
+	l.exchanges = append(l.exchanges, e)
+	l.mu.Unlock()
+}
+
+// Exchanges returns a copy of everything recorded.
+func (l *Log) Exchanges() []Exchange {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]Exchange(nil), l.exchanges...)
+}
+
+// Failed returns the exchanges with a violation or a transport error.
+func (l *Log) Failed() []Exchange {
+	var out []Exchange
+	for _, e := range l.Exchanges() {
+		if !e.OK() {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Reset forgets everything recorded.
+func (l *Log) Reset() {
+	l.mu.Lock()
+	l.exchanges = nil
+	l.mu.Unlock()
+}
+
+// Option configures a Middleware or a Transport.
+type Option func(*settings)
+
+type settings struct {
+	recorder    Recorder
+	party       string
+	transcripts bool
+	strict      bool
+	passThrough bool
+}
+
+// WithRecorder sends every exchange to r.
+func WithRecorder(r Recorder) Option { return func(s *settings) { s.recorder = r } }
+
+// WithParty names the recording party (e.g. "das", "office EE") when the
+// request context does not.
+func WithParty(name string) Option { return func(s *settings) { s.party = name } }
+
+// WithTranscripts keeps redacted, truncated bodies in recorded exchanges.
+func WithTranscripts() Option { return func(s *settings) { s.transcripts = true } }
+
+// Strict makes a Transport refuse to send a request that breaks the contract
+// and fail a call whose response breaks it (a *ContractError).
+func Strict() Option { return func(s *settings) { s.strict = true } }
+
+// PassThrough makes a Middleware record request violations but still hand
+// the request to the handler, for servers that answer bad input in their own
+// protocol (the token endpoint explains each OAuth check itself).
+func PassThrough() Option { return func(s *settings) { s.passThrough = true } }
+
+func newSettings(opts []Option) *settings {
+	s := &settings{}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+func (s *settings) record(ctx context.Context, e Exchange) {
+	if s.recorder == nil {
+		return
+	}
+	e.Labels = LabelsFrom(ctx)
+	if e.Labels.Party == "" {
+		e.Labels.Party = s.party
+	}
+	s.recorder.Record(e)
+}

@@ -1,0 +1,71 @@
+package openapi
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+)
+
+// secretNames are the members and form fields whose values never leave a
+// recorder: the access code guards a priority document, the others are
+// credentials. das.yaml and authz.yaml mark them x-dasim-secret.
+var secretNames = map[string]bool{
+	"dasAccessCode":    true,
+	"client_assertion": true,
+	"access_token":     true,
+	"refresh_token":    true,
+}
+
+const maxTranscript = 4096
+
+// redactBody returns a printable, redacted, truncated copy of a message body.
+func redactBody(contentType string, body []byte) string {
+	if len(body) == 0 {
+		return ""
+	}
+	var out string
+	switch {
+	case strings.Contains(contentType, "json"):
+		var v any
+		if json.Unmarshal(body, &v) != nil {
+			return "(unparsable JSON body redacted)"
+		}
+		b, _ := json.Marshal(redactValue(v))
+		out = string(b)
+	case strings.Contains(contentType, "x-www-form-urlencoded"):
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return "(unparsable form body redacted)"
+		}
+		for k := range form {
+			if secretNames[k] {
+				form[k] = []string{"(redacted)"}
+			}
+		}
+		out = form.Encode()
+	default:
+		return "(" + contentType + " body not kept)"
+	}
+	if len(out) > maxTranscript {
+		out = out[:maxTranscript] + "...(truncated)"
+	}
+	return out
+}
+
+func redactValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			if secretNames[k] {
+				t[k] = "(redacted)"
+			} else {
+				t[k] = redactValue(e)
+			}
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = redactValue(e)
+		}
+	}
+	return v
+}
