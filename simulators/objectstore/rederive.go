@@ -29,7 +29,7 @@ type signedRequest struct {
 
 // derivation is the outcome of signing a signedRequest with the SDK.
 type derivation struct {
-	signature, signedHeaders      string
+	signature, signedHeaders       string
 	canonicalRequest, stringToSign string
 }
 
