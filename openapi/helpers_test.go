@@ -3,6 +3,7 @@ package openapi
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -48,3 +49,5 @@ const validStatusBag = `{"documentRetrievalResponseBag":[{"requestAckId":"7d0c1e
  "operationCategory":"retrieval","requestStatusCategory":"pending","errorCode":null,"statusMessage":null,
  "documentKindCategory":"patent","documentNumber":"EE P202300012","documentDate":"2023-03-14",
  "documentAvailabilityDate":null,"fileId":null}]}`
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

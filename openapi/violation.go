@@ -45,7 +45,11 @@ func (v Violation) String() string {
 	if v.Pointer != "" {
 		b.WriteString(" " + v.Pointer)
 	}
-	b.WriteString(": " + v.Message)
+	b.WriteString(": ")
+	if v.Rule != "" {
+		b.WriteString(v.Rule + ": ")
+	}
+	b.WriteString(v.Message)
 	if v.Expected != "" || v.Actual != "" {
 		fmt.Fprintf(&b, " (expected %s, got %s)", orNone(v.Expected), orNone(v.Actual))
 	}
