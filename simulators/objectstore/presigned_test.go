@@ -222,3 +222,14 @@ func TestPresignedURLOfThePlainSDKIsVerified(t *testing.T) {
 		t.Fatalf("head: %+v %v", info, err)
 	}
 }
+
+// TestGofakes3ErrorsSpeakS3 checks that errors produced by gofakes3 itself
+// reach the client in S3's full shape (Message, Key, RequestId).
+func TestGofakes3ErrorsSpeakS3(t *testing.T) {
+	w := newWorld(t)
+	r := w.send(http.MethodGet, w.presignGet("never-uploaded.pdf").URL, nil, nil)
+	expectS3Error(t, r, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.")
+	if r.xml["Key"] != "never-uploaded.pdf" {
+		t.Errorf("<Key> = %q", r.xml["Key"])
+	}
+}

@@ -98,3 +98,26 @@ func writeS3Error(w http.ResponseWriter, r *http.Request, e *S3Error, requestID 
 		_, _ = w.Write(buf.Bytes())
 	}
 }
+
+// errorElements flattens an S3 <Error> document into a map.
+func errorElements(b []byte) map[string]string {
+	out := map[string]string{}
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	var name string
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			name = t.Name.Local
+		case xml.CharData:
+			if name != "" {
+				out[name] += string(t)
+			}
+		case xml.EndElement:
+			name = ""
+		}
+	}
+}

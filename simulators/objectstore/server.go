@@ -117,8 +117,9 @@ func (s *Server) front(w http.ResponseWriter, r *http.Request, requestID string)
 		}
 		r.Body = body
 	}
-	rec := &failureWriter{ResponseWriter: w, body: body, request: r, requestID: requestID}
+	rec := &answerWriter{ResponseWriter: w, body: body, request: r, requestID: requestID}
 	s.fake.ServeHTTP(rec, r)
+	rec.finish()
 	if auth.presigned && rec.status < 300 {
 		s.ledger.remember(auth.signature, r.Method, r.Host, r.URL.EscapedPath())
 	}

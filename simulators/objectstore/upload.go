@@ -55,7 +55,7 @@ func isHexSHA256(s string) bool {
 // checkedBody counts and optionally hashes an upload as gofakes3 reads it.
 // When the body ends short of Content-Length, or its SHA-256 differs from
 // the signed one, it records the S3 error and fails the read, so gofakes3
-// stores nothing; failureWriter then answers with the recorded error.
+// stores nothing; answerWriter then answers with the recorded error.
 type checkedBody struct {
 	io.ReadCloser
 	declared, remaining int64
@@ -90,41 +90,3 @@ func (b *checkedBody) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
-
-// failureWriter passes gofakes3's response through, except when the body
-// recorded a failure: then gofakes3's own (less precise) error is replaced
-// by the recorded S3 error.
-type failureWriter struct {
-	http.ResponseWriter
-	body      *checkedBody
-	request   *http.Request
-	requestID string
-	status    int
-	swallow   bool
-}
-
-func (w *failureWriter) WriteHeader(code int) {
-	if w.status != 0 {
-		return
-	}
-	if w.body != nil && w.body.failure != nil {
-		w.status, w.swallow = w.body.failure.Status, true
-		writeS3Error(w.ResponseWriter, w.request, w.body.failure, w.requestID)
-		return
-	}
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *failureWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.WriteHeader(http.StatusOK)
-	}
-	if w.swallow {
-		return len(p), nil
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach the connection's writer.
-func (w *failureWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -2,7 +2,6 @@ package objectstore
 
 import (
 	"bytes"
-	"encoding/xml"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -25,7 +24,7 @@ const (
 // world is one object store on a real loopback listener, with the world's
 // virtual clock and a Storage client of the DAS.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	clock   *clock.Virtual
 	server  *Server
 	http    *httptest.Server
@@ -35,7 +34,7 @@ type world struct {
 	created []string // "bucket/key size" per WithObjectCreated call
 }
 
-func newWorld(t *testing.T, adjust ...func(*Config)) *world {
+func newWorld(t testing.TB, adjust ...func(*Config)) *world {
 	t.Helper()
 	w := &world{t: t, clock: clock.NewVirtual(epoch)}
 	cfg := Config{Clock: w.clock, Credentials: map[string]string{testAccessKey: testSecret}}
@@ -110,29 +109,6 @@ func (w *world) send(method, url string, header http.Header, body []byte) respon
 		w.t.Fatal(err)
 	}
 	return response{status: res.StatusCode, header: res.Header, body: b, xml: errorElements(b)}
-}
-
-// errorElements flattens an S3 <Error> document into a map.
-func errorElements(b []byte) map[string]string {
-	out := map[string]string{}
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	var name string
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return out
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			name = t.Name.Local
-		case xml.CharData:
-			if name != "" {
-				out[name] += string(t)
-			}
-		case xml.EndElement:
-			name = ""
-		}
-	}
 }
 
 // expectS3Error checks status, code, a message fragment, and the shape
