@@ -30,6 +30,9 @@ func (s *Server) authenticate(r *http.Request) (authResult, *S3Error) {
 	inQuery := q.Has("X-Amz-Algorithm") || q.Has("X-Amz-Credential") || q.Has("X-Amz-Signature")
 	header := r.Header.Get("Authorization")
 	switch {
+	case q.Has("X-Amz-Security-Token") || r.Header.Get("X-Amz-Security-Token") != "":
+		// This store issues long-term keys only; no session token can be valid.
+		return authResult{}, ErrInvalidToken
 	case inQuery && header != "":
 		return authResult{}, ErrInvalidArgument.Describef("Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, " +
 			"Signature query string parameter or the Authorization header should be specified")

@@ -137,6 +137,8 @@ func TestPresignedURLAttacks(t *testing.T) {
 		{"expiry beyond a week", http.MethodGet, func() string {
 			return strings.Replace(w.presignGet("a.pdf").URL, "X-Amz-Expires=900", "X-Amz-Expires=604801", 1)
 		}, nil, 400, "AuthorizationQueryParametersError", "less than a week"},
+		{"session token", http.MethodGet, func() string { return w.presignGet("a.pdf").URL + "&X-Amz-Security-Token=abc" }, nil,
+			400, "InvalidToken", "no session tokens"},
 		{"both query and header auth", http.MethodGet, func() string { return w.presignGet("a.pdf").URL },
 			http.Header{"Authorization": {"AWS4-HMAC-SHA256 Credential=x"}}, 400, "InvalidArgument", "Only one auth mechanism"},
 	}

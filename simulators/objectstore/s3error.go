@@ -70,6 +70,8 @@ var (
 		Message: "You did not provide the number of bytes specified by the Content-Length HTTP header."}
 	ErrContentSHA256Mismatch = &S3Error{Status: http.StatusBadRequest, Code: "XAmzContentSHA256Mismatch",
 		Message: "The provided 'x-amz-content-sha256' header does not match what was computed."}
+	ErrInvalidToken = &S3Error{Status: http.StatusBadRequest, Code: "InvalidToken",
+		Message: "The provided token is malformed or otherwise invalid: this store issues no session tokens."}
 	ErrNotImplemented = &S3Error{Status: http.StatusNotImplemented, Code: "NotImplemented"}
 )
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -138,5 +139,46 @@ func TestHeaderSignedPayloadHashIsChecked(t *testing.T) {
 	expectS3Error(t, r, http.StatusBadRequest, "XAmzContentSHA256Mismatch", "does not match")
 	if _, err := w.storage.Head(context.Background(), "das-library", "swapped.pdf"); !errors.Is(err, ErrObjectNotFound) {
 		t.Errorf("a body with the wrong hash was stored: %v", err)
+	}
+}
+
+func TestHeaderSignedWithWrongSecretOrUnknownKey(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	wrongSecret := w.storageWith(func(c *StorageConfig) { c.SecretKey = "not-the-secret" })
+	_, _, err := wrongSecret.Get(ctx, "das-library", "x.pdf")
+	if err == nil || !strings.Contains(err.Error(), "SignatureDoesNotMatch") {
+		t.Errorf("wrong secret: %v; want SignatureDoesNotMatch", err)
+	}
+	unknown := w.storageWith(func(c *StorageConfig) { c.AccessKey = "AKIAUNKNOWN000000000" })
+	_, _, err = unknown.Get(ctx, "das-library", "x.pdf")
+	if err == nil || !strings.Contains(err.Error(), "InvalidAccessKeyId") {
+		t.Errorf("unknown key: %v; want InvalidAccessKeyId", err)
+	}
+}
+
+func TestZeroConfigGeneratesCredentialsAndBuckets(t *testing.T) {
+	srv, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	cfg := srv.StorageConfig(hs.URL)
+	if len(cfg.AccessKey) != 20 || len(cfg.SecretKey) != 40 || cfg.Library != "das-library" || cfg.Transit != "das-transit" {
+		t.Fatalf("generated StorageConfig %+v", cfg)
+	}
+	s, err := NewStorage(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []string{s.Library(), s.Transit()} {
+		if _, err := s.List(context.Background(), b, ""); err != nil {
+			t.Errorf("bucket %s: %v", b, err)
+		}
+	}
+	if _, err := New(Config{LibraryBucket: "X", TransitBucket: "X"}); err == nil ||
+		!strings.Contains(err.Error(), "must differ") || !strings.Contains(err.Error(), `bucket "X"`) {
+		t.Errorf("invalid config: %v; want every problem reported", err)
 	}
 }
