@@ -182,13 +182,18 @@ func (r *Route) declaresContent(status int) bool {
 	return resp == nil || resp.Value == nil || len(resp.Value.Content) > 0
 }
 
-func (r *Route) documentedStatuses() string {
+// Responses returns the documented status codes of the operation.
+func (r *Route) Responses() []string {
 	codes := make([]string, 0, r.kin.Operation.Responses.Len())
 	for code := range r.kin.Operation.Responses.Map() {
 		codes = append(codes, code)
 	}
 	slices.Sort(codes)
-	return "one of " + strings.Join(codes, ", ")
+	return codes
+}
+
+func (r *Route) documentedStatuses() string {
+	return "one of " + strings.Join(r.Responses(), ", ")
 }
 
 // checkBearerPresent is the contract-level part of the oauth2 requirement:

@@ -1,0 +1,106 @@
+package reports
+
+import (
+	"sort"
+	"time"
+
+	"github.com/wipo-das/dasim/openapi"
+)
+
+// Run is the outcome of one run of scenarios.
+type Run struct {
+	Toolkit    string     `json:"toolkit"`    // dasim version
+	SpecSHA256 string     `json:"specSha256"` // sha256 of the das.yaml the run was judged by
+	Target     string     `json:"target"`     // "simulated world", or the role and URL under test
+	Started    time.Time  `json:"started"`    // wall time (reports are about real runs)
+	Duration   float64    `json:"durationSeconds"`
+	Scenarios  []Scenario `json:"scenarios"`
+}
+
+// Scenario is one spec of the suite.
+type Scenario struct {
+	Name      string             `json:"name"`
+	Flow      string             `json:"flow"`  // label flow:… without the prefix
+	Roles     []string           `json:"roles"` // labels role:…
+	Labels    []string           `json:"labels"`
+	Rule      string             `json:"rule,omitempty"` // the conformance block: rule and source
+	State     string             `json:"state"`          // passed, failed, skipped
+	Seconds   float64            `json:"seconds"`
+	Steps     []string           `json:"steps,omitempty"` // By(...) texts in order
+	Failure   *Failure           `json:"failure,omitempty"`
+	Exchanges []openapi.Exchange `json:"exchanges,omitempty"`
+}
+
+// Failure says who broke what, where and why.
+type Failure struct {
+	Party     string `json:"party,omitempty"`
+	Step      string `json:"step,omitempty"`
+	Operation string `json:"operation,omitempty"`
+	Pointer   string `json:"pointer,omitempty"`
+	Rule      string `json:"rule,omitempty"`
+	Expected  string `json:"expected,omitempty"`
+	Actual    string `json:"actual,omitempty"`
+	Message   string `json:"message"`
+	Location  string `json:"location,omitempty"` // file:line of the failed assertion
+}
+
+// Counts returns passed, failed and skipped.
+func (r *Run) Counts() (passed, failed, skipped int) {
+	for _, s := range r.Scenarios {
+		switch s.State {
+		case "passed":
+			passed++
+		case "failed":
+			failed++
+		default:
+			skipped++
+		}
+	}
+	return
+}
+
+// Group is a summary row: one flow or one role.
+type Group struct {
+	Name                    string
+	Passed, Failed, Skipped int
+}
+
+// ByFlow summarises the scenarios per flow, sorted by name.
+func (r *Run) ByFlow() []Group {
+	return r.group(func(s Scenario) []string { return []string{s.Flow} })
+}
+
+// ByRole summarises the scenarios per role.
+func (r *Run) ByRole() []Group {
+	return r.group(func(s Scenario) []string { return s.Roles })
+}
+
+func (r *Run) group(keys func(Scenario) []string) []Group {
+	m := map[string]*Group{}
+	for _, s := range r.Scenarios {
+		for _, k := range keys(s) {
+			if k == "" {
+				k = "(none)"
+			}
+			g := m[k]
+			if g == nil {
+				g = &Group{Name: k}
+				m[k] = g
+			}
+			switch s.State {
+			case "passed":
+				g.Passed++
+			case "failed":
+				g.Failed++
+			default:
+				g.Skipped++
+			}
+		}
+	}
+	out := make([]Group, 0, len(m))
+	for _, g := range m {
+		out = append(out, *g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
