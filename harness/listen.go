@@ -1,0 +1,62 @@
+package harness
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/wipo-das/dasim/simulators/tlsca"
+)
+
+// listener is one party's loopback HTTPS server. The port is taken before the
+// party is built, because parties need their own base URL (the issuer URL of
+// the authorization server, the host of presigned URLs).
+type listener struct {
+	name string
+	ln   net.Listener
+	srv  *http.Server
+	URL  string
+	done chan struct{}
+}
+
+func listen(ca *tlsca.CA, name, addr string) (*listener, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: listen: %w", name, err)
+	}
+	cert, err := ca.Issue("127.0.0.1", "localhost", "::1")
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("%s: certificate: %w", name, err)
+	}
+	tlsLn := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	return &listener{name: name, ln: tlsLn, URL: "https://" + ln.Addr().String(), done: make(chan struct{})}, nil
+}
+
+// serve starts answering with h.
+func (l *listener) serve(h http.Handler) {
+	l.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: nil}
+	go func() {
+		defer close(l.done)
+		if err := l.srv.Serve(l.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			_ = err // the listener was closed under it: nothing to report
+		}
+	}()
+}
+
+func (l *listener) close(ctx context.Context) {
+	if l.srv == nil {
+		l.ln.Close()
+		return
+	}
+	_ = l.srv.Shutdown(ctx)
+	<-l.done
+}

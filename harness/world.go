@@ -1,0 +1,159 @@
+package harness
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/wipo-das/dasim/openapi"
+	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/objectstore"
+	"github.com/wipo-das/dasim/simulators/tlsca"
+)
+
+// Epoch is where a world's virtual clock starts by default: a fixed instant,
+// so runs are repeatable.
+var Epoch = time.Date(2026, time.January, 5, 9, 0, 0, 0, time.UTC)
+
+// Config describes a world. The zero value is the embedded default world.
+type Config struct {
+	// Clock is the world's clock. nil: a virtual clock stopped at Epoch.
+	Clock clock.Clock
+	// Rand supplies keys and identifiers. nil: crypto/rand.
+	Rand io.Reader
+	// Profile of the authorization server: wipo (default) or fapi.
+	Profile authz.Profile
+	// SigningKey signs access tokens; nil generates one (about 50 ms).
+	SigningKey *rsa.PrivateKey
+	// Addrs pins listen addresses by party name ("authz", "s3", "das", ...);
+	// missing names listen on a free loopback port.
+	Addrs map[string]string
+	// Recorder receives every exchange; nil keeps them in World.Log.
+	Recorder openapi.Recorder
+}
+
+// World is a running set of parties on loopback HTTPS.
+type World struct {
+	Clock clock.Clock
+	CA    *tlsca.CA
+	Log   *openapi.Log
+
+	AuthZ    *authz.Server
+	S3       *objectstore.Server
+	Storage  *objectstore.Storage
+	recorder openapi.Recorder
+
+	listeners map[string]*listener
+	order     []string
+}
+
+// Start builds and starts a world.
+func Start(ctx context.Context, cfg Config) (w *World, err error) {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.NewVirtual(Epoch)
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, listeners: map[string]*listener{}}
+	w.recorder = cfg.Recorder
+	if w.recorder == nil {
+		w.recorder = w.Log
+	}
+	defer func() {
+		if err != nil {
+			w.Close()
+		}
+	}()
+	if w.CA, err = tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA"); err != nil {
+		return nil, err
+	}
+	if err = w.startAuthZ(cfg); err != nil {
+		return nil, err
+	}
+	if err = w.startObjectStore(cfg); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *World) open(cfg Config, name string) (*listener, error) {
+	l, err := listen(w.CA, name, cfg.Addrs[name])
+	if err != nil {
+		return nil, err
+	}
+	w.listeners[name] = l
+	w.order = append(w.order, name)
+	return l, nil
+}
+
+func (w *World) startAuthZ(cfg Config) error {
+	l, err := w.open(cfg, "authz")
+	if err != nil {
+		return err
+	}
+	var opts []authz.Option
+	if cfg.SigningKey != nil {
+		opts = append(opts, authz.WithSigningKey(cfg.SigningKey))
+	}
+	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand}, opts...)
+	if err != nil {
+		return err
+	}
+	l.serve(openapi.AuthZ().Middleware(w.AuthZ.Handler(), openapi.PassThrough(),
+		openapi.WithRecorder(w.recorder), openapi.WithParty("authz")))
+	return nil
+}
+
+func (w *World) startObjectStore(cfg Config) error {
+	l, err := w.open(cfg, "s3")
+	if err != nil {
+		return err
+	}
+	w.S3, err = objectstore.New(objectstore.Config{Clock: cfg.Clock}, objectstore.WithRandom(cfg.Rand))
+	if err != nil {
+		return err
+	}
+	l.serve(w.S3.Handler())
+	sc := w.S3.StorageConfig(l.URL)
+	sc.HTTPClient = w.CA.Client()
+	w.Storage, err = objectstore.NewStorage(sc)
+	return err
+}
+
+// URL returns the base URL of a party ("authz", "s3", "das", "pctdas", an office code).
+func (w *World) URL(party string) string {
+	if l := w.listeners[party]; l != nil {
+		return l.URL
+	}
+	return ""
+}
+
+// HTTPClient returns a client that trusts the world's CA.
+func (w *World) HTTPClient() *http.Client { return w.CA.Client() }
+
+// Close stops every party, last started first.
+func (w *World) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for i := len(w.order) - 1; i >= 0; i-- {
+		w.listeners[w.order[i]].close(ctx)
+	}
+	w.listeners, w.order = map[string]*listener{}, nil
+}
+
+// Advance moves a virtual world clock forward; it fails on a real clock.
+func (w *World) Advance(d time.Duration) error {
+	a, ok := w.Clock.(clock.Advancer)
+	if !ok {
+		return errors.New("the world runs on a clock that cannot be advanced")
+	}
+	a.Advance(d)
+	return nil
+}
+

@@ -1,0 +1,62 @@
+package harness
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/wipo-das/dasim/simulators/authz"
+)
+
+var (
+	signingKeyOnce sync.Once
+	signingKey     *rsa.PrivateKey
+)
+
+// testSigningKey shares one RSA key across tests: generating one per world
+// would dominate the suite's time.
+func testSigningKey(t testing.TB) *rsa.PrivateKey {
+	signingKeyOnce.Do(func() {
+		var err error
+		if signingKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+			t.Fatal(err)
+		}
+	})
+	return signingKey
+}
+
+func TestWorldIssuesTokensOverHTTPS(t *testing.T) {
+	ctx := context.Background()
+	w, err := Start(ctx, Config{SigningKey: testSigningKey(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	files, err := authz.GenerateKeyFiles(rand.Reader, w.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AuthZ.Register(authz.Client{ID: "ee-office", KeysPEM: files.CertPEM}); err != nil {
+		t.Fatal(err)
+	}
+	tc := &authz.TokenClient{HTTP: w.HTTPClient(), Issuer: w.AuthZ.Issuer(), ClientID: "ee-office",
+		Key: files.Key, Now: w.Clock.Now}
+	tok, err := tc.Token(ctx, authz.ScopeOfficeExchange)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.TokenType != "Bearer" || !strings.HasPrefix(w.AuthZ.Issuer(), "https://127.0.0.1:") {
+		t.Fatalf("token %+v issuer %s", tok, w.AuthZ.Issuer())
+	}
+	for _, e := range w.Log.Exchanges() {
+		if !e.OK() {
+			t.Errorf("exchange breaks the authz contract: %+v", e)
+		}
+	}
+	if n := len(w.Log.Exchanges()); n != 2 {
+		t.Errorf("recorded %d exchanges, want discovery and token", n)
+	}
+}
