@@ -156,4 +156,3 @@ func (w *World) Advance(d time.Duration) error {
 	a.Advance(d)
 	return nil
 }
-
