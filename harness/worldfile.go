@@ -1,0 +1,177 @@
+package harness
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// WorldFile is the YAML description of a world of your own (dasim serve
+// --world FILE). Every field is optional; DemoWorld is the embedded default.
+type WorldFile struct {
+	// Clock: "system" (real time, the default for serve: curl and office
+	// clients see real timestamps) or "virtual" (starts at Start, moves only
+	// when advanced).
+	Clock string `yaml:"clock"`
+	// Start of a virtual clock, RFC 3339. Default harness.Epoch.
+	Start string `yaml:"start"`
+	// Profile of the authorization server: wipo (default) or fapi.
+	Profile string `yaml:"profile"`
+	// Retention of transit files, a Go duration ("168h"). Default 7 days.
+	Retention string `yaml:"retention"`
+	// Offices of the world; each plays both roles, OFF and OSF.
+	Offices []OfficeFile `yaml:"offices"`
+	// PCT lists the documents of PCT DAS (RO/IB applications).
+	PCT []DocumentFile `yaml:"pct"`
+}
+
+// OfficeFile describes one office.
+type OfficeFile struct {
+	Code     string `yaml:"code"`     // ST.3, e.g. EE
+	ClientID string `yaml:"clientId"` // default "<code lower>-office"
+	// Setup of the office's incoming API: "A" trusts WIPO's authorization
+	// server (default), "B" runs its own, where DAS is a registered client.
+	Setup string `yaml:"setup"`
+	// TransitAbove: documents larger than this many bytes kept at home go
+	// through the DAS transit zone (flow c.3). 0: never.
+	TransitAbove int64          `yaml:"transitAbove"`
+	Documents    []DocumentFile `yaml:"documents"`
+}
+
+// DocumentFile describes one priority document of an office's library.
+type DocumentFile struct {
+	Number     string `yaml:"number"`     // e.g. "EE P202300012" or "PCT/IB2021/057271"
+	Kind       string `yaml:"kind"`       // patent (default), utility model, design, trademark
+	Date       string `yaml:"date"`       // filing date YYYY-MM-DD
+	AccessCode string `yaml:"accessCode"` // 4 hexadecimal characters
+	// Hosting: "library" (uploaded to DAS, flow c.1), "home" (kept by the
+	// office, flow c.2), "transit" (kept by the office, sent through the DAS
+	// transit zone, flow c.3). Default: library, or home for IP5 offices.
+	Hosting string `yaml:"hosting"`
+	Size    int64  `yaml:"size"` // bytes of generated PDF content; default 48 KiB
+	Format  string `yaml:"format"`
+}
+
+//go:embed demo-world.yaml
+var demoWorldYAML []byte
+
+// DemoWorld returns the embedded default world (README "Demo data set").
+func DemoWorld() *WorldFile {
+	w, err := ParseWorldFile(demoWorldYAML)
+	if err != nil {
+		panic("embedded demo-world.yaml: " + err.Error())
+	}
+	return w
+}
+
+// ParseWorldFile reads and validates a world description.
+func ParseWorldFile(b []byte) (*WorldFile, error) {
+	var w WorldFile
+	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&w); err != nil {
+		return nil, fmt.Errorf("world file: %w", err)
+	}
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	return &w, nil
+}
+
+var (
+	st3Code    = regexp.MustCompile(`^[A-Z]{2}$`)
+	accessCode = regexp.MustCompile(`^[0-9A-Fa-f]{4}$`)
+	pctIB      = regexp.MustCompile(`^PCT/IB[0-9]{4}/[0-9]{6}$`)
+)
+
+// Validate reports every problem at once, each naming where it is.
+func (w *WorldFile) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	switch w.Clock {
+	case "", "system", "virtual":
+	default:
+		bad("clock: %q is neither system nor virtual", w.Clock)
+	}
+	if w.Start != "" {
+		if _, err := time.Parse(time.RFC3339, w.Start); err != nil {
+			bad("start: %q is not RFC 3339", w.Start)
+		}
+	}
+	switch w.Profile {
+	case "", "wipo", "fapi":
+	default:
+		bad("profile: %q is neither wipo nor fapi", w.Profile)
+	}
+	if w.Retention != "" {
+		if d, err := time.ParseDuration(w.Retention); err != nil || d <= 0 {
+			bad("retention: %q is not a positive duration such as 168h", w.Retention)
+		}
+	}
+	seen := map[string]bool{}
+	for i, o := range w.Offices {
+		at := fmt.Sprintf("offices[%d]", i)
+		if !st3Code.MatchString(o.Code) {
+			bad("%s.code: %q is not an ST.3 code (two capital letters)", at, o.Code)
+		}
+		if o.Code == "IB" {
+			bad("%s.code: IB is PCT DAS; list its documents under pct", at)
+		}
+		if seen[o.Code] {
+			bad("%s.code: %s is listed twice", at, o.Code)
+		}
+		seen[o.Code] = true
+		if o.Setup != "" && o.Setup != "A" && o.Setup != "B" {
+			bad("%s.setup: %q is neither A nor B", at, o.Setup)
+		}
+		for j, d := range o.Documents {
+			errs = append(errs, d.validate(fmt.Sprintf("%s.documents[%d]", at, j), o.Code)...)
+		}
+	}
+	for j, d := range w.PCT {
+		where := fmt.Sprintf("pct[%d]", j)
+		if !pctIB.MatchString(d.Number) {
+			bad("%s.number: %q is not a PCT RO/IB number PCT/IB<yyyy>/<nnnnnn>", where, d.Number)
+		}
+		errs = append(errs, d.validate(where, "")...)
+	}
+	return errors.Join(errs...)
+}
+
+func (d DocumentFile) validate(at, office string) []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if office != "" && !strings.HasPrefix(strings.ReplaceAll(d.Number, "PCT/", ""), office) {
+		bad("%s.number: %q does not start with the office code %s", at, d.Number, office)
+	}
+	switch d.Kind {
+	case "", "patent", "utility model", "utilityModel", "design", "trademark":
+	default:
+		bad("%s.kind: %q is not patent, utility model, design or trademark", at, d.Kind)
+	}
+	if _, err := time.Parse(time.DateOnly, d.Date); err != nil {
+		bad("%s.date: %q is not a date YYYY-MM-DD", at, d.Date)
+	}
+	if !accessCode.MatchString(d.AccessCode) {
+		bad("%s.accessCode: %q is not 4 hexadecimal characters", at, d.AccessCode)
+	}
+	switch d.Hosting {
+	case "", "library", "home", "transit":
+	default:
+		bad("%s.hosting: %q is not library, home or transit", at, d.Hosting)
+	}
+	switch d.Format {
+	case "", "pdf", "zip":
+	default:
+		bad("%s.format: %q is not pdf or zip", at, d.Format)
+	}
+	if d.Size < 0 {
+		bad("%s.size: %d is negative", at, d.Size)
+	}
+	return errs
+}
