@@ -1,0 +1,89 @@
+package das
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/wipo-das/dasim/simulators/protocol"
+)
+
+// downloadURLByAck is GET files/url-downloads?requestAckId= (flow c.1 step
+// 2c): "Downloads can be repeated while the requested document is not
+// deleted from WIPO DAS" (seeds).
+func (s *Server) downloadURLByAck(w http.ResponseWriter, r *http.Request, caller string) error {
+	ack := r.URL.Query().Get("requestAckId")
+	s.mu.RLock()
+	rt, ok := s.st.ownRetrieval(ack, caller)
+	s.mu.RUnlock()
+	if !ok {
+		return unknownRetrieval(ack, caller)
+	}
+	return s.writeDownloadURL(w, r, rt)
+}
+
+// downloadURLByBody is POST files/url-downloads, the form of WIPO's Java
+// sample project: the document key and the OSF's ack id in the body. The key
+// must be the retrieval's own.
+func (s *Server) downloadURLByBody(w http.ResponseWriter, r *http.Request, caller string) error {
+	var req urlDownloadRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	rt, ok := s.st.ownRetrieval(req.OsfAckID, caller)
+	s.mu.RUnlock()
+	if !ok {
+		return unknownRetrieval(req.OsfAckID, caller)
+	}
+	var e *protocol.DASError
+	mismatch := func(field, want, got string) {
+		format := "body /%s: expected %s (the document of retrieval %s), got %s"
+		if e == nil {
+			e = invalidInput(protocol.DetailInvalidField, format, field, want, rt.ackID, got)
+			return
+		}
+		e.Add(protocol.DetailInvalidField, format, field, want, rt.ackID, got)
+	}
+	if canonicalKind(req.DocumentKindCategory) != canonicalKind(rt.kind) {
+		mismatch("documentKindCategory", rt.kind, req.DocumentKindCategory)
+	}
+	if canonicalNumber(req.DocumentNumber) != canonicalNumber(rt.number) {
+		mismatch("documentNumber", rt.number, req.DocumentNumber)
+	}
+	if req.DocumentDate != rt.date {
+		mismatch("documentDate", rt.date, req.DocumentDate)
+	}
+	if e != nil {
+		return e
+	}
+	return s.writeDownloadURL(w, r, rt)
+}
+
+func (s *Server) writeDownloadURL(w http.ResponseWriter, r *http.Request, rt *retrieval) error {
+	s.mu.RLock()
+	status, code, msg, f := rt.status, rt.errorCode, rt.message, rt.delivery
+	var refusal error
+	switch {
+	case status == statusPending:
+		refusal = conflict(protocol.DetailNotReady, "the document of retrieval %s is not available yet (status pending: %s)", rt.ackID, msg)
+	case status == statusError:
+		refusal = conflict(protocol.DetailNotReady, "retrieval %s failed (errorCode %d: %s): there is no document to download", rt.ackID, code, msg)
+	default:
+		refusal = goneError(f, s.cfg)
+	}
+	var key, format, checksum string
+	var size int64
+	if f != nil {
+		key, format, checksum, size = f.key, f.format, f.checksum, f.size
+	}
+	s.mu.RUnlock()
+	if refusal != nil {
+		return refusal
+	}
+	p, err := s.deps.Storage.PresignGet(r.Context(), s.deps.Storage.Transit(), key, s.cfg.DownloadURLTTL)
+	if err != nil {
+		return fmt.Errorf("presigning download %s: %w", key, err)
+	}
+	return writeJSON(w, http.StatusOK, urlDownloadResponse{FileDownloadURL: p.URL, FileDownloadURLExpiryDate: rfc3339(p.Expires),
+		FileID: f.id, FileFormatCategory: format, FileChecksum: checksum, FileSizeQuantity: ptr(size)})
+}

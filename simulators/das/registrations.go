@@ -1,0 +1,278 @@
+package das
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/wipo-das/dasim/simulators/protocol"
+)
+
+// content is a document deposited with DAS: where it is and what it is.
+type content struct {
+	libraryKey, format, checksum string
+	size                         int64
+}
+
+// register is POST registrations (flow c.1 step 1c). With a fileId the
+// document is stored in the library; without, it "stays in the OFF's own
+// digital library" (seeds: "Steps (1a) and (1b) are not required if the OFF
+// keeps the actual document file content in its own digital library").
+func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string) error {
+	var req registrationRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	withFile := req.FileID != nil && *req.FileID != ""
+	if e := s.storageDecision(req.DocumentNumber, withFile); e != nil {
+		return e
+	}
+	if e := checkOwnDocument(req.DocumentNumber, caller); e != nil {
+		return e
+	}
+	key := docKey(req.DocumentKindCategory, req.DocumentNumber)
+	s.mu.RLock()
+	dup := duplicate(s.st.registrations[key], req)
+	s.mu.RUnlock()
+	if dup != nil {
+		return dup
+	}
+	ackID, err := s.ids.next()
+	if err != nil {
+		return err
+	}
+	reg := &registration{ackID: ackID, office: caller, hosting: hostedOffice, registeredAt: s.deps.Clock.Now()}
+	applyRegistration(reg, req)
+	if withFile {
+		c, err := s.depositUpload(r.Context(), caller, *req.FileID, "registration "+ackID, forRegister)
+		if err != nil {
+			return err
+		}
+		reg.hosting, reg.libraryKey, reg.format, reg.checksum, reg.size = hostedLibrary, c.libraryKey, c.format, c.checksum, c.size
+	}
+	s.mu.Lock()
+	if dup := duplicate(s.st.registrations[key], req); dup != nil {
+		s.mu.Unlock() // lost a race with the same registration
+		s.dropLibraryObject(reg.libraryKey)
+		return dup
+	}
+	s.st.registrations[key] = reg
+	s.mu.Unlock()
+	w.Header().Set("Location", r.URL.Path+"?"+url.Values{
+		"documentKindCategory": {req.DocumentKindCategory}, "documentNumber": {req.DocumentNumber}}.Encode())
+	return writeJSON(w, http.StatusCreated, ackOf(reg, "registration - recorded"))
+}
+
+func duplicate(existing *registration, req registrationRequest) error {
+	if existing == nil || existing.withdrawn {
+		return nil
+	}
+	return conflict(protocol.DetailDuplicate,
+		"documentNumber=%s, documentKindCategory=%s is already registered by your office (requestAckId %s): correct it with PUT registrations",
+		req.DocumentNumber, req.DocumentKindCategory, existing.ackID)
+}
+
+func applyRegistration(reg *registration, req registrationRequest) {
+	reg.kind, reg.number, reg.date = req.DocumentKindCategory, req.DocumentNumber, req.DocumentDate
+	reg.accessCode = strings.ToUpper(req.DasAccessCode)
+	reg.appCategory, reg.appNumber, reg.appFilingDate, reg.email = req.ApplicationCategory, req.ApplicationNumber, req.ApplicationFilingDate, req.Email
+}
+
+func ackOf(reg *registration, message string) registrationAck {
+	return registrationAck{RequestAckID: reg.ackID, OperationCategory: "registration", RequestStatusCategory: statusSuccess,
+		StatusMessage: message, DocumentKindCategory: reg.kind, DocumentNumber: reg.number, DocumentDate: reg.date}
+}
+
+// correctRegistration is PUT registrations: "correct filing date or parent
+// application details" or "replace document content for correction purpose"
+// (seeds, c.1). Every field replaces the registered one; a null fileId keeps
+// the content.
+func (s *Server) correctRegistration(w http.ResponseWriter, r *http.Request, caller string) error {
+	var req registrationRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	withFile := req.FileID != nil && *req.FileID != ""
+	if e := s.storageDecision(req.DocumentNumber, withFile); e != nil {
+		return e
+	}
+	key := docKey(req.DocumentKindCategory, req.DocumentNumber)
+	s.mu.RLock()
+	reg, e := s.ownRegistrationLocked(key, req.DocumentKindCategory, req.DocumentNumber, caller)
+	s.mu.RUnlock()
+	if e != nil {
+		return e
+	}
+	ackID, err := s.ids.next()
+	if err != nil {
+		return err
+	}
+	var c *content
+	if withFile {
+		dep, err := s.depositUpload(r.Context(), caller, *req.FileID, "correction "+ackID, forCorrection)
+		if err != nil {
+			return err
+		}
+		c = &dep
+	}
+	s.mu.Lock()
+	if reg.withdrawn {
+		s.mu.Unlock()
+		if c != nil {
+			s.dropLibraryObject(c.libraryKey)
+		}
+		return notFound(protocol.DetailWithdrawn, "documentNumber=%s, documentKindCategory=%s was withdrawn", req.DocumentNumber, req.DocumentKindCategory)
+	}
+	applyRegistration(reg, req)
+	reg.ackID = ackID
+	var old string
+	if c != nil {
+		old = reg.libraryKey
+		reg.hosting, reg.libraryKey, reg.format, reg.checksum, reg.size = hostedLibrary, c.libraryKey, c.format, c.checksum, c.size
+	}
+	ack := ackOf(reg, "registration - updated")
+	s.mu.Unlock()
+	s.dropLibraryObject(old)
+	return writeJSON(w, http.StatusOK, ack)
+}
+
+// ownRegistrationLocked finds the caller's live registration. Another
+// office's document is answered exactly like one never registered.
+func (s *Server) ownRegistrationLocked(key, kind, number, caller string) (*registration, error) {
+	reg := s.st.registrations[key]
+	if reg == nil || reg.office != caller {
+		return nil, notFound(protocol.DetailNotRegistered,
+			"no registration of documentNumber=%s, documentKindCategory=%s for office %s", number, kind, caller)
+	}
+	if reg.withdrawn {
+		return nil, notFound(protocol.DetailWithdrawn,
+			"documentNumber=%s, documentKindCategory=%s was withdrawn on %s", number, kind, rfc3339(reg.withdrawnAt))
+	}
+	return reg, nil
+}
+
+// withdraw is DELETE registrations: later retrievals fail with -20, and the
+// document leaves the library.
+func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, caller string) error {
+	q := r.URL.Query()
+	kind, number, code := q.Get("documentKindCategory"), q.Get("documentNumber"), q.Get("dasAccessCode")
+	s.mu.Lock()
+	reg, err := s.ownRegistrationLocked(docKey(kind, number), kind, number, caller)
+	if err == nil && !strings.EqualFold(code, reg.accessCode) {
+		err = invalidInput(protocol.DetailAccessCodeMismatch,
+			"Mismatched access code: dasAccessCode: expected dasAccessCode=%s (the value received; it differs from the registered access code)", strings.ToUpper(code))
+	}
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	reg.withdrawn, reg.withdrawnAt = true, s.deps.Clock.Now()
+	key := reg.libraryKey
+	reg.libraryKey = ""
+	ack := ackOf(reg, "registration - withdrawn")
+	s.mu.Unlock()
+	s.dropLibraryObject(key)
+	return writeJSON(w, http.StatusOK, ack)
+}
+
+// depositUpload moves an ACCEPTED upload of the caller into the library.
+// st gives the statuses of the refusals.
+func (s *Server) depositUpload(ctx context.Context, caller, fileID, purpose string, st statuses) (content, error) {
+	f, err := s.takeUpload(ctx, caller, fileID, purpose, st)
+	if err != nil {
+		return content{}, err
+	}
+	libKey := "library/" + caller + "/" + f.id
+	if err := s.deps.Storage.Copy(ctx, s.deps.Storage.Transit(), f.key, s.deps.Storage.Library(), libKey); err != nil {
+		s.releaseUpload(f)
+		return content{}, fmt.Errorf("copying upload %s into the library: %w", f.id, err)
+	}
+	if err := s.deps.Storage.Delete(ctx, s.deps.Storage.Transit(), f.key); err != nil {
+		s.deps.Logger.Warn("das: removing a deposited upload from transit", "fileId", f.id, "error", err)
+	}
+	s.mu.RLock()
+	c := content{libraryKey: libKey, format: f.format, checksum: f.checksum, size: f.size}
+	s.mu.RUnlock()
+	return c, nil
+}
+
+// takeUpload checks the caller's upload and reserves it for purpose, so that
+// it cannot be used twice; its retention timer stops.
+func (s *Server) takeUpload(ctx context.Context, caller, fileID, purpose string, st statuses) (*file, error) {
+	s.mu.RLock()
+	f, ok := s.st.ownFile(fileID, caller)
+	s.mu.RUnlock()
+	if !ok || f.role != roleUpload {
+		return nil, refusal(st.unknown, protocol.DetailUnknownFile, "body /fileId: no uploaded file with fileId=%s for office %s", fileID, caller)
+	}
+	if err := s.settleUpload(ctx, f); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var why string
+	switch {
+	case f.usedBy != "":
+		why = fmt.Sprintf("fileId %s was already used by %s", f.id, f.usedBy)
+	case f.status == fileProcessing:
+		why = fmt.Sprintf("fileId %s is not ACCEPTED yet (status processing: %s)", f.id, f.message)
+	case f.status != fileAccepted:
+		why = fmt.Sprintf("fileId %s is %s, not ACCEPTED: %s", f.id, f.status, f.message)
+	}
+	if why != "" {
+		return nil, refusal(st.notAccepted, protocol.DetailFileNotAccepted, "%s", why)
+	}
+	f.usedBy = purpose
+	f.message = "used by " + purpose
+	if f.expiry != nil {
+		f.expiry.Stop()
+	}
+	return f, nil
+}
+
+// releaseUpload undoes takeUpload after a failed copy.
+func (s *Server) releaseUpload(f *file) {
+	s.mu.Lock()
+	f.usedBy, f.message = "", "file accepted"
+	s.scheduleExpiryLocked(f, s.deps.Clock.Now())
+	s.mu.Unlock()
+}
+
+// statuses says how an operation answers an unusable file id: das.yaml
+// documents different statuses per operation (no 404 for registrations, no
+// 409 for PUT registrations).
+type statuses struct{ unknown, notAccepted int }
+
+var (
+	forRegister   = statuses{unknown: http.StatusBadRequest, notAccepted: http.StatusConflict}
+	forCorrection = statuses{unknown: http.StatusBadRequest, notAccepted: http.StatusBadRequest}
+	forRetrieval  = statuses{unknown: http.StatusNotFound, notAccepted: http.StatusConflict}
+)
+
+func refusal(status, detail int, format string, args ...any) *protocol.DASError {
+	return protocol.NewDASError(status, codeFor(status), detail, format, args...)
+}
+
+func codeFor(status int) string {
+	switch status {
+	case http.StatusConflict:
+		return protocol.CodeConflict
+	case http.StatusNotFound:
+		return protocol.CodeNotFound
+	}
+	return protocol.CodeInvalidInputData
+}
+
+func (s *Server) dropLibraryObject(key string) {
+	if key == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.OutboundTimeout)
+	defer cancel()
+	if err := s.deps.Storage.Delete(ctx, s.deps.Storage.Library(), key); err != nil && !errors.Is(err, context.Canceled) {
+		s.deps.Logger.Warn("das: deleting library object", "key", key, "error", err)
+	}
+}

@@ -1,0 +1,165 @@
+package das
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+)
+
+// Wire messages, field names verbatim from das.yaml. Optional members that
+// the schema does not make nullable are omitted rather than sent as null.
+
+type urlUploadRequest struct {
+	FileReference      *string `json:"fileReference"`
+	FileFormatCategory string  `json:"fileFormatCategory"`
+	FileChecksum       string  `json:"fileChecksum"`
+}
+
+type urlUploadResponse struct {
+	FileID                  string `json:"fileId"`
+	FileUploadURL           string `json:"fileUploadUrl"`
+	FileUploadURLExpiryDate string `json:"fileUploadUrlExpiryDate"`
+}
+
+type fileIDRequest struct {
+	FileID string `json:"fileId"`
+}
+
+type fileStatusBody struct {
+	FileID             string  `json:"fileId"`
+	FileReference      *string `json:"fileReference"`
+	FileFormatCategory string  `json:"fileFormatCategory,omitempty"`
+	FileChecksum       string  `json:"fileChecksum,omitempty"`
+	FileSizeQuantity   *int64  `json:"fileSizeQuantity"`
+	FileStatusCategory string  `json:"fileStatusCategory"`
+	StatusMessage      *string `json:"statusMessage"`
+}
+
+type registrationRequest struct {
+	OperationCategory     string  `json:"operationCategory"`
+	DocumentKindCategory  string  `json:"documentKindCategory"`
+	DocumentNumber        string  `json:"documentNumber"`
+	DocumentDate          string  `json:"documentDate"`
+	DasAccessCode         string  `json:"dasAccessCode"`
+	ApplicationCategory   *string `json:"applicationCategory"`
+	ApplicationNumber     *string `json:"applicationNumber"`
+	ApplicationFilingDate *string `json:"applicationFilingDate"`
+	Email                 *string `json:"email"`
+	FileID                *string `json:"fileId"`
+}
+
+type registrationAck struct {
+	RequestAckID          string `json:"requestAckId"`
+	OperationCategory     string `json:"operationCategory"`
+	RequestStatusCategory string `json:"requestStatusCategory"`
+	StatusMessage         string `json:"statusMessage"`
+	DocumentKindCategory  string `json:"documentKindCategory,omitempty"`
+	DocumentNumber        string `json:"documentNumber,omitempty"`
+	DocumentDate          string `json:"documentDate,omitempty"`
+}
+
+type retrievalRequest struct {
+	OperationCategory     string  `json:"operationCategory"`
+	DocumentKindCategory  string  `json:"documentKindCategory"`
+	DocumentNumber        string  `json:"documentNumber"`
+	DocumentDate          string  `json:"documentDate"`
+	DasAccessCode         string  `json:"dasAccessCode"`
+	ApplicationCategory   *string `json:"applicationCategory"`
+	ApplicationNumber     *string `json:"applicationNumber"`
+	ApplicationFilingDate *string `json:"applicationFilingDate"`
+	RequestingOfficeCode  string  `json:"requestingOfficeCode,omitempty"`
+}
+
+type retrievalAck struct {
+	RequestAckID          string  `json:"requestAckId"`
+	OperationCategory     string  `json:"operationCategory,omitempty"`
+	RequestStatusCategory string  `json:"requestStatusCategory,omitempty"`
+	StatusMessage         *string `json:"statusMessage"`
+}
+
+type retrievalFileUpdate struct {
+	RequestAckID string `json:"requestAckId"`
+	FileID       string `json:"fileId"`
+}
+
+type retrievalStatus struct {
+	RequestAckID             string  `json:"requestAckId"`
+	OperationCategory        string  `json:"operationCategory"`
+	RequestStatusCategory    string  `json:"requestStatusCategory"`
+	ErrorCode                *int    `json:"errorCode"`
+	StatusMessage            *string `json:"statusMessage"`
+	DocumentKindCategory     string  `json:"documentKindCategory,omitempty"`
+	DocumentNumber           string  `json:"documentNumber,omitempty"`
+	DocumentDate             string  `json:"documentDate,omitempty"`
+	DocumentAvailabilityDate *string `json:"documentAvailabilityDate"`
+	FileID                   *string `json:"fileId"`
+	FileStatusCategory       string  `json:"fileStatusCategory,omitempty"`
+}
+
+type statusBag struct {
+	Bag []retrievalStatus `json:"documentRetrievalResponseBag"`
+}
+
+type urlDownloadRequest struct {
+	DocumentKindCategory string `json:"documentKindCategory"`
+	DocumentNumber       string `json:"documentNumber"`
+	DocumentDate         string `json:"documentDate"`
+	OsfAckID             string `json:"osfAckId"`
+}
+
+type urlDownloadResponse struct {
+	FileDownloadURL           string `json:"fileDownloadUrl"`
+	FileDownloadURLExpiryDate string `json:"fileDownloadUrlExpiryDate,omitempty"`
+	FileID                    string `json:"fileId,omitempty"`
+	FileFormatCategory        string `json:"fileFormatCategory,omitempty"`
+	FileChecksum              string `json:"fileChecksum,omitempty"`
+	FileSizeQuantity          *int64 `json:"fileSizeQuantity,omitempty"`
+}
+
+// notification is both DocumentAvailability (success) and
+// DocumentNotificationRetrievalStatus (error), told apart by
+// requestStatusCategory (das.yaml Notification discriminator).
+type notification struct {
+	RequestAckID             string `json:"requestAckId"`
+	RequestStatusCategory    string `json:"requestStatusCategory"`
+	DocumentAvailabilityDate string `json:"documentAvailabilityDate,omitempty"`
+	ErrorCode                *int   `json:"errorCode,omitempty"`
+	StatusMessage            string `json:"statusMessage,omitempty"`
+	DocumentKindCategory     string `json:"documentKindCategory,omitempty"`
+	DocumentNumber           string `json:"documentNumber,omitempty"`
+	DocumentDate             string `json:"documentDate,omitempty"`
+	FileID                   string `json:"fileId,omitempty"`
+	FileChecksum             string `json:"fileChecksum,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err = w.Write(b)
+	return err
+}
+
+func decodeBody(r *http.Request, v any) error {
+	// The contract middleware has validated the body; a failure here is a
+	// contract/decoder disagreement and reported as malformed input.
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		return invalidInput(-3, "body: not the documented JSON object: %v", err)
+	}
+	return nil
+}
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func ptr[T any](v T) *T { return &v }
+
+func strOrNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
