@@ -43,6 +43,8 @@ type World struct {
 	CA    *tlsca.CA
 	Log   *openapi.Log
 
+	rand io.Reader
+
 	AuthZ    *authz.Server
 	S3       *objectstore.Server
 	Storage  *objectstore.Storage
@@ -60,7 +62,7 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Reader
 	}
-	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, listeners: map[string]*listener{}}
+	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, listeners: map[string]*listener{}}
 	w.recorder = cfg.Recorder
 	if w.recorder == nil {
 		w.recorder = w.Log

@@ -1,0 +1,40 @@
+package scenarios
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"sync"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/wipo-das/dasim/harness"
+)
+
+var (
+	signingKeyOnce sync.Once
+	signingKey     *rsa.PrivateKey
+)
+
+// startWorld starts a fresh simulated world for one spec, on its own virtual
+// clock, and stops it when the spec ends. Worlds share one RSA signing key:
+// generating one per spec would dominate the run.
+func startWorld(ctx context.Context) *harness.World {
+	GinkgoHelper()
+	signingKeyOnce.Do(func() {
+		var err error
+		signingKey, err = rsa.GenerateKey(rand.Reader, 2048)
+		Expect(err).NotTo(HaveOccurred())
+	})
+	w, err := harness.Start(ctx, harness.Config{SigningKey: signingKey})
+	Expect(err).NotTo(HaveOccurred(), "starting the world")
+	DeferCleanup(func() {
+		noteExchanges(w.Log.Exchanges())
+		w.Close()
+		for _, e := range w.Log.Failed() {
+			AddReportEntry("contract violation", e)
+		}
+		Expect(w.Log.Failed()).To(BeEmpty(), "every exchange between simulated parties keeps the contract")
+	})
+	return w
+}
