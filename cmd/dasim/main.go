@@ -29,6 +29,7 @@ var errUsage = errors.New("usage")
 func commands() []command {
 	return []command{
 		{"version", "print the toolkit and contract versions", runVersion},
+		{"run", "run every scenario against the simulated world; reports in --report-dir", runRun},
 	}
 }
 
