@@ -14,4 +14,5 @@ func TestScenarios(t *testing.T) {
 	RegisterFailHandler(Fail)
 	Configure(Options{ReportDir: *reportDir})
 	RunSpecs(t, "dasim scenarios")
+	checkConformanceGolden(t)
 }
