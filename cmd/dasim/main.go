@@ -30,6 +30,7 @@ func commands() []command {
 	return []command{
 		{"version", "print the toolkit and contract versions", runVersion},
 		{"run", "run every scenario against the simulated world; reports in --report-dir", runRun},
+		{"verify-report", "check a signed report bundle (signature, signer, every file)", runVerifyReport},
 	}
 }
 

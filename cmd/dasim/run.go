@@ -20,10 +20,16 @@ func runRun(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	reportDir := fs.String("report-dir", "dasim-report", "directory for junit.xml, report.json, report.html (emptied of earlier reports)")
 	focus := fs.String("focus", "", "run only the scenarios whose text matches this regular expression")
 	verbose := fs.Bool("v", false, "print each scenario and its steps as it runs")
+	signKey := fs.String("sign-key", "", "PEM private key that signs the report bundle (e.g. es256_private.pem)")
+	signCert := fs.String("sign-cert", "", "PEM certificate of that key (e.g. es256_cert.pem)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	return runScenarios(scenarios.Options{ReportDir: *reportDir, Toolkit: Version},
+	key, cert, err := readSigner(*signKey, *signCert)
+	if err != nil {
+		return err
+	}
+	return runScenarios(scenarios.Options{ReportDir: *reportDir, Toolkit: Version, SignKey: key, SignCert: cert},
 		suiteSettings{labelFilter: *labelFilter, focus: *focus, verbose: *verbose}, stdout)
 }
 
