@@ -21,7 +21,10 @@ import (
 // kid is the base64 SHA-1 certificate thumbprint (WIPO's kids look like
 // "fUdflBRkw9nmmz7+/pf1c9wdXuw="), with x5t and x5c (das-domain.md §3).
 type signingKey struct {
-	priv   jwk.Key
+	// raw, not the jwk.Key: jwx exports a jwk.Key to a fresh rsa.PrivateKey
+	// on every signature, redoing its precomputation (a tenth of the cost).
+	raw    *rsa.PrivateKey
+	kid    string
 	public jwk.Set
 	jwks   []byte
 }
@@ -63,5 +66,5 @@ func newSigningKey(priv *rsa.PrivateKey, rand io.Reader, now time.Time) (*signin
 	if err != nil {
 		return nil, err
 	}
-	return &signingKey{priv: k, public: pub, jwks: b}, nil
+	return &signingKey{raw: priv, kid: kid, public: pub, jwks: b}, nil
 }

@@ -70,7 +70,8 @@ func (s *Server) mint(clientID string, scopes []string) (*TokenResponse, error) 
 	}
 	h := jws.NewHeaders()
 	_ = h.Set("typ", "JWT")
-	tok, err := jws.Sign(payload, jws.WithKey(jwa.RS256(), s.signing.priv, jws.WithProtectedHeaders(h)))
+	_ = h.Set("kid", s.signing.kid)
+	tok, err := jws.Sign(payload, jws.WithKey(jwa.RS256(), s.signing.raw, jws.WithProtectedHeaders(h)))
 	if err != nil {
 		return nil, fmt.Errorf("authz: sign access token: %w", err)
 	}
