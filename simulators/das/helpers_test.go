@@ -341,3 +341,16 @@ func (o *office) download(t testing.TB, ack string) []byte {
 	}
 	return b
 }
+
+func putBytes(t testing.TB, url string, content []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPut, url, bytes.NewReader(content))
+	must(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	must(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("PUT presigned upload: %d %s", resp.StatusCode, b)
+	}
+}
