@@ -149,10 +149,13 @@ func (w *world) dasToken(ctx context.Context) (string, error) {
 }
 
 // assertContractKept fails the test when any exchange, in either direction,
-// broke das.yaml.
+// broke das.yaml. Calls that got no answer at all are not contract breaches.
 func (w *world) assertContractKept() {
 	w.t.Helper()
 	for _, e := range w.log.Failed() {
+		if e.TransportError != "" && len(e.Violations()) == 0 {
+			continue // an office that is down breaks no contract (tests of unreachable offices)
+		}
 		w.t.Errorf("contract broken: %s %s → %d %v (request %s, response %s)", e.Method, e.URL, e.Status, e.Violations(), e.RequestBody, e.ResponseBody)
 	}
 }

@@ -30,7 +30,7 @@ type officeSim struct {
 	offAcks       []string
 	docs          map[string][]byte // documentNumber → bytes kept at home
 	byAck         map[string][]byte
-	failNotify    int // answer the next n notifications with 503
+	failNotify    int // answer the next n notifications with 500 (das.yaml documents no 503)
 	refuseForward bool
 }
 
@@ -59,7 +59,7 @@ func (sim *officeSim) notify(w http.ResponseWriter, r *http.Request) {
 	defer sim.mu.Unlock()
 	if sim.failNotify > 0 {
 		sim.failNotify--
-		protocol.WriteDASError(w, protocol.NewDASError(503, protocol.CodeSystemError, protocol.DetailInternal, "office %s is down for maintenance", sim.code), protocol.ShapeFlat)
+		protocol.WriteDASError(w, protocol.NewDASError(500, protocol.CodeSystemError, protocol.DetailInternal, "office %s is down for maintenance", sim.code), protocol.ShapeFlat)
 		return
 	}
 	sim.notifications = append(sim.notifications, n)
