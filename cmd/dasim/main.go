@@ -31,6 +31,10 @@ func commands() []command {
 		{"version", "print the toolkit and contract versions", runVersion},
 		{"run", "run every scenario against the simulated world; reports in --report-dir", runRun},
 		{"verify-report", "check a signed report bundle (signature, signer, every file)", runVerifyReport},
+		{"keygen", "write the ES256 key and certificate files of WIPO's keygen script", runKeygen},
+		{"token", "get an access token the way WIPO's authentication script does", runToken},
+		{"assertion", "build or decode a client assertion and explain what the server would refuse", runAssertion},
+		{"serve", "serve the simulated world (authorization server, ...) on loopback HTTPS", runServe},
 	}
 }
 

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clock"
+)
+
+// runAssertion builds a client assertion (or decodes one with --decode) and
+// explains what WIPO's authorization server would refuse in it, with the
+// server's own checks (authz.Server.Inspect).
+func runAssertion(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("assertion", stderr)
+	clientID := fs.String("client-id", "", "client id (iss and sub); with --decode, default the assertion's sub")
+	keyFile := fs.String("key", "", "private key PEM (to sign, and to check the signature)")
+	certFile := fs.String("cert", "", "with --decode and no --key: the registered certificate, to check the signature")
+	aud := fs.String("aud", "", "audience: the token endpoint (wipo) or the issuer (fapi); with --decode, default the assertion's aud")
+	lifetime := fs.Duration("lifetime", 10*time.Second, "exp - now (the script uses 10s)")
+	jti := fs.Bool("jti", false, "add a random jti, and iat/nbf")
+	profile := fs.String("profile", "wipo", "server profile to check against: wipo or fapi")
+	decode := fs.String("decode", "", "an assertion to decode and check instead of building one")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	now := clock.System().Now()
+	assertion := *decode
+	var keyPEM []byte
+	if *keyFile != "" {
+		b, err := os.ReadFile(*keyFile)
+		if err != nil {
+			return err
+		}
+		k, err := authz.ParsePrivateKeyPEM(b)
+		if err != nil {
+			return fmt.Errorf("%s: %w", *keyFile, err)
+		}
+		if keyPEM, err = publicPEM(k.Public()); err != nil {
+			return err
+		}
+		if assertion == "" {
+			if *clientID == "" || *aud == "" {
+				fmt.Fprintln(stderr, "dasim assertion: --client-id and --aud are required to build an assertion")
+				return errUsage
+			}
+			spec := authz.AssertionSpec{ClientID: *clientID, Audience: *aud, Lifetime: *lifetime, IssuedAt: *jti}
+			if *jti {
+				if spec.JTI, err = authz.NewJTI(rand.Reader); err != nil {
+					return err
+				}
+			}
+			if assertion, err = authz.SignAssertion(k, spec, now); err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, assertion)
+		}
+	} else if *certFile != "" {
+		var err error
+		if keyPEM, err = os.ReadFile(*certFile); err != nil {
+			return err
+		}
+	}
+	if assertion == "" {
+		fmt.Fprintln(stderr, "dasim assertion: give --key (to build) or --decode JWT")
+		return errUsage
+	}
+	return explain(stdout, strings.TrimSpace(assertion), *clientID, *aud, authz.Profile(*profile), keyPEM)
+}
+
+// explain prints the decoded assertion and the server's findings.
+func explain(w io.Writer, assertion, clientID, aud string, p authz.Profile, keyPEM []byte) error {
+	claims := map[string]any{}
+	for i, seg := range strings.SplitN(assertion, ".", 3)[:min(2, strings.Count(assertion, ".")+1)] {
+		b, err := base64.RawURLEncoding.DecodeString(seg)
+		var pretty bytes.Buffer
+		if err != nil || json.Indent(&pretty, b, "", "  ") != nil {
+			fmt.Fprintf(w, "segment %d is not base64url JSON\n", i+1)
+			continue
+		}
+		fmt.Fprintf(w, "%s:\n%s\n", []string{"header", "payload"}[i], pretty.String())
+		if i == 1 {
+			_ = json.Unmarshal(b, &claims)
+		}
+	}
+	if clientID == "" {
+		clientID, _ = claims["sub"].(string)
+	}
+	if aud == "" {
+		aud, _ = claims["aud"].(string)
+	}
+	base := baseOf(aud)
+	if base == "" || keyPEM == nil {
+		fmt.Fprintln(w, "cannot check against a server: need --key or --cert, and an aud (or --aud) under <base>/am/oauth2")
+		return nil
+	}
+	srv, err := authz.New(authz.Config{BaseURL: base, Profile: p})
+	if err != nil {
+		return err
+	}
+	if err := srv.Register(authz.Client{ID: clientID, KeysPEM: keyPEM}); err != nil {
+		return err
+	}
+	findings := srv.Inspect(assertion, clientID)
+	if len(findings) == 0 {
+		fmt.Fprintf(w, "verdict: the %s profile of %s would accept this assertion (clock %s)\n", p, srv.TokenEndpoint(), time.Unix(clock.System().Now().Unix(), 0).UTC().Format(time.RFC3339))
+		return nil
+	}
+	fmt.Fprintf(w, "verdict: the %s profile of %s would refuse this assertion:\n", p, srv.TokenEndpoint())
+	for _, f := range findings {
+		fmt.Fprintf(w, "  %s (%s)\n", f.Description, f.URI)
+	}
+	return fmt.Errorf("%d finding(s)", len(findings))
+}
+
+// baseOf returns scheme://host[:port] of an AM issuer or token endpoint URL.
+func baseOf(aud string) string {
+	u, err := url.Parse(aud)
+	if err != nil || u.Host == "" || !strings.HasPrefix(u.Path, "/am/oauth2") {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
