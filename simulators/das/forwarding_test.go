@@ -145,7 +145,9 @@ func TestNotificationRetriedWithBackoff(t *testing.T) {
 
 // When every attempt fails, the retrieval still tells the truth in statuses.
 func TestNotificationRetriesExhausted(t *testing.T) {
-	w := newWorld(t, worldOptions{offices: []string{"FI"}, config: func(c *Config) { c.Retry = RetryPolicy{MaxAttempts: 3, FirstDelay: time.Second, Factor: 2, MaxDelay: time.Minute} }})
+	w := newWorld(t, worldOptions{offices: []string{"FI"}, config: func(c *Config) {
+		c.Retry = RetryPolicy{MaxAttempts: 3, FirstDelay: time.Second, Factor: 2, MaxDelay: time.Minute}
+	}})
 	ee, fi := w.office("EE"), w.office("FI")
 	d := doc{"patent", "EE 10", "2023-03-14", "AB21"}
 	ee.deposit(t, d, pdf("10"))
@@ -166,7 +168,9 @@ func TestNotificationRetriesExhausted(t *testing.T) {
 
 // An OFF that is down: the forward is retried, then the retrieval ends -101.
 func TestForwardToUnreachableOffice(t *testing.T) {
-	w := newWorld(t, worldOptions{config: func(c *Config) { c.Retry = RetryPolicy{MaxAttempts: 2, FirstDelay: time.Second, Factor: 2, MaxDelay: time.Second} }})
+	w := newWorld(t, worldOptions{config: func(c *Config) {
+		c.Retry = RetryPolicy{MaxAttempts: 2, FirstDelay: time.Second, Factor: 2, MaxDelay: time.Second}
+	}})
 	w.offices["CN"] = OfficeEndpoint{BaseURL: "http://127.0.0.1:1/das/v1/requests", Tokens: TokenFunc(w.dasToken)}
 	cn, fi := w.office("CN"), w.office("FI")
 	d := doc{"patent", "CN 202310000001.X", "2023-01-01", "1234"}

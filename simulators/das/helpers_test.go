@@ -70,9 +70,9 @@ type world struct {
 }
 
 type worldOptions struct {
-	eager   bool                    // wire the object store's created hook
-	config  func(*Config)           // adjust the DAS config
-	offices []string                // offices that run an endpoint (officeSim)
+	eager   bool          // wire the object store's created hook
+	config  func(*Config) // adjust the DAS config
+	offices []string      // offices that run an endpoint (officeSim)
 	pct     PCTSource
 }
 

@@ -47,7 +47,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string)
 	reg := &registration{ackID: ackID, office: caller, hosting: hostedOffice, registeredAt: s.deps.Clock.Now()}
 	applyRegistration(reg, req)
 	if withFile {
-		c, err := s.depositUpload(r.Context(), caller, *req.FileID, "registration "+ackID, forRegister)
+		c, err := s.depositUpload(r.Context(), caller, *req.FileID, "registration "+ackID, forRegister())
 		if err != nil {
 			return err
 		}
@@ -112,7 +112,7 @@ func (s *Server) correctRegistration(w http.ResponseWriter, r *http.Request, cal
 	}
 	var c *content
 	if withFile {
-		dep, err := s.depositUpload(r.Context(), caller, *req.FileID, "correction "+ackID, forCorrection)
+		dep, err := s.depositUpload(r.Context(), caller, *req.FileID, "correction "+ackID, forCorrection())
 		if err != nil {
 			return err
 		}
@@ -246,11 +246,15 @@ func (s *Server) releaseUpload(f *file) {
 // 409 for PUT registrations).
 type statuses struct{ unknown, notAccepted int }
 
-var (
-	forRegister   = statuses{unknown: http.StatusBadRequest, notAccepted: http.StatusConflict}
-	forCorrection = statuses{unknown: http.StatusBadRequest, notAccepted: http.StatusBadRequest}
-	forRetrieval  = statuses{unknown: http.StatusNotFound, notAccepted: http.StatusConflict}
-)
+func forRegister() statuses {
+	return statuses{unknown: http.StatusBadRequest, notAccepted: http.StatusConflict}
+}
+func forCorrection() statuses {
+	return statuses{unknown: http.StatusBadRequest, notAccepted: http.StatusBadRequest}
+}
+func forRetrieval() statuses {
+	return statuses{unknown: http.StatusNotFound, notAccepted: http.StatusConflict}
+}
 
 func refusal(status, detail int, format string, args ...any) *protocol.DASError {
 	return protocol.NewDASError(status, codeFor(status), detail, format, args...)

@@ -64,22 +64,22 @@ const (
 
 // registration is one registered document. Its key is docKey(kind, number).
 type registration struct {
-	ackID, office  string
-	kind, number   string // as registered (wire values)
-	date           string
-	accessCode     string // uppercase
-	appCategory    *string
-	appNumber      *string
-	appFilingDate  *string
-	email          *string
-	hosting        hosting
-	libraryKey     string
-	format         string
-	checksum       string
-	size           int64
-	withdrawn      bool
-	withdrawnAt    time.Time
-	registeredAt   time.Time
+	ackID, office string
+	kind, number  string // as registered (wire values)
+	date          string
+	accessCode    string // uppercase
+	appCategory   *string
+	appNumber     *string
+	appFilingDate *string
+	email         *string
+	hosting       hosting
+	libraryKey    string
+	format        string
+	checksum      string
+	size          int64
+	withdrawn     bool
+	withdrawnAt   time.Time
+	registeredAt  time.Time
 }
 
 // source is where DAS obtains a retrieved document.
@@ -93,27 +93,27 @@ const (
 
 // retrieval is one OSF request (flow step 2a) and everything that follows.
 type retrieval struct {
-	ackID, osf        string
-	kind, number      string
-	date              string
-	accessCode        string
-	appCategory       *string
-	appNumber         *string
-	appFilingDate     *string
-	src               source
-	reg               *registration // nil for PCT
-	status            string
-	errorCode         int
-	message           string
-	availableAt       time.Time
-	completedAt       time.Time
-	delivery          *file // the OSF's transit file once available
-	off               string
-	offAckID          string // c.2/c.3: the OFF's own ack id
-	offFile           *file  // c.3: the OFF's upload set by PUT retrievals
-	offNotified       bool
-	createdAt         time.Time
-	seq               uint64
+	ackID, osf    string
+	kind, number  string
+	date          string
+	accessCode    string
+	appCategory   *string
+	appNumber     *string
+	appFilingDate *string
+	src           source
+	reg           *registration // nil for PCT
+	status        string
+	errorCode     int
+	message       string
+	availableAt   time.Time
+	completedAt   time.Time
+	delivery      *file // the OSF's transit file once available
+	off           string
+	offAckID      string // c.2/c.3: the OFF's own ack id
+	offFile       *file  // c.3: the OFF's upload set by PUT retrievals
+	offNotified   bool
+	createdAt     time.Time
+	seq           uint64
 }
 
 // officeIndex keeps one office's open and newly completed retrievals, so
