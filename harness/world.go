@@ -7,12 +7,16 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/bearer"
 	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/objectstore"
+	"github.com/wipo-das/dasim/simulators/protocol"
 	"github.com/wipo-das/dasim/simulators/tlsca"
 )
 
@@ -35,6 +39,10 @@ type Config struct {
 	Addrs map[string]string
 	// Recorder receives every exchange; nil keeps them in World.Log.
 	Recorder openapi.Recorder
+	// Retention of transit files at DAS; 0: 7 days.
+	Retention time.Duration
+	// ErrorShape of DAS error bodies: flat (default) or wrapped.
+	ErrorShape protocol.ErrorShape
 }
 
 // World is a running set of parties on loopback HTTPS.
@@ -48,7 +56,15 @@ type World struct {
 	AuthZ    *authz.Server
 	S3       *objectstore.Server
 	Storage  *objectstore.Storage
+	Verifier *bearer.Verifier // DAS's token verifier and client whitelist
+	DAS      *das.Server
 	recorder openapi.Recorder
+
+	dasIdentity *Identity
+	offices     directory
+	pct         das.PCTSource
+	dasMu       sync.Mutex
+	dasServer   *das.Server // for the object store's upload hook
 
 	listeners map[string]*listener
 	order     []string
@@ -79,6 +95,9 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 		return nil, err
 	}
 	if err = w.startObjectStore(cfg); err != nil {
+		return nil, err
+	}
+	if err = w.startDAS(cfg); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -117,7 +136,18 @@ func (w *World) startObjectStore(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	w.S3, err = objectstore.New(objectstore.Config{Clock: cfg.Clock}, objectstore.WithRandom(cfg.Rand))
+	// DAS checks an upload as soon as it lands (and lazily otherwise, as it
+	// would against any S3 without event notifications).
+	uploaded := func(bucket, key string, size int64) {
+		w.dasMu.Lock()
+		d := w.dasServer
+		w.dasMu.Unlock()
+		if d != nil {
+			d.ObjectCreated(bucket, key, size)
+		}
+	}
+	w.S3, err = objectstore.New(objectstore.Config{Clock: cfg.Clock}, objectstore.WithRandom(cfg.Rand),
+		objectstore.WithObjectCreated(uploaded))
 	if err != nil {
 		return err
 	}
@@ -126,6 +156,12 @@ func (w *World) startObjectStore(cfg Config) error {
 	sc.HTTPClient = w.CA.Client()
 	w.Storage, err = objectstore.NewStorage(sc)
 	return err
+}
+
+func (w *World) dasReady(d *das.Server) {
+	w.dasMu.Lock()
+	w.dasServer = d
+	w.dasMu.Unlock()
 }
 
 // URL returns the base URL of a party ("authz", "s3", "das", "pctdas", an office code).
@@ -145,6 +181,9 @@ func (w *World) Close() {
 	defer cancel()
 	for i := len(w.order) - 1; i >= 0; i-- {
 		w.listeners[w.order[i]].close(ctx)
+	}
+	if w.DAS != nil {
+		w.DAS.Close()
 	}
 	w.listeners, w.order = map[string]*listener{}, nil
 }

@@ -38,6 +38,9 @@ type transport struct {
 	s    *settings
 }
 
+// Base returns the transport requests go through after validation.
+func (t *transport) Base() http.RoundTripper { return t.base }
+
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte
 	if req.Body != nil && req.Body != http.NoBody {

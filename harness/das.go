@@ -1,0 +1,117 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/bearer"
+	"github.com/wipo-das/dasim/simulators/das"
+)
+
+// DASClientID is the client id WIPO's DAS uses when it calls offices
+// (setup A: a token of WIPO's own authorization server).
+const DASClientID = "wipo-das"
+
+// DASBasePath is the base path the world's parties serve the API under.
+const DASBasePath = "/das/v1/requests"
+
+// directory is the DAS's office directory; offices join while the world runs.
+type directory struct {
+	mu        sync.RWMutex
+	endpoints map[string]das.OfficeEndpoint
+}
+
+func (d *directory) Endpoint(code string) (das.OfficeEndpoint, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	e, ok := d.endpoints[code]
+	return e, ok
+}
+
+func (d *directory) set(code string, e das.OfficeEndpoint) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.endpoints == nil {
+		d.endpoints = map[string]das.OfficeEndpoint{}
+	}
+	d.endpoints[code] = e
+}
+
+func (w *World) startDAS(cfg Config) error {
+	l, err := w.open(cfg, "das")
+	if err != nil {
+		return err
+	}
+	w.Verifier, err = bearer.New(bearer.Config{Issuer: w.AuthZ.Issuer(), Keys: bearer.StaticKeys(w.AuthZ.PublicKeys()),
+		Clock: w.Clock, Scopes: []string{authz.ScopeOfficeExchange, authz.ScopeDASAccess}})
+	if err != nil {
+		return err
+	}
+	w.dasIdentity, err = w.Enroll("WO", DASClientID)
+	if err != nil {
+		return err
+	}
+	w.DAS, err = das.New(das.Config{TransitRetention: cfg.Retention, ErrorShape: cfg.ErrorShape}, das.Deps{
+		Clock: w.Clock, Storage: w.Storage, Rand: w.rand,
+		Authenticate: w.Verifier.Middleware,
+		CallerOffice: func(ctx context.Context) (string, bool) {
+			p, ok := bearer.FromContext(ctx)
+			if !ok {
+				return "", false
+			}
+			return p.OfficeCode, true
+		},
+		Offices:    &w.offices,
+		PCT:        w.pct,
+		HTTPClient: w.HTTPClient(),
+		Recorder:   w.recorder,
+	})
+	if err != nil {
+		return err
+	}
+	w.dasReady(w.DAS)
+	l.serve(w.DAS.Handler())
+	return nil
+}
+
+// DASURL is the DAS API root, base path included.
+func (w *World) DASURL() string { return w.URL("das") + DASBasePath }
+
+// tokenCache hands out one access token until shortly before it expires on
+// the world's clock, as an office's token client would.
+type tokenCache struct {
+	mu      sync.Mutex
+	client  *authz.TokenClient
+	scope   string
+	clock   interface{ Now() time.Time }
+	token   string
+	expires time.Time
+}
+
+func (c *tokenCache) Token(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clock.Now()
+	if c.token != "" && now.Before(c.expires.Add(-time.Minute)) {
+		return c.token, nil
+	}
+	t, err := c.client.Token(ctx, c.scope)
+	if err != nil {
+		return "", fmt.Errorf("token for %s: %w", c.client.ClientID, err)
+	}
+	c.token, c.expires = t.AccessToken, now.Add(time.Duration(t.ExpiresIn)*time.Second)
+	return c.token, nil
+}
+
+// Tokens returns a cached token source for id at the world's authorization server.
+func (w *World) Tokens(id *Identity) das.TokenSource {
+	return &tokenCache{client: w.TokenClient(id), scope: authz.ScopeOfficeExchange, clock: w.Clock}
+}
+
+// Settle waits until DAS has no background work running (documents being
+// prepared, calls to offices in flight). Timers not yet due on the world's
+// clock are not waited for: advance the clock for those.
+func (w *World) Settle() { w.DAS.WaitIdle() }
