@@ -52,11 +52,16 @@ func (l *listener) serve(h http.Handler) {
 	}()
 }
 
+// close stops the server: requests in flight may finish within the grace of
+// ctx, then every connection is closed. net/http's Shutdown alone would wait
+// five seconds for a connection a client opened but never used.
 func (l *listener) close(ctx context.Context) {
 	if l.srv == nil {
 		l.ln.Close()
 		return
 	}
-	_ = l.srv.Shutdown(ctx)
+	if err := l.srv.Shutdown(ctx); err != nil {
+		_ = l.srv.Close()
+	}
 	<-l.done
 }

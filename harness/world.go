@@ -177,7 +177,7 @@ func (w *World) HTTPClient() *http.Client { return w.CA.Client() }
 
 // Close stops every party, last started first.
 func (w *World) Close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	for i := len(w.order) - 1; i >= 0; i-- {
 		w.listeners[w.order[i]].close(ctx)

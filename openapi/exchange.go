@@ -12,6 +12,9 @@ type Labels struct {
 	Peer  string `json:"peer,omitempty"`
 	Flow  string `json:"flow,omitempty"`
 	Step  string `json:"step,omitempty"`
+	// Deliberate marks a request a negative test breaks on purpose: its
+	// request violations are the point, not a fault of the sender.
+	Deliberate bool `json:"deliberate,omitempty"`
 }
 
 type labelsKey struct{}
@@ -32,6 +35,7 @@ func WithLabels(ctx context.Context, l Labels) context.Context {
 	if l.Step == "" {
 		l.Step = old.Step
 	}
+	l.Deliberate = l.Deliberate || old.Deliberate
 	return context.WithValue(ctx, labelsKey{}, l)
 }
 
@@ -158,4 +162,27 @@ func (s *settings) record(ctx context.Context, e Exchange) {
 		e.Labels.Party = s.party
 	}
 	s.recorder.Record(e)
+}
+
+// Faults returns the violations that speak against a party: every response
+// violation, and request violations seen by the sending side unless the
+// request was broken deliberately. A server's copy of a request violation
+// mirrors the client's and is not counted twice.
+func (e Exchange) Faults() []Violation {
+	out := append([]Violation(nil), e.ResponseViolations...)
+	if e.Recorder == "client" && !e.Labels.Deliberate {
+		out = append(out, e.RequestViolations...)
+	}
+	return out
+}
+
+// Faulty returns the exchanges with Faults or a transport error.
+func (l *Log) Faulty() []Exchange {
+	var out []Exchange
+	for _, e := range l.Exchanges() {
+		if len(e.Faults()) > 0 {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"context"
 	"fmt"
+	"github.com/wipo-das/dasim/openapi"
 	"sort"
 	"strings"
 
@@ -56,4 +58,9 @@ func detailText(r *harness.Response) string {
 		parts = append(parts, d.Message)
 	}
 	return strings.Join(parts, " | ")
+}
+
+// deliberately marks the requests sent with ctx as broken on purpose.
+func deliberately(ctx context.Context) context.Context {
+	return openapi.WithLabels(ctx, openapi.Labels{Deliberate: true})
 }

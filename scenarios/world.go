@@ -31,10 +31,10 @@ func startWorld(ctx context.Context) *harness.World {
 	DeferCleanup(func() {
 		noteExchanges(w.Log.Exchanges())
 		w.Close()
-		for _, e := range w.Log.Failed() {
+		for _, e := range w.Log.Faulty() {
 			AddReportEntry("contract violation", e)
 		}
-		Expect(w.Log.Failed()).To(BeEmpty(), "every exchange between simulated parties keeps the contract")
+		Expect(w.Log.Faulty()).To(BeEmpty(), "every exchange between simulated parties keeps the contract")
 	})
 	return w
 }
