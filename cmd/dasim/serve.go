@@ -42,13 +42,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := w.AuthZ.Register(authz.Client{ID: c.id, KeysPEM: c.cert}); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "client %s registered (office %s)\n", c.id, c.office)
+		if c.office != "" {
+			// The seeds: "DAS API must maintain the whitelisted clients".
+			if err := w.Verifier.Allow(c.id, c.office); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "client %s registered and whitelisted at DAS for office %s\n", c.id, c.office)
+		} else {
+			fmt.Fprintf(stdout, "client %s registered (not whitelisted at DAS: give CC:ID to act for an office)\n", c.id)
+		}
 	}
 	ep := map[string]string{"issuer": w.AuthZ.Issuer(), "token_endpoint": w.AuthZ.TokenEndpoint(),
 		"jwks_uri": w.AuthZ.JWKSURI(), "ca_file": *caFile}
 	if s3 := w.URL("s3"); s3 != "" {
 		ep["s3_endpoint"] = s3
 	}
+	ep["das_api"] = w.DASURL()
 	if ep["ca_file"] == "" {
 		dir := os.TempDir()
 		if *endpoints != "" {
@@ -62,7 +71,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := w.CA.WriteFile(ep["ca_file"]); err != nil {
 		return err
 	}
-	for _, k := range []string{"issuer", "token_endpoint", "jwks_uri", "s3_endpoint", "ca_file"} {
+	for _, k := range []string{"issuer", "token_endpoint", "jwks_uri", "das_api", "s3_endpoint", "ca_file"} {
 		if ep[k] != "" {
 			fmt.Fprintf(stdout, "%-15s %s\n", k, ep[k])
 		}
