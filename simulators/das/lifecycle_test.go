@@ -42,9 +42,9 @@ func TestCorrectReplaceWithdraw(t *testing.T) {
 	if len(lib) != 1 {
 		t.Fatalf("library keeps %d objects after replacement, want 1", len(lib))
 	}
-	// A bad file in a correction: das.yaml documents no 409 for PUT registrations.
+	// A bad file in a correction conflicts with the state of the upload, as at registration.
 	bad := ee.upload(t, "pdf", second, sha(first))
-	ee.expectError(t, 400, "INVALID_INPUT_DATA", []int{-31}, "PUT", "/registrations", corrected.registration(bad))
+	ee.expectError(t, 409, "CONFLICT", []int{-31}, "PUT", "/registrations", corrected.registration(bad))
 
 	path := "/registrations?documentKindCategory=patent&documentNumber=EE%20P202300012&dasAccessCode="
 	ee.expectError(t, 400, "INVALID_INPUT_DATA", []int{-14}, "DELETE", path+"0000", nil)

@@ -242,15 +242,14 @@ func (s *Server) releaseUpload(f *file) {
 }
 
 // statuses says how an operation answers an unusable file id: das.yaml
-// documents different statuses per operation (no 404 for registrations, no
-// 409 for PUT registrations).
+// documents different statuses per operation (no 404 for registrations).
 type statuses struct{ unknown, notAccepted int }
 
 func forRegister() statuses {
 	return statuses{unknown: http.StatusBadRequest, notAccepted: http.StatusConflict}
 }
 func forCorrection() statuses {
-	return statuses{unknown: http.StatusBadRequest, notAccepted: http.StatusBadRequest}
+	return statuses{unknown: http.StatusBadRequest, notAccepted: http.StatusConflict}
 }
 func forRetrieval() statuses {
 	return statuses{unknown: http.StatusNotFound, notAccepted: http.StatusConflict}
