@@ -1,0 +1,194 @@
+package office
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+)
+
+// Notification is one POST notifications DAS sent this office as OSF.
+type Notification struct {
+	At            time.Time // on the world clock
+	Status        string    // success or error
+	ErrorCode     *int
+	StatusMessage string
+	FileID        string
+	FileChecksum  string
+	// Repeat is set when an earlier notification for the ack had already
+	// come ("Delivery is at least once: receivers must accept a repeat").
+	Repeat bool
+	// OutOfOrder is set when a success follows an error or vice versa.
+	OutOfOrder bool
+}
+
+// Received is what the office, as OSF, got for one retrieval.
+type Received struct {
+	AckID         string
+	Key           RetrievalKey
+	Notifications []Notification
+	Status        string // pending, success or error: the first final notification decides
+	Body          []byte // the downloaded document
+	SHA256        string
+	Downloads     int
+	Deleted       bool
+}
+
+// Received returns what arrived for DAS's ack id.
+func (o *Office) Received(ackID string) (Received, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	r, ok := o.retrievals[ackID]
+	if !ok {
+		return Received{}, false
+	}
+	c := *r
+	c.Notifications = slices.Clone(r.Notifications)
+	return c, true
+}
+
+// RequestRetrieval is flow c.1 step (2a): "OSF sends a document retrieval
+// request to WIPO DAS and receives a request acknowledgement id".
+func (o *Office) RequestRetrieval(ctx context.Context, key RetrievalKey) (string, error) {
+	req := retrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: kindOr(key.Kind),
+		DocumentNumber: key.Number, DocumentDate: key.FilingDate, DasAccessCode: key.AccessCode}
+	var ack retrievalAck
+	if err := o.call(ctx, "POST", "/retrievals", req, &ack); err != nil {
+		return "", fmt.Errorf("office %s: retrieve %s: %w", o.cfg.Code, key.Number, err)
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	r := &Received{AckID: ack.RequestAckID, Key: key, Status: "pending"}
+	o.retrievals[ack.RequestAckID] = r
+	// A notification may overtake DAS's answer to POST retrievals.
+	for _, n := range o.orphans[ack.RequestAckID] {
+		r.record(n)
+	}
+	delete(o.orphans, ack.RequestAckID)
+	return ack.RequestAckID, nil
+}
+
+// receiveNotification is POST notifications from DAS (c.1 step 2b, last step
+// of c.2/c.3): recorded, answered 204 — repeats and late or reordered ones
+// too, since delivery is at least once.
+func (o *Office) receiveNotification(w http.ResponseWriter, r *http.Request) error {
+	var in notification
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	n := Notification{At: o.deps.Clock.Now(), Status: in.RequestStatusCategory, ErrorCode: in.ErrorCode,
+		StatusMessage: in.StatusMessage, FileID: in.FileID, FileChecksum: in.FileChecksum}
+	o.mu.Lock()
+	if rt, ok := o.retrievals[in.RequestAckID]; ok {
+		rt.record(n)
+	} else {
+		o.orphans[in.RequestAckID] = append(o.orphans[in.RequestAckID], n)
+	}
+	o.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (r *Received) record(n Notification) {
+	n.Repeat = len(r.Notifications) > 0
+	if r.Status == "pending" {
+		r.Status = n.Status
+	} else if r.Status != n.Status {
+		n.OutOfOrder = true
+	}
+	r.Notifications = append(r.Notifications, n)
+}
+
+// Status polls GET retrievals/statuses for one retrieval (Figure B: "OSF
+// checking document availability").
+func (o *Office) Status(ctx context.Context, ackID string) (RetrievalStatus, error) {
+	var bag statusBag
+	if err := o.call(ctx, "GET", "/retrievals/statuses?"+url.Values{"requestAckId": {ackID}}.Encode(), nil, &bag); err != nil {
+		return RetrievalStatus{}, fmt.Errorf("office %s: status of %s: %w", o.cfg.Code, ackID, err)
+	}
+	for _, s := range bag.Bag {
+		if s.RequestAckID == ackID {
+			return s, nil
+		}
+	}
+	return RetrievalStatus{}, fmt.Errorf("office %s: status of %s: not in the answer", o.cfg.Code, ackID)
+}
+
+// Download is flow c.1 steps (2c)-(2e): files/url-downloads, GET the
+// presigned URL, check sha256 against what DAS said (files/url-downloads,
+// the notification) and the key's ExpectSHA256, then optionally DELETE files.
+func (o *Office) Download(ctx context.Context, ackID string) ([]byte, error) {
+	var dl urlDownloadResponse
+	if err := o.call(ctx, "GET", "/files/url-downloads?"+url.Values{"requestAckId": {ackID}}.Encode(), nil, &dl); err != nil {
+		return nil, fmt.Errorf("office %s: download %s: %w", o.cfg.Code, ackID, err)
+	}
+	body, err := o.fetch(ctx, dl.FileDownloadURL)
+	if err != nil {
+		return nil, fmt.Errorf("office %s: download %s: %w", o.cfg.Code, ackID, err)
+	}
+	sum := sha256.Sum256(body)
+	got := hex.EncodeToString(sum[:])
+	r, _ := o.Received(ackID)
+	told := map[string]string{"files/url-downloads fileChecksum": dl.FileChecksum, "retrieval key": r.Key.ExpectSHA256}
+	for _, n := range r.Notifications {
+		if n.FileChecksum != "" {
+			told["notification fileChecksum"] = n.FileChecksum
+		}
+	}
+	for source, want := range told {
+		if want != "" && want != got {
+			return body, fmt.Errorf("office %s: download %s: sha256 %s of the %d bytes differs from %s %s", o.cfg.Code, ackID, got, len(body), source, want)
+		}
+	}
+	o.mu.Lock()
+	if rt, ok := o.retrievals[ackID]; ok {
+		rt.Body, rt.SHA256 = body, got
+		rt.Downloads++
+	}
+	o.mu.Unlock()
+	if o.cfg.DeleteAfterDownload {
+		if err := o.Delete(ctx, ackID); err != nil {
+			return body, err
+		}
+	}
+	return body, nil
+}
+
+// Delete removes the retrieval's file from the DAS transit zone (step 2e).
+func (o *Office) Delete(ctx context.Context, ackID string) error {
+	if err := o.call(ctx, "DELETE", "/files?"+url.Values{"requestAckId": {ackID}}.Encode(), nil, nil); err != nil {
+		return fmt.Errorf("office %s: delete %s: %w", o.cfg.Code, ackID, err)
+	}
+	o.mu.Lock()
+	if rt, ok := o.retrievals[ackID]; ok {
+		rt.Deleted = true
+	}
+	o.mu.Unlock()
+	return nil
+}
+
+// fetch GETs a presigned URL with no Authorization header.
+func (o *Office) fetch(ctx context.Context, rawURL string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("fileDownloadUrl %q: %w", rawURL, err)
+	}
+	res, err := o.raw.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, err
+	}
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET fileDownloadUrl: HTTP %d: %.300s", res.StatusCode, b)
+	}
+	return b, nil
+}
