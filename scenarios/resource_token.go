@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"encoding/base64"
 	"net/http"
 	"strings"
 	"time"
@@ -83,10 +84,12 @@ var _ = Describe("The DAS API checks every access token and its client (RFC 6750
 			ee, err := w.EnrollOffice("EE", "ee-office")
 			Expect(err).NotTo(HaveOccurred())
 			tok := tokenOf(ctx, ee)
+			By("flipping one bit of the decoded RS256 signature")
 			parts := strings.Split(tok, ".")
-			sig := []byte(parts[2])
+			sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+			Expect(err).NotTo(HaveOccurred())
 			sig[10] ^= 1
-			parts[2] = string(sig)
+			parts[2] = base64.RawURLEncoding.EncodeToString(sig)
 			resp := statuses(ctx, "Bearer "+strings.Join(parts, "."))
 			Expect(resp.StatusCode).To(Equal(http.StatusUnauthorized))
 			Expect(resp.Header.Get("WWW-Authenticate")).To(ContainSubstring(`error="invalid_token"`))
