@@ -1,0 +1,169 @@
+package office_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wipo-das/dasim/openapi"
+	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/bearer"
+	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/das"
+	"github.com/wipo-das/dasim/simulators/faults"
+	"github.com/wipo-das/dasim/simulators/objectstore"
+	"github.com/wipo-das/dasim/simulators/office"
+)
+
+var epoch = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+
+// rsaKey is made once per test binary: RSA-2048 under -race costs seconds.
+var rsaKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
+
+// world is WIPO's authorization server, the object store, DAS and offices,
+// each a real party on loopback, sharing one virtual clock, one fault set and
+// one contract log that must end with no violation.
+type world struct {
+	t       *testing.T
+	clock   *clock.Virtual
+	log     *openapi.Log
+	faults  *faults.Set
+	wipo    *authz.Server
+	dasAuth *bearer.Verifier
+	das     *das.Server
+	dasURL  string
+	dasKeys *authz.KeyFiles
+	offices das.OfficeMap
+}
+
+const dasClientID = office.DefaultDASClientID
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{t: t, clock: clock.NewVirtual(epoch), log: &openapi.Log{}, offices: das.OfficeMap{}}
+	w.faults = faults.New(w.clock)
+	azHTTP := httptest.NewUnstartedServer(nil)
+	var err error
+	w.wipo, err = authz.New(authz.Config{BaseURL: "http://" + azHTTP.Listener.Addr().String(), Clock: w.clock},
+		authz.WithSigningKey(rsaKey()))
+	must(t, err)
+	azHTTP.Config.Handler = w.wipo.Handler()
+	azHTTP.Start()
+	t.Cleanup(azHTTP.Close)
+
+	// DAS is a private_key_jwt client of WIPO's server (setup A) and of
+	// offices' own servers (setup B), with the files of the seeds' keygen script.
+	w.dasKeys, err = authz.GenerateKeyFiles(rand.Reader, epoch)
+	must(t, err)
+	must(t, w.wipo.Register(authz.Client{ID: dasClientID, KeysPEM: w.dasKeys.CertPEM}))
+	w.dasAuth, err = bearer.New(bearer.Config{Issuer: w.wipo.Issuer(), Keys: bearer.StaticKeys(w.wipo.PublicKeys()),
+		Clock: w.clock, Scopes: []string{authz.ScopeOfficeExchange}, Whitelist: map[string]string{}})
+	must(t, err)
+
+	store, err := objectstore.New(objectstore.Config{Clock: w.clock})
+	must(t, err)
+	s3 := httptest.NewServer(store.Handler())
+	t.Cleanup(s3.Close)
+	storage, err := objectstore.NewStorage(store.StorageConfig(s3.URL))
+	must(t, err)
+
+	w.das, err = das.New(das.Config{}, das.Deps{Clock: w.clock, Storage: storage, Authenticate: w.dasAuth.Middleware,
+		CallerOffice: func(ctx context.Context) (string, bool) {
+			p, ok := bearer.FromContext(ctx)
+			if !ok {
+				return "", false
+			}
+			return p.OfficeCode, true
+		}, Offices: w.offices, Recorder: w.log})
+	must(t, err)
+	api := httptest.NewServer(w.das.Handler())
+	w.dasURL = api.URL + "/das/v1/requests"
+	t.Cleanup(func() {
+		w.das.Close()
+		api.Close()
+		w.assertContractKept()
+	})
+	return w
+}
+
+// newOffice starts an office, registers it at WIPO (its certificate, the
+// whitelist of DAS) and tells DAS where and how to call it.
+func (w *world) newOffice(cfg office.Config) *office.Office {
+	w.t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
+	cfg.DASBaseURL = w.dasURL
+	cfg.WIPOIssuer = w.wipo.Issuer()
+	o, err := office.New(cfg, office.Deps{Clock: w.clock, Recorder: w.log, Faults: w.faults, ASSigningKey: rsaKey()})
+	must(w.t, err)
+	srv.Config.Handler = o.Handler()
+	srv.Start()
+	w.t.Cleanup(func() { srv.Close(); o.Close() })
+	must(w.t, w.wipo.Register(authz.Client{ID: o.ClientID(), KeysPEM: o.CertificatePEM()}))
+	must(w.t, w.dasAuth.Allow(o.ClientID(), o.Code()))
+	if o.AuthServer() != nil {
+		must(w.t, o.RegisterDAS(w.dasKeys.CertPEM))
+	}
+	w.offices[o.Code()] = das.OfficeEndpoint{BaseURL: o.APIBaseURL(), Tokens: das.TokenFunc(w.dasTokens(o.AuthIssuer()))}
+	return o
+}
+
+// dasTokens is DAS authenticating at issuer with its private_key_jwt key.
+func (w *world) dasTokens(issuer string) func(ctx context.Context) (string, error) {
+	tc := &authz.TokenClient{HTTP: http.DefaultClient, Issuer: issuer, ClientID: dasClientID, Key: w.dasKeys.Key,
+		Profile: authz.ProfileWIPO, Now: w.clock.Now}
+	return func(ctx context.Context) (string, error) {
+		tr, err := tc.Token(ctx, authz.ScopeOfficeExchange)
+		if err != nil {
+			return "", err
+		}
+		return tr.AccessToken, nil
+	}
+}
+
+// run moves the world's clock by d and lets DAS finish what fell due.
+func (w *world) run(d time.Duration) {
+	w.das.WaitIdle()
+	w.clock.Advance(d)
+	w.das.WaitIdle()
+}
+
+func (w *world) assertContractKept() {
+	w.t.Helper()
+	for _, e := range w.log.Failed() {
+		if e.TransportError != "" && len(e.Violations()) == 0 {
+			continue // a party that is down on purpose breaks no contract
+		}
+		w.t.Errorf("contract broken: %s %s → %d %v", e.Method, e.URL, e.Status, e.Violations())
+	}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pdf is a small document DAS accepts as pdf ("%PDF-" magic).
+func pdf(name string, size int) []byte {
+	b := []byte(fmt.Sprintf("%%PDF-1.7\n%% priority document %s\n", name))
+	return append(b, bytes.Repeat([]byte{'.'}, max(0, size-len(b)))...)
+}
+
+func doc(number string, h office.Hosting, size int) office.Document {
+	return office.Document{Number: number, FilingDate: "2023-03-14", AccessCode: "AB21", Content: pdf(number, size), Hosting: h}
+}
