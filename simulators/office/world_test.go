@@ -47,6 +47,9 @@ type world struct {
 	dasURL  string
 	dasKeys *authz.KeyFiles
 	offices das.OfficeMap
+	// tolerated are request violations a test commits on purpose (in:
+	// security for a call without a token).
+	tolerated map[string]bool
 }
 
 const dasClientID = office.DefaultDASClientID
@@ -147,6 +150,9 @@ func (w *world) assertContractKept() {
 		if e.TransportError != "" && len(e.Violations()) == 0 {
 			continue // a party that is down on purpose breaks no contract
 		}
+		if w.onlyTolerated(e.Violations()) {
+			continue
+		}
 		w.t.Errorf("contract broken: %s %s → %d %v", e.Method, e.URL, e.Status, e.Violations())
 	}
 }
@@ -166,4 +172,13 @@ func pdf(name string, size int) []byte {
 
 func doc(number string, h office.Hosting, size int) office.Document {
 	return office.Document{Number: number, FilingDate: "2023-03-14", AccessCode: "AB21", Content: pdf(number, size), Hosting: h}
+}
+
+func (w *world) onlyTolerated(vs []openapi.Violation) bool {
+	for _, v := range vs {
+		if v.Side != "request" || !w.tolerated[v.In] {
+			return false
+		}
+	}
+	return len(vs) > 0
 }
