@@ -30,6 +30,7 @@ func commands() []command {
 	return []command{
 		{"version", "print the toolkit and contract versions", runVersion},
 		{"run", "run every scenario against the simulated world; reports in --report-dir", runRun},
+		{"bench", "measure GET retrievals/statuses on the simulated DAS (and on Prism with --prism)", runBench},
 		{"verify-report", "check a signed report bundle (signature, signer, every file)", runVerifyReport},
 		{"keygen", "write the ES256 key and certificate files of WIPO's keygen script", runKeygen},
 		{"token", "get an access token the way WIPO's authentication script does", runToken},
