@@ -69,7 +69,8 @@ type Config struct {
 	// BasePath of the office-side API; default /das/v1/requests.
 	BasePath string
 	// DASBaseURL is DAS's API root including its base path
-	// (http://127.0.0.1:8080/das/v1/requests). Required for every outgoing call.
+	// (http://127.0.0.1:8080/das/v1/requests). Needed for every outgoing call;
+	// empty only for an office that never calls DAS.
 	DASBaseURL string
 	// WIPOIssuer is WIPO's authorization server (<base>/am/oauth2): the office
 	// gets its own tokens there, and in setup A verifies DAS's tokens with its
@@ -155,6 +156,9 @@ func (c Config) Validate() error {
 		bad("Code: %q is not an ST.3 two-letter code", c.Code)
 	}
 	for name, u := range map[string]string{"BaseURL": c.BaseURL, "DASBaseURL": c.DASBaseURL} {
+		if name == "DASBaseURL" && u == "" {
+			continue // an office that never calls DAS (PCT DAS as a synchronous source)
+		}
 		if p, err := url.Parse(u); err != nil || p.Host == "" || (p.Scheme != "http" && p.Scheme != "https") {
 			bad("%s: %q must be an absolute http(s) URL", name, u)
 		}

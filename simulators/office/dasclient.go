@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,6 +17,9 @@ import (
 // JSON body. Every call goes through the contract transport.
 func (o *Office) call(ctx context.Context, method, path string, in, out any) error {
 	op := method + " " + path
+	if o.cfg.DASBaseURL == "" {
+		return &CallError{Operation: op, Err: errors.New("Config.DASBaseURL is not set: this office cannot call DAS")}
+	}
 	token, err := o.tokens(ctx)
 	if err != nil {
 		return &CallError{Operation: op, Err: err}

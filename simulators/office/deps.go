@@ -13,6 +13,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/bearer"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/faults"
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // TokenFunc gives an access token for the office's calls to DAS.
@@ -42,6 +43,10 @@ type Deps struct {
 	ASSigningKey *rsa.PrivateKey
 	// Rand supplies keys, ack ids and the link-signing secret; default crypto/rand.
 	Rand io.Reader
+	// CheckNumber, when set, vets the documentNumber of every forwarded
+	// retrieval before the library is searched (PCT DAS refuses numbers that
+	// are not PCT/IB<yyyy>/<nnnnnn>); its error is answered as is.
+	CheckNumber func(documentNumber string) *protocol.DASError
 	// Logger receives what goes wrong in background work; default: discard.
 	Logger *slog.Logger
 }

@@ -56,6 +56,11 @@ func (o *Office) receiveRetrieval(w http.ResponseWriter, r *http.Request) error 
 	if err := decode(r, &req); err != nil {
 		return err
 	}
+	if o.deps.CheckNumber != nil {
+		if e := o.deps.CheckNumber(req.DocumentNumber); e != nil {
+			return e
+		}
+	}
 	doc, hosting, err := o.lookup(req.DocumentKindCategory, req.DocumentNumber, req.DocumentDate, req.DasAccessCode)
 	if err != nil {
 		return err
