@@ -121,3 +121,37 @@ func TestCorrections(t *testing.T) {
 		t.Error("retrieval of a withdrawn document accepted")
 	}
 }
+
+// TestPCTFromRO_IB: "any priority documents that are based on RO/IB PCT
+// applications will be accessed in transit only" — DAS fetches them from PCT
+// DAS on the OSF's request; a wrong access code ends the retrieval with -14.
+func TestPCTFromRO_IB(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	osf := w.newOffice(office.Config{Code: "JP"})
+	d := w.pct.Documents()[0]
+	ack, err := osf.RequestRetrieval(ctx, d.Key())
+	must(t, err)
+	w.run(0)
+	if r, _ := osf.Received(ack); r.Status != "success" {
+		t.Fatalf("OSF received %+v", r)
+	}
+	body, err := osf.Download(ctx, ack)
+	must(t, err)
+	if !bytes.Equal(body, d.Content) {
+		t.Error("not the PCT document")
+	}
+
+	bad := d.Key()
+	bad.AccessCode = "0000"
+	if bad.AccessCode == d.AccessCode {
+		bad.AccessCode = "0001"
+	}
+	ack, err = osf.RequestRetrieval(ctx, bad)
+	must(t, err)
+	w.run(0)
+	r, _ := osf.Received(ack)
+	if r.Status != "error" || *r.Notifications[0].ErrorCode != -14 {
+		t.Errorf("wrong access code: OSF received %+v, want error -14", r)
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/objectstore"
 	"github.com/wipo-das/dasim/simulators/office"
+	"github.com/wipo-das/dasim/simulators/pctdas"
 )
 
 var epoch = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
@@ -47,6 +48,7 @@ type world struct {
 	dasURL  string
 	dasKeys *authz.KeyFiles
 	offices das.OfficeMap
+	pct     *pctdas.Server
 	// tolerated are request violations a test commits on purpose (in:
 	// security for a call without a token).
 	tolerated map[string]bool
@@ -83,7 +85,17 @@ func newWorld(t *testing.T) *world {
 	storage, err := objectstore.NewStorage(store.StorageConfig(s3.URL))
 	must(t, err)
 
-	w.das, err = das.New(das.Config{}, das.Deps{Clock: w.clock, Storage: storage, Authenticate: w.dasAuth.Middleware,
+	// PCT DAS, the source of RO/IB documents, checks DAS's WIPO tokens.
+	pctHTTP := httptest.NewUnstartedServer(nil)
+	w.pct, err = pctdas.New(pctdas.Config{BaseURL: "http://" + pctHTTP.Listener.Addr().String(), WIPOIssuer: w.wipo.Issuer()},
+		office.Deps{Clock: w.clock, Recorder: w.log, Faults: w.faults})
+	must(t, err)
+	pctHTTP.Config.Handler = w.pct.Handler()
+	pctHTTP.Start()
+	t.Cleanup(func() { pctHTTP.Close(); w.pct.Close() })
+	source := &pctdas.Source{BaseURL: w.pct.APIBaseURL(), Token: w.dasTokens(w.wipo.Issuer()), Recorder: w.log}
+
+	w.das, err = das.New(das.Config{}, das.Deps{PCT: source,Clock: w.clock, Storage: storage, Authenticate: w.dasAuth.Middleware,
 		CallerOffice: func(ctx context.Context) (string, bool) {
 			p, ok := bearer.FromContext(ctx)
 			if !ok {
