@@ -25,9 +25,9 @@ const (
 
 // Client-side kinds, applied through the hooks of hooks.go.
 const (
-	NotificationDropped    Kind = "notification-dropped"     // never sent
-	NotificationDuplicated Kind = "notification-duplicated"  // sent Rule.Copies times (default 2)
-	NotificationDelayed    Kind = "notification-delayed"     // sent after Rule.Delay on the world clock
+	NotificationDropped    Kind = "notification-dropped"      // never sent
+	NotificationDuplicated Kind = "notification-duplicated"   // sent Rule.Copies times (default 2)
+	NotificationDelayed    Kind = "notification-delayed"      // sent after Rule.Delay on the world clock
 	NotificationOutOfOrder Kind = "notification-out-of-order" // held until the next one went out (or Rule.Delay, default 1m)
 	// WrongChecksum alters one byte of the bytes uploaded (operation
 	// OpUploadFile) or served (OpDownloadFile).

@@ -133,7 +133,7 @@ func (o *Office) prepare(f *forwarded) {
 			o.mu.Unlock()
 			code := protocol.DetailTransferFailed
 			o.notifyDAS(f, notification{RequestAckID: f.ack, RequestStatusCategory: "error", ErrorCode: &code,
-				StatusMessage: clip(fmt.Sprintf("office %s could not put the document into the DAS transit zone: %v", o.cfg.Code, err)),
+				StatusMessage:        clip(fmt.Sprintf("office %s could not put the document into the DAS transit zone: %v", o.cfg.Code, err)),
 				DocumentKindCategory: f.doc.kind(), DocumentNumber: f.doc.Number, DocumentDate: f.doc.FilingDate})
 			return
 		}

@@ -32,4 +32,6 @@ func certificateFor(code string, key *ecdsa.PrivateKey, rand io.Reader, now time
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), nil
 }
 
-func newKey(rand io.Reader) (*ecdsa.PrivateKey, error) { return ecdsa.GenerateKey(elliptic.P256(), rand) }
+func newKey(rand io.Reader) (*ecdsa.PrivateKey, error) {
+	return ecdsa.GenerateKey(elliptic.P256(), rand)
+}

@@ -95,7 +95,7 @@ func newWorld(t *testing.T) *world {
 	t.Cleanup(func() { pctHTTP.Close(); w.pct.Close() })
 	source := &pctdas.Source{BaseURL: w.pct.APIBaseURL(), Token: w.dasTokens(w.wipo.Issuer()), Recorder: w.log}
 
-	w.das, err = das.New(das.Config{}, das.Deps{PCT: source,Clock: w.clock, Storage: storage, Authenticate: w.dasAuth.Middleware,
+	w.das, err = das.New(das.Config{}, das.Deps{PCT: source, Clock: w.clock, Storage: storage, Authenticate: w.dasAuth.Middleware,
 		CallerOffice: func(ctx context.Context) (string, bool) {
 			p, ok := bearer.FromContext(ctx)
 			if !ok {
