@@ -42,6 +42,10 @@ func TestFlowsBetweenTwoOffices(t *testing.T) {
 				st, _ := osf.Status(ctx, ack)
 				t.Fatalf("OSF received %+v; DAS status %+v", got, st)
 			}
+			// Figure B: the OSF may poll instead of waiting for the notification.
+			if st, err := osf.Status(ctx, ack); err != nil || st.RequestStatusCategory != "success" || st.DocumentAvailabilityDate == nil {
+				t.Errorf("polled status %+v (%v), want success with documentAvailabilityDate", st, err)
+			}
 			body, err := osf.Download(ctx, ack)
 			must(t, err)
 			if !bytes.Equal(body, d.Content) {
