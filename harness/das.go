@@ -9,11 +9,12 @@ import (
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
 	"github.com/wipo-das/dasim/simulators/das"
+	"github.com/wipo-das/dasim/simulators/office"
 )
 
-// DASClientID is the client id WIPO's DAS uses when it calls offices
-// (setup A: a token of WIPO's own authorization server).
-const DASClientID = "wipo-das"
+// DASClientID is the client id WIPO's DAS uses when it calls offices and
+// PCT DAS (setup A: at WIPO's authorization server; setup B: at the office's).
+const DASClientID = office.DefaultDASClientID
 
 // DASBasePath is the base path the world's parties serve the API under.
 const DASBasePath = "/das/v1/requests"
@@ -47,10 +48,6 @@ func (w *World) startDAS(cfg Config) error {
 	}
 	w.Verifier, err = bearer.New(bearer.Config{Issuer: w.AuthZ.Issuer(), Keys: bearer.StaticKeys(w.AuthZ.PublicKeys()),
 		Clock: w.Clock, Scopes: []string{authz.ScopeOfficeExchange, authz.ScopeDASAccess}})
-	if err != nil {
-		return err
-	}
-	w.dasIdentity, err = w.Enroll("WO", DASClientID)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,10 @@ import (
 	"github.com/wipo-das/dasim/simulators/bearer"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/das"
+	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/objectstore"
+	"github.com/wipo-das/dasim/simulators/office"
+	"github.com/wipo-das/dasim/simulators/pctdas"
 	"github.com/wipo-das/dasim/simulators/protocol"
 	"github.com/wipo-das/dasim/simulators/tlsca"
 )
@@ -32,7 +35,8 @@ type Config struct {
 	Rand io.Reader
 	// Profile of the authorization server: wipo (default) or fapi.
 	Profile authz.Profile
-	// SigningKey signs access tokens; nil generates one (about 50 ms).
+	// SigningKey signs access tokens (of WIPO's and of offices' own
+	// authorization servers); nil generates one (about 50 ms).
 	SigningKey *rsa.PrivateKey
 	// Addrs pins listen addresses by party name ("authz", "s3", "das", ...);
 	// missing names listen on a free loopback port.
@@ -43,6 +47,8 @@ type Config struct {
 	Retention time.Duration
 	// ErrorShape of DAS error bodies: flat (default) or wrapped.
 	ErrorShape protocol.ErrorShape
+	// PCTDocuments are PCT DAS's RO/IB documents; nil: its deterministic demo set.
+	PCTDocuments []office.Document
 }
 
 // World is a running set of parties on loopback HTTPS.
@@ -58,7 +64,14 @@ type World struct {
 	Storage  *objectstore.Storage
 	Verifier *bearer.Verifier // DAS's token verifier and client whitelist
 	DAS      *das.Server
+	PCT      *pctdas.Server
+	Faults   *faults.Set // faults switchable at run time, shared by every party
+	Offices  map[string]*office.Office
 	recorder openapi.Recorder
+
+	mu         sync.Mutex
+	signingKey *rsa.PrivateKey
+	closers    []func()
 
 	dasIdentity *Identity
 	offices     directory
@@ -78,7 +91,13 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Reader
 	}
-	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, listeners: map[string]*listener{}}
+	if cfg.SigningKey == nil {
+		if cfg.SigningKey, err = rsa.GenerateKey(cfg.Rand, 2048); err != nil {
+			return nil, err
+		}
+	}
+	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, listeners: map[string]*listener{},
+		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey}
 	w.recorder = cfg.Recorder
 	if w.recorder == nil {
 		w.recorder = w.Log
@@ -95,6 +114,12 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 		return nil, err
 	}
 	if err = w.startObjectStore(cfg); err != nil {
+		return nil, err
+	}
+	if w.dasIdentity, err = w.Enroll("WO", DASClientID); err != nil {
+		return nil, err
+	}
+	if err = w.startPCT(cfg); err != nil {
 		return nil, err
 	}
 	if err = w.startDAS(cfg); err != nil {
@@ -185,6 +210,10 @@ func (w *World) Close() {
 	if w.DAS != nil {
 		w.DAS.Close()
 	}
+	for i := len(w.closers) - 1; i >= 0; i-- {
+		w.closers[i]()
+	}
+	w.closers = nil
 	w.listeners, w.order = map[string]*listener{}, nil
 }
 
