@@ -7,87 +7,161 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/wipo-das/dasim/harness"
 	"github.com/wipo-das/dasim/simulators/authz"
-	"github.com/wipo-das/dasim/simulators/clock"
 )
 
-// runServe starts the simulated world on loopback HTTPS (harness.Start: the
-// authorization server first, then the other parties), registers the
-// --client certificates, writes the endpoints file once every listener is
-// ready, and runs until ctx is done (SIGINT/SIGTERM).
+// runServe starts the simulated world on loopback HTTPS — the embedded demo
+// world, or the one a --world file describes —, registers the --client
+// certificates, writes the endpoints file and the identities an external
+// client may act as once every listener is ready, and runs until ctx is done.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	var clients clientFlags
 	fs.Var(&clients, "client", "[CC:]ID=CERT_PEM: register client ID from its certificate, whitelisted for office CC (ST.3); repeatable")
-	endpoints := fs.String("endpoints-file", "", "write the endpoints JSON here once every listener is ready")
+	worldFile := fs.String("world", "", "YAML world description (see README, 'A world of your own'); default: the embedded demo world")
+	endpoints := fs.String("endpoints-file", "", "write the endpoints JSON here once every listener is ready; identities/ is written beside it")
 	caFile := fs.String("ca-file", "", "where to write the world's CA certificate (default: next to --endpoints-file, else the temp dir)")
-	profile := fs.String("profile", "wipo", "authorization server profile: wipo or fapi")
-	addr := fs.String("authz-addr", "", "listen address of the authorization server (default a free loopback port)")
+	profile := fs.String("profile", "", "authorization server profile: wipo or fapi (overrides the world file)")
+	clockKind := fs.String("clock", "", "system (real time) or virtual (advance it with POST <admin>/clock/advance?by=168h); overrides the world file")
+	authzAddr := fs.String("authz-addr", "", "listen address of the authorization server (default a free loopback port)")
+	dasAddr := fs.String("das-addr", "", "listen address of DAS (default a free loopback port)")
+	adminAddr := fs.String("admin-addr", "", "listen address of the admin endpoint (faults, clock, exchanges)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg := harness.Config{Clock: clock.NewOffset(0), Profile: authz.Profile(*profile), Addrs: map[string]string{}}
-	if *addr != "" {
-		cfg.Addrs["authz"] = *addr
+	wf := harness.DemoWorld()
+	if *worldFile != "" {
+		b, err := os.ReadFile(*worldFile)
+		if err != nil {
+			return err
+		}
+		if wf, err = harness.ParseWorldFile(b); err != nil {
+			return err
+		}
 	}
-	w, err := harness.Start(ctx, cfg)
+	if *clockKind != "" {
+		wf.Clock = *clockKind
+	}
+	if *profile != "" {
+		wf.Profile = *profile
+	}
+	if err := wf.Validate(); err != nil {
+		return err
+	}
+	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}}
+	w, err := harness.StartWorld(ctx, wf, cfg)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
+	admin, err := w.ServeAdmin(*adminAddr)
+	if err != nil {
+		return err
+	}
 	for _, c := range clients {
-		if err := w.AuthZ.Register(authz.Client{ID: c.id, KeysPEM: c.cert}); err != nil {
+		if err := registerClient(w, c, stdout); err != nil {
 			return err
 		}
-		if c.office != "" {
-			// The seeds: "DAS API must maintain the whitelisted clients".
-			if err := w.Verifier.Allow(c.id, c.office); err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "client %s registered and whitelisted at DAS for office %s\n", c.id, c.office)
-		} else {
-			fmt.Fprintf(stdout, "client %s registered (not whitelisted at DAS: give CC:ID to act for an office)\n", c.id)
-		}
 	}
-	ep := map[string]string{"issuer": w.AuthZ.Issuer(), "token_endpoint": w.AuthZ.TokenEndpoint(),
-		"jwks_uri": w.AuthZ.JWKSURI(), "ca_file": *caFile}
-	if s3 := w.URL("s3"); s3 != "" {
-		ep["s3_endpoint"] = s3
-	}
-	ep["das_api"] = w.DASURL()
-	if ep["ca_file"] == "" {
-		dir := os.TempDir()
-		if *endpoints != "" {
-			dir = filepath.Dir(*endpoints)
-		}
-		ep["ca_file"] = filepath.Join(dir, "dasim-ca.pem")
-	}
-	if ep["ca_file"], err = filepath.Abs(ep["ca_file"]); err != nil {
-		return err
-	}
-	if err := w.CA.WriteFile(ep["ca_file"]); err != nil {
-		return err
-	}
-	for _, k := range []string{"issuer", "token_endpoint", "jwks_uri", "das_api", "s3_endpoint", "ca_file"} {
-		if ep[k] != "" {
-			fmt.Fprintf(stdout, "%-15s %s\n", k, ep[k])
-		}
-	}
+	dir := os.TempDir()
 	if *endpoints != "" {
-		b, _ := json.MarshalIndent(ep, "", "  ")
-		// Write then rename, so a script polling for the file never reads half of it.
-		tmp := *endpoints + ".tmp"
-		if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-			return err
-		}
-		if err := os.Rename(tmp, *endpoints); err != nil {
+		dir = filepath.Dir(*endpoints)
+	}
+	ep, err := describeWorld(w, dir, *caFile, admin)
+	if err != nil {
+		return err
+	}
+	printEndpoints(stdout, ep)
+	if *endpoints != "" {
+		if err := writeJSONFile(*endpoints, ep); err != nil {
 			return err
 		}
 	}
+	fmt.Fprintln(stdout, "serving; Ctrl-C stops")
 	<-ctx.Done()
+	return nil
+}
+
+// describeWorld writes the CA and the external identities into dir and
+// returns the endpoints document (names are stable: scripts rely on them).
+func describeWorld(w *harness.World, dir, caFile, admin string) (map[string]any, error) {
+	if caFile == "" {
+		caFile = filepath.Join(dir, "dasim-ca.pem")
+	}
+	caFile, err := filepath.Abs(caFile)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.CA.WriteFile(caFile); err != nil {
+		return nil, err
+	}
+	offices := map[string]any{}
+	identities := map[string]any{}
+	for code, o := range w.Offices {
+		offices[code] = map[string]string{"api": o.APIBaseURL(), "issuer": o.AuthIssuer(), "client_id": o.ClientID()}
+		// An identity acting for the office, for curl or an office's own client.
+		id, err := w.EnrollOffice(code, strings.ToLower(code)+"-external")
+		if err != nil {
+			return nil, err
+		}
+		idDir, _ := filepath.Abs(filepath.Join(dir, "identities", code))
+		if err := harness.WriteIdentity(idDir, id); err != nil {
+			return nil, err
+		}
+		identities[code] = map[string]string{"client_id": id.ClientID, "office": code, "dir": idDir,
+			"key": filepath.Join(idDir, "es256_private.pem"), "cert": filepath.Join(idDir, "es256_cert.pem")}
+	}
+	return map[string]any{
+		"issuer": w.AuthZ.Issuer(), "token_endpoint": w.AuthZ.TokenEndpoint(), "jwks_uri": w.AuthZ.JWKSURI(),
+		"das_api": w.DASURL(), "s3_endpoint": w.URL("s3"), "pct_das": w.PCT.APIBaseURL(),
+		"admin": admin, "ca_file": caFile, "offices": offices, "identities": identities,
+	}, nil
+}
+
+func printEndpoints(out io.Writer, ep map[string]any) {
+	for _, k := range []string{"issuer", "token_endpoint", "jwks_uri", "das_api", "s3_endpoint", "pct_das", "admin", "ca_file"} {
+		fmt.Fprintf(out, "%-15s %s\n", k, ep[k])
+	}
+	ids := ep["identities"].(map[string]any)
+	codes := make([]string, 0, len(ids))
+	for c := range ids {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		id := ids[c].(map[string]string)
+		fmt.Fprintf(out, "identity %s    client_id %s, key and certificate in %s\n", c, id["client_id"], id["dir"])
+	}
+}
+
+// writeJSONFile writes then renames, so a script polling for the file never
+// reads half of it.
+func writeJSONFile(path string, v any) error {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func registerClient(w *harness.World, c clientFlag, stdout io.Writer) error {
+	if err := w.AuthZ.Register(authz.Client{ID: c.id, KeysPEM: c.cert}); err != nil {
+		return err
+	}
+	if c.office == "" {
+		fmt.Fprintf(stdout, "client %s registered (not whitelisted at DAS: give CC:ID to act for an office)\n", c.id)
+		return nil
+	}
+	// The seeds: "DAS API must maintain the whitelisted clients".
+	if err := w.Verifier.Allow(c.id, c.office); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "client %s registered and whitelisted at DAS for office %s\n", c.id, c.office)
 	return nil
 }
 
