@@ -1,0 +1,56 @@
+package scenarios
+
+import (
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/simulators/office"
+)
+
+// startOffice adds a simulated office to the world and registers its documents.
+func startOffice(ctx SpecContext, w *harness.World, cfg office.Config, docs ...office.Document) *office.Office {
+	GinkgoHelper()
+	cfg.Documents = docs
+	o, err := w.AddOffice(ctx, cfg)
+	Expect(err).NotTo(HaveOccurred(), "starting office "+cfg.Code)
+	Expect(o.RegisterAll(ctx)).To(Succeed(), "office "+cfg.Code+" registers its documents")
+	return o
+}
+
+// document is a priority document of an office's library.
+func document(number, date, code string, hosting office.Hosting, size int) office.Document {
+	return office.Document{Kind: "patent", Number: number, FilingDate: date, AccessCode: code,
+		Content: harness.PDF(number, size), Hosting: hosting}
+}
+
+// run advances the world's clock by d and lets DAS finish what fell due.
+func run(w *harness.World, d time.Duration) {
+	GinkgoHelper()
+	w.Settle()
+	Expect(w.Advance(d)).To(Succeed())
+	w.Settle()
+}
+
+// retrieveAndCheck requests d as osf, lets the world run until it is
+// available, downloads it and compares it byte for byte with the original.
+func retrieveAndCheck(ctx SpecContext, w *harness.World, osf *office.Office, d office.Document, step string) string {
+	GinkgoHelper()
+	key := d.Key()
+	key.ExpectSHA256 = harness.SHA256(d.Content)
+	By(step + " OSF requests the document from WIPO DAS and receives a request acknowledgement id")
+	ack, err := osf.RequestRetrieval(ctx, key)
+	Expect(err).NotTo(HaveOccurred())
+	run(w, office.DefaultPrepareDelay)
+	By("WIPO DAS notifies the OSF of the document availability")
+	rec, ok := osf.Received(ack)
+	Expect(ok).To(BeTrue(), "the OSF received a notification for "+ack)
+	Expect(rec.Notifications).NotTo(BeEmpty())
+	Expect(rec.Notifications[len(rec.Notifications)-1].Status).To(Equal("success"))
+	By("the OSF gets the file location URL and downloads the document")
+	got, err := osf.Download(ctx, ack)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)), "downloaded bytes equal the OFF's")
+	return ack
+}
