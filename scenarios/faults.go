@@ -1,0 +1,131 @@
+package scenarios
+
+import (
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/simulators/faults"
+	"github.com/wipo-das/dasim/simulators/office"
+	"github.com/wipo-das/dasim/simulators/protocol"
+)
+
+// faultyRetrieval starts an OFF (EE) holding d at home or via transit and an
+// OSF (JP), switches rule on, has the OSF retrieve d and lets the world run
+// 40 virtual minutes: long enough for DAS's six attempts with backoff.
+func faultyRetrieval(ctx SpecContext, hosting office.Hosting, rule faults.Rule) (*harness.World, *office.Office, string, office.Document) {
+	GinkgoHelper()
+	w := startWorld(ctx)
+	d := document("EE P202300012", "2023-03-14", "AB21", hosting, 24*1024)
+	startOffice(ctx, w, office.Config{Code: "EE"}, d)
+	osf := startOffice(ctx, w, office.Config{Code: "JP"})
+	By("switching on the fault: " + string(rule.Kind) + " at " + rule.Party + " " + rule.Operation)
+	_, err := w.Faults.Add(rule)
+	Expect(err).NotTo(HaveOccurred())
+	key := d.Key()
+	key.ExpectSHA256 = harness.SHA256(d.Content)
+	By("the OSF requests the document")
+	ack, err := osf.RequestRetrieval(ctx, key)
+	Expect(err).NotTo(HaveOccurred())
+	By("the world runs 40 minutes")
+	for range 40 {
+		run(w, time.Minute)
+	}
+	Expect(w.Faults.EventsOf(rule.Kind)).NotTo(BeEmpty(), "the fault fired")
+	return w, osf, ack, d
+}
+
+// expectFailedWithReason checks that the OSF was told of the failure with
+// code, and that the status says why: never pending without a reason.
+func expectFailedWithReason(ctx SpecContext, osf *office.Office, ack string, code int) {
+	GinkgoHelper()
+	r, _ := osf.Received(ack)
+	Expect(r.Status).To(Equal("error"), "the OSF was notified of the failure")
+	st, err := osf.Status(ctx, ack)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(st.RequestStatusCategory).To(Equal("error"))
+	Expect(st.ErrorCode).To(HaveValue(Equal(code)))
+	Expect(st.StatusMessage).To(HaveValue(Not(BeEmpty())), "the status says why")
+	GinkgoWriter.Printf("status of %s: error %d, %s\n", ack, *st.ErrorCode, *st.StatusMessage)
+}
+
+var _ = Describe("Faults: the hub survives misbehaving offices and never loses or corrupts a document",
+	Flow("faults"), Role("das"), func() {
+		ConformanceIt("retries an unreachable OFF with backoff, then reports -101 to the OSF", Rule{
+			Rule:   "DAS retries calls to an office that is down, and reports a clear error status with its reason instead of leaving the retrieval pending",
+			Source: "dasim issue 5 point 3; WIPO DAS error handling (system error range)",
+		}, func(ctx SpecContext) {
+			w, osf, ack, _ := faultyRetrieval(ctx, office.Home,
+				faults.Rule{Party: "office EE", Operation: "requestRetrieval", Kind: faults.Unreachable})
+			Expect(w.Faults.EventsOf(faults.Unreachable)).To(HaveLen(6), "one event per DAS attempt")
+			expectFailedWithReason(ctx, osf, ack, protocol.DetailOFFUnreachable)
+		})
+
+		ConformanceIt("retries a 5xx answer and then succeeds", Rule{
+			Rule:   "A 5xx from an office is retried; delivery is at least once",
+			Source: "das.yaml notify (receivers must accept a repeat); RFC 9110 section 15.6",
+		}, func(ctx SpecContext) {
+			_, osf, ack, d := faultyRetrieval(ctx, office.Home,
+				faults.Rule{Party: "office EE", Operation: "getFileDownloadUrl", Kind: faults.ServerError, Status: 503, Remaining: 2})
+			r, _ := osf.Received(ack)
+			Expect(r.Status).To(Equal("success"))
+			got, err := osf.Download(ctx, ack)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)))
+		})
+
+		ConformanceIt("refuses bytes whose checksum is wrong and reports -104, never the corrupt document", Rule{
+			Rule:   "Every downloaded byte equals what the OFF holds; a transfer that fails the sha256 check ends in a clear error",
+			Source: "das.yaml fileChecksum (SHA-256); dasim issue 5 point 3",
+		}, func(ctx SpecContext) {
+			_, osf, ack, _ := faultyRetrieval(ctx, office.Home,
+				faults.Rule{Party: "office EE", Operation: faults.OpDownloadFile, Kind: faults.WrongChecksum})
+			expectFailedWithReason(ctx, osf, ack, protocol.DetailTransferFailed)
+			_, err := osf.Download(ctx, ack)
+			Expect(err).To(HaveOccurred(), "no document to download")
+		})
+
+		ConformanceIt("reports an OFF download URL that is already expired", Rule{
+			Rule:   "DAS downloads from the OFF's URL; an expired URL ends the retrieval with a reason, not a silent wait",
+			Source: "WIPO DAS exchange flows c.2 step 5; dasim issue 5 point 3",
+		}, func(ctx SpecContext) {
+			_, osf, ack, _ := faultyRetrieval(ctx, office.Home,
+				faults.Rule{Party: "office EE", Operation: "getFileDownloadUrl", Kind: faults.ExpiredDownloadURL})
+			expectFailedWithReason(ctx, osf, ack, protocol.DetailTransferFailed)
+		})
+
+		ConformanceIt("absorbs a duplicated OFF notification and notifies the OSF once", Rule{
+			Rule:   "Notifications are delivered at least once: receivers must accept a repeat",
+			Source: "das.yaml notify",
+		}, func(ctx SpecContext) {
+			_, osf, ack, _ := faultyRetrieval(ctx, office.Home,
+				faults.Rule{Party: "office EE", Operation: "notify", Kind: faults.NotificationDuplicated, Remaining: 1})
+			r, _ := osf.Received(ack)
+			Expect(r.Status).To(Equal("success"))
+			Expect(r.Notifications).To(HaveLen(1))
+		})
+
+		ConformanceIt("reports a truncated transit upload by the OFF as an error", Rule{
+			Rule:   "A document the OFF could not upload into the transit zone is never delivered; the OSF is told why",
+			Source: "WIPO DAS exchange flows c.3; dasim issue 5 point 3",
+		}, func(ctx SpecContext) {
+			_, osf, ack, _ := faultyRetrieval(ctx, office.Transit,
+				faults.Rule{Party: "office EE", Operation: faults.OpUploadFile, Kind: faults.TruncatedUpload})
+			expectFailedWithReason(ctx, osf, ack, protocol.DetailOFFError)
+		})
+
+		ConformanceIt("lets an OSF that cannot take notifications find the document by polling", Rule{
+			Rule:   "Alternatively, OSF may use the check status to download the document content when it is reported as available",
+			Source: "WIPO DAS exchange flows c.1 note to step 2b, Figure B",
+		}, func(ctx SpecContext) {
+			_, osf, ack, d := faultyRetrieval(ctx, office.Library,
+				faults.Rule{Party: "office JP", Operation: "notify", Kind: faults.ServerError, Status: 503})
+			st, err := osf.Status(ctx, ack)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(st.RequestStatusCategory).To(Equal("success"))
+			got, err := osf.Download(ctx, ack)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)))
+		})
+	})
