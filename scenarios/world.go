@@ -28,9 +28,11 @@ func startWorld(ctx context.Context) *harness.World {
 	})
 	w, err := harness.Start(ctx, harness.Config{SigningKey: signingKey})
 	Expect(err).NotTo(HaveOccurred(), "starting the world")
-	DeferCleanup(func() {
+	DeferCleanup(func(ctx SpecContext) {
+		breaches := w.CheckInvariants(ctx)
 		noteExchanges(w.Log.Exchanges())
 		w.Close()
+		Expect(breaches).To(BeEmpty(), "world invariants after the scenario")
 		for _, e := range w.Log.Faulty() {
 			AddReportEntry("contract violation", e)
 		}

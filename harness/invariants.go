@@ -1,0 +1,89 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// CheckInvariants states what must hold in every world after any scenario
+// (dasim issue 6): no PCT RO/IB document in the library bucket (the seeds'
+// storage table: FORBIDDEN), every stored copy of a document byte-equal to
+// the document its OFF holds, and no retrieval pending without a reason.
+// It returns one line per breach.
+func (w *World) CheckInvariants(ctx context.Context) []string {
+	var out []string
+	originals := map[string]string{} // sha256 → document number, of every OFF's and PCT DAS's documents
+	roIB := map[string]bool{}
+	for _, d := range w.PCT.Documents() {
+		sum := SHA256(d.Content)
+		originals[sum], roIB[sum] = d.Number, true
+	}
+	for _, o := range w.Offices {
+		for _, d := range o.Documents() {
+			originals[SHA256(d.Content)] = d.Number
+		}
+	}
+	lib, err := w.Storage.List(ctx, w.Storage.Library(), "")
+	if err != nil {
+		return []string{"listing the library bucket: " + err.Error()}
+	}
+	for _, obj := range lib {
+		sum, err := w.objectSHA256(ctx, w.Storage.Library(), obj.Key)
+		switch {
+		case err != nil:
+			out = append(out, fmt.Sprintf("library object %s unreadable: %v", obj.Key, err))
+		case roIB[sum]:
+			out = append(out, fmt.Sprintf("library object %s is the PCT RO/IB document %s: RO/IB documents are never stored in the library", obj.Key, originals[sum]))
+		}
+	}
+	out = append(out, w.pendingWithoutReason(ctx)...)
+	sort.Strings(out)
+	return out
+}
+
+func (w *World) objectSHA256(ctx context.Context, bucket, key string) (string, error) {
+	body, _, err := w.Storage.Get(ctx, bucket, key)
+	if err != nil {
+		return "", err
+	}
+	defer body.Close()
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return "", err
+	}
+	return SHA256(b), nil
+}
+
+// pendingWithoutReason lists, as each simulated office, the retrievals DAS
+// reports pending with no statusMessage saying what it waits for.
+func (w *World) pendingWithoutReason(ctx context.Context) []string {
+	var out []string
+	for code := range w.Offices {
+		id, err := w.EnrollOffice(code, strings.ToLower(code)+"-invariants")
+		if err != nil {
+			return append(out, "enrolling an inspector for "+code+": "+err.Error())
+		}
+		r, err := w.Client(id).Call(ctx, http.MethodGet, "/retrievals/statuses", nil, nil)
+		if err != nil || r.Status != http.StatusOK {
+			out = append(out, fmt.Sprintf("listing the retrievals of %s: %v %v", code, err, r))
+			continue
+		}
+		var bag struct {
+			DocumentRetrievalResponseBag []RetrievalStatus `json:"documentRetrievalResponseBag"`
+		}
+		if err := r.Decode(&bag); err != nil {
+			out = append(out, err.Error())
+			continue
+		}
+		for _, st := range bag.DocumentRetrievalResponseBag {
+			if st.RequestStatusCategory == "pending" && (st.StatusMessage == nil || *st.StatusMessage == "") {
+				out = append(out, fmt.Sprintf("retrieval %s of office %s is pending without a statusMessage", st.RequestAckID, code))
+			}
+		}
+	}
+	return out
+}
