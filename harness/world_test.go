@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -87,5 +88,25 @@ func TestDemoWorldStartsAndRegistersEveryDocument(t *testing.T) {
 	}
 	if f := w.Log.Faulty(); len(f) > 0 {
 		t.Fatalf("contract broken while starting the demo world: %+v", f)
+	}
+}
+
+func TestInvariantsCatchAnROIBDocumentInTheLibrary(t *testing.T) {
+	ctx := context.Background()
+	w, err := Start(ctx, Config{SigningKey: testSigningKey(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if got := w.CheckInvariants(ctx); len(got) != 0 {
+		t.Fatalf("a fresh world breaks invariants: %v", got)
+	}
+	d := w.PCT.Documents()[0]
+	if err := w.Storage.Put(ctx, w.Storage.Library(), "smuggled", bytes.NewReader(d.Content), int64(len(d.Content)), "application/pdf"); err != nil {
+		t.Fatal(err)
+	}
+	got := w.CheckInvariants(ctx)
+	if len(got) != 1 || !strings.Contains(got[0], d.Number) || !strings.Contains(got[0], "never stored in the library") {
+		t.Fatalf("invariants = %v, want the RO/IB document named", got)
 	}
 }
