@@ -3,6 +3,8 @@ package scenarios
 import (
 	"flag"
 	"os"
+	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -10,7 +12,12 @@ import (
 
 var update = flag.Bool("update", false, "rewrite reports/conformance-specs.golden from the registered conformance specs")
 
-const goldenPath = "../reports/conformance-specs.golden"
+// goldenPath is found from this source file, so a test binary run from
+// another directory (ginkgo -p with a precompiled binary) still finds it.
+var goldenPath = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "reports", "conformance-specs.golden")
+}()
 
 // checkConformanceGolden compares the registered conformance specs with the
 // golden list: it changes only on purpose (Kubernetes keeps its
