@@ -43,37 +43,40 @@ func TestConcurrentOffices(t *testing.T) {
 			docs[i] = doc{"patent", fmt.Sprintf("%s P2023%05d", c, i), "2023-03-14", fmt.Sprintf("%04X", i)}
 			contents[i] = append(pdf(docs[i].number), bytes.Repeat([]byte{byte(i)}, 1000+i*37)...)
 		}
-		var registered, done sync.WaitGroup
-		registered.Add(n)
-		errs := make(chan error, n)
-		for i := range n {
-			done.Add(1)
-			go func() {
-				defer done.Done()
-				o := offices[i]
-				o.deposit(t, docs[i], contents[i])
-				registered.Done()
-				registered.Wait() // every document is registered before anyone retrieves
-				j := (i + 1) % n
-				ack := o.retrieve(t, docs[j])
-				for range 200 { // poll statuses as an OSF without endpoint does
-					if o.status(t, ack).RequestStatusCategory == statusSuccess {
-						break
-					}
-					time.Sleep(5 * time.Millisecond)
-				}
-				got := o.download(t, ack)
-				if sha(got) != sha(contents[j]) {
-					errs <- fmt.Errorf("office %s got sha256 %s for %s, uploaded %s", o.code, sha(got), docs[j].number, sha(contents[j]))
-					return
-				}
-				o.expect(t, 204, "DELETE", "/files?requestAckId="+ack, nil, nil)
-			}()
+		// Phase 1: every office deposits; phase 2: every office retrieves its
+		// neighbour's document. Each goroutine reports through its own
+		// goroutineT: testing's FailNow is only legal on the test goroutine.
+		failures := &failureList{}
+		each := func(work func(g *goroutineT, i int)) {
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					work(&goroutineT{TB: t, failures: failures, name: codes[i]}, i)
+				}()
+			}
+			wg.Wait()
 		}
-		done.Wait()
-		close(errs)
-		for err := range errs {
-			t.Error(err)
+		each(func(g *goroutineT, i int) { offices[i].deposit(g, docs[i], contents[i]) })
+		each(func(g *goroutineT, i int) {
+			o := offices[i]
+			j := (i + 1) % n
+			ack := o.retrieve(g, docs[j])
+			for range 200 { // poll statuses as an OSF without endpoint does
+				if o.status(g, ack).RequestStatusCategory == statusSuccess {
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			got := o.download(g, ack)
+			if sha(got) != sha(contents[j]) {
+				g.Fatalf("got sha256 %s for %s, uploaded %s", sha(got), docs[j].number, sha(contents[j]))
+			}
+			o.expect(g, 204, "DELETE", "/files?requestAckId="+ack, nil, nil)
+		})
+		for _, f := range failures.all() {
+			t.Error(f)
 		}
 		w.das.WaitIdle()
 		for _, c := range codes[:10] {
@@ -96,4 +99,43 @@ func TestConcurrentOffices(t *testing.T) {
 		t.Fatalf("goroutines: %d before, %d after\n%s", before, after, buf[:runtime.Stack(buf, true)])
 	}
 	t.Logf("goroutines: %d before, %d after", before, after)
+}
+
+// goroutineT is the testing.TB of a worker goroutine: a fatal failure is
+// recorded and ends only that goroutine (runtime.Goexit runs its defers), and
+// the test goroutine reports every failure afterwards.
+type goroutineT struct {
+	testing.TB
+	failures *failureList
+	name     string
+}
+
+func (g *goroutineT) Helper() {}
+func (g *goroutineT) Errorf(format string, args ...any) {
+	g.failures.add(g.name + ": " + fmt.Sprintf(format, args...))
+}
+func (g *goroutineT) Error(args ...any) { g.failures.add(g.name + ": " + fmt.Sprint(args...)) }
+func (g *goroutineT) Fatalf(format string, args ...any) {
+	g.Errorf(format, args...)
+	runtime.Goexit()
+}
+func (g *goroutineT) Fatal(args ...any) {
+	g.Error(args...)
+	runtime.Goexit()
+}
+func (g *goroutineT) FailNow() {
+	g.failures.add(g.name + ": failed")
+	runtime.Goexit()
+}
+
+type failureList struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (f *failureList) add(s string) { f.mu.Lock(); f.list = append(f.list, s); f.mu.Unlock() }
+func (f *failureList) all() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.list...)
 }
