@@ -129,3 +129,32 @@ var _ = Describe("Faults: the hub survives misbehaving offices and never loses o
 			Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)))
 		})
 	})
+
+var _ = Describe("Faults: late, lost and reordered notifications from the OFF",
+	Flow("faults"), Role("das", "off"), func() {
+		ConformanceIt("keeps a retrieval pending with its reason while the OFF's notification is missing", Rule{
+			Rule:   "A retrieval is never left pending without saying what it waits for",
+			Source: "dasim issue 5 point 3 (never wedge a retrieval in pending without saying why)",
+		}, func(ctx SpecContext) {
+			_, osf, ack, _ := faultyRetrieval(ctx, office.Home,
+				faults.Rule{Party: "office EE", Operation: "notify", Kind: faults.NotificationDropped, Remaining: 1})
+			st, err := osf.Status(ctx, ack)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(st.RequestStatusCategory).To(Equal("pending"))
+			Expect(st.StatusMessage).To(HaveValue(ContainSubstring("EE")), "the status names whom DAS waits for")
+			GinkgoWriter.Println("pending status:", *st.StatusMessage)
+		})
+
+		ConformanceIt("delivers after a delayed OFF notification", Rule{
+			Rule:   "OFF notifies WIPO DAS of the document availability; DAS then fetches it and notifies the OSF, whenever the notification comes",
+			Source: "WIPO DAS exchange flows, documents kept in the OFF digital library, step 3",
+		}, func(ctx SpecContext) {
+			_, osf, ack, d := faultyRetrieval(ctx, office.Home,
+				faults.Rule{Party: "office EE", Operation: "notify", Kind: faults.NotificationDelayed, Delay: faults.Duration(10 * time.Minute)})
+			r, _ := osf.Received(ack)
+			Expect(r.Status).To(Equal("success"))
+			got, err := osf.Download(ctx, ack)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)))
+		})
+	})

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -58,5 +59,27 @@ var _ = Describe("PCT RO/IB priority documents: transit only",
 			lib, err := w.Storage.List(ctx, w.Storage.Library(), "")
 			Expect(err).NotTo(HaveOccurred())
 			Expect(lib).To(BeEmpty())
+		})
+	})
+
+var _ = Describe("PCT RO/IB priority documents: removed after the transit retention",
+	Flow("pct"), Role("das", "pctdas"), func() {
+		ConformanceIt("removes an RO/IB document the OSF never deletes after the retention period", Rule{
+			Rule:   "PCT RO/IB documents are stored temporarily in S3 until offices fetch them; if OSF does not delete the downloaded file, WIPO DAS deletes it after a pre-defined period",
+			Source: "WIPO DAS storage page; exchange flows note (e.g. 1 week)",
+		}, func(ctx SpecContext) {
+			w := startWorld(ctx)
+			d := w.PCT.Documents()[1]
+			osf := startOffice(ctx, w, office.Config{Code: "EE"})
+			ack := retrieveAndCheck(ctx, w, osf, d, "(2a)")
+			By("advancing the world clock 7 days and 1 second without deleting")
+			run(w, 7*24*time.Hour+time.Second)
+			transit, err := w.Storage.List(ctx, w.Storage.Transit(), "")
+			Expect(err).NotTo(HaveOccurred())
+			for _, o := range transit {
+				Expect(o.Size).NotTo(Equal(int64(len(d.Content))), "the RO/IB document is left in transit: "+o.Key)
+			}
+			_, err = osf.Download(ctx, ack)
+			Expect(err).To(MatchError(ContainSubstring("expired")))
 		})
 	})
