@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/wipo-das/dasim/simulators/office"
 )
 
 // Document is a priority document as an office of first filing holds it.
@@ -30,18 +32,9 @@ func PDF(label string, size int) []byte {
 	return b
 }
 
-// RetrievalStatus mirrors das.yaml RetrievalStatus.
-type RetrievalStatus struct {
-	RequestAckID             string  `json:"requestAckId"`
-	OperationCategory        string  `json:"operationCategory"`
-	RequestStatusCategory    string  `json:"requestStatusCategory"`
-	ErrorCode                *int    `json:"errorCode"`
-	StatusMessage            *string `json:"statusMessage"`
-	DocumentNumber           string  `json:"documentNumber"`
-	DocumentAvailabilityDate *string `json:"documentAvailabilityDate"`
-	FileID                   *string `json:"fileId"`
-	FileStatusCategory       *string `json:"fileStatusCategory"`
-}
+// RetrievalStatus is one entry of GET retrievals/statuses (das.yaml
+// RetrievalStatus), as the simulated offices read it.
+type RetrievalStatus = office.RetrievalStatus
 
 // UploadFile does steps (1a) and (1b): a presigned URL, then the bytes. It
 // returns the file id and the file status DAS reports after the upload.

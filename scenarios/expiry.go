@@ -43,7 +43,7 @@ var _ = Describe("Transit retention: DAS removes a file the OSF does not delete 
 			Expect(detailText(r)).To(ContainSubstring("expired"))
 			st, _, err = osf.Status(ctx, ack)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(st.FileStatusCategory).To(HaveValue(Equal("EXPIRED")))
+			Expect(st.FileStatusCategory).To(Equal("EXPIRED"))
 
 			By("the transit zone no longer holds the document")
 			objs, err := w.Storage.List(ctx, w.Storage.Transit(), "")
