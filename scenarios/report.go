@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -87,6 +88,14 @@ func Convert(r types.Report, o Options) *reports.Run {
 		}
 		run.Scenarios = append(run.Scenarios, sc)
 	}
+	// Ginkgo randomises the order specs run in; reports read by flow.
+	sort.SliceStable(run.Scenarios, func(i, j int) bool {
+		a, b := run.Scenarios[i], run.Scenarios[j]
+		if a.Flow != b.Flow {
+			return a.Flow < b.Flow
+		}
+		return a.Name < b.Name
+	})
 	return run
 }
 
