@@ -8,6 +8,7 @@ import (
 
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
+	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/office"
 )
@@ -83,7 +84,7 @@ type tokenCache struct {
 	mu      sync.Mutex
 	client  *authz.TokenClient
 	scope   string
-	clock   interface{ Now() time.Time }
+	clock   clock.Clock
 	token   string
 	expires time.Time
 }
