@@ -132,17 +132,21 @@ var _ = Describe("Faults: the hub survives misbehaving offices and never loses o
 
 var _ = Describe("Faults: late, lost and reordered notifications from the OFF",
 	Flow("faults"), Role("das", "off"), func() {
-		ConformanceIt("keeps a retrieval pending with its reason while the OFF's notification is missing", Rule{
-			Rule:   "A retrieval is never left pending without saying what it waits for",
+		ConformanceIt("says whom it waits for while the OFF's notification is missing, and ends the retrieval at its deadline", Rule{
+			Rule:   "A retrieval is never left pending without saying what it waits for, nor pending forever",
 			Source: "dasim issue 5 point 3 (never wedge a retrieval in pending without saying why)",
 		}, func(ctx SpecContext) {
-			_, osf, ack, _ := faultyRetrieval(ctx, office.Home,
+			w, osf, ack, _ := faultyRetrieval(ctx, office.Home,
 				faults.Rule{Party: "office EE", Operation: "notify", Kind: faults.NotificationDropped, Remaining: 1})
 			st, err := osf.Status(ctx, ack)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(st.RequestStatusCategory).To(Equal("pending"))
-			Expect(st.StatusMessage).To(HaveValue(ContainSubstring("EE")), "the status names whom DAS waits for")
+			Expect(st.StatusMessage).To(HaveValue(And(ContainSubstring("office EE"), ContainSubstring("waiting for its notification until"))),
+				"the status names whom DAS waits for, and until when")
 			GinkgoWriter.Println("pending status:", *st.StatusMessage)
+			By("advancing the world clock past DAS's 7-day deadline for the OFF")
+			run(w, 7*24*time.Hour)
+			expectFailedWithReason(ctx, osf, ack, protocol.DetailOFFDeadline)
 		})
 
 		ConformanceIt("delivers after a delayed OFF notification", Rule{

@@ -77,6 +77,11 @@ type Config struct {
 	Retry RetryPolicy
 	// OutboundTimeout bounds one HTTP call of DAS in real time; default 30s.
 	OutboundTimeout time.Duration
+	// OFFDeadline is how long DAS waits, on the world clock, for an OFF to
+	// notify a forwarded retrieval before ending it with detail -105;
+	// default 7 days (as long as DAS keeps a transit file; WIPO documents no
+	// deadline, but a retrieval must never stay pending forever).
+	OFFDeadline time.Duration
 }
 
 // withDefaults returns c with every zero field set to its default.
@@ -113,6 +118,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.OutboundTimeout == 0 {
 		c.OutboundTimeout = DefaultOutboundTimeout
+	}
+	if c.OFFDeadline == 0 {
+		c.OFFDeadline = DefaultTransitRetention
 	}
 	return c
 }
@@ -158,6 +166,9 @@ func (c Config) Validate() error {
 	}
 	if c.OutboundTimeout < 0 {
 		bad("OutboundTimeout: %v must be positive", c.OutboundTimeout)
+	}
+	if c.OFFDeadline < 0 {
+		bad("OFFDeadline: %v must be positive", c.OFFDeadline)
 	}
 	return errors.Join(errs...)
 }

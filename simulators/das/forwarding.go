@@ -33,9 +33,27 @@ func (s *Server) forward(rt *retrieval) {
 			s.mu.Lock()
 			rt.offAckID = ack.RequestAckID
 			s.st.offAcks[offAckKey(rt.off, ack.RequestAckID)] = rt
-			rt.message = fmt.Sprintf("forwarded to office %s, waiting for its notification", rt.off)
+			now := s.deps.Clock.Now()
+			rt.message = fmt.Sprintf("forwarded to office %s on %s (its requestAckId %s), waiting for its notification until %s",
+				rt.off, rfc3339(now), ack.RequestAckID, rfc3339(now.Add(s.cfg.OFFDeadline)))
+			s.st.offDeadlines[rt.ackID] = s.deps.Clock.AfterFunc(s.cfg.OFFDeadline, func() {
+				s.runTracked(func() { s.offMissedDeadline(rt) })
+			})
 			s.mu.Unlock()
 		}})
+}
+
+// offMissedDeadline ends a forwarded retrieval whose OFF never notified DAS,
+// so that no retrieval stays pending forever.
+func (s *Server) offMissedDeadline(rt *retrieval) {
+	s.mu.Lock()
+	delete(s.st.offDeadlines, rt.ackID)
+	waiting := rt.status == statusPending && !rt.offNotified
+	s.mu.Unlock()
+	if waiting {
+		s.completeError(rt, protocol.DetailOFFDeadline, fmt.Sprintf(
+			"office %s did not notify the availability of the document within %v of the forwarded retrieval", rt.off, s.cfg.OFFDeadline))
+	}
 }
 
 // receiveNotification is POST notifications from an OFF about a forwarded
@@ -51,6 +69,10 @@ func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, cal
 	repeat := ok && (rt.offNotified || rt.status != statusPending)
 	if ok {
 		rt.offNotified = true
+		if t := s.st.offDeadlines[rt.ackID]; t != nil {
+			t.Stop()
+			delete(s.st.offDeadlines, rt.ackID)
+		}
 	}
 	s.mu.Unlock()
 	if !ok {

@@ -179,6 +179,9 @@ func (s *Server) Close() {
 	for _, t := range s.st.retryTimers {
 		t.Stop()
 	}
+	for _, t := range s.st.offDeadlines {
+		t.Stop()
+	}
 	s.mu.Unlock()
 	s.WaitIdle()
 }

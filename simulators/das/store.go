@@ -133,6 +133,7 @@ type state struct {
 	offices       map[string]*officeIndex
 	deliveries    map[string][]Attempt // by DAS ack id
 	retryTimers   map[uint64]clock.Timer
+	offDeadlines  map[string]clock.Timer // by OSF ack id: waiting for an OFF's notification
 	seq           uint64
 }
 
@@ -142,6 +143,7 @@ func newState() state {
 		registrations: map[string]*registration{}, retrievals: map[string]*retrieval{},
 		offAcks: map[string]*retrieval{}, offices: map[string]*officeIndex{},
 		deliveries: map[string][]Attempt{}, retryTimers: map[uint64]clock.Timer{},
+		offDeadlines: map[string]clock.Timer{},
 	}
 }
 

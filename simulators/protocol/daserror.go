@@ -61,6 +61,7 @@ const (
 	DetailOFFError            = -102 // system range: the OFF answered with an error
 	DetailPCTUnreachable      = -103 // system range: PCT DAS did not answer
 	DetailTransferFailed      = -104 // system range: document transfer failed (checksum, truncation)
+	DetailOFFDeadline         = -105 // system range: the OFF never notified a forwarded retrieval in time
 	DetailInternal            = -199 // system range: unexpected failure inside DAS
 	DetailNotAuthorizedClient = -201 // token subject not whitelisted
 )
