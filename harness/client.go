@@ -141,3 +141,6 @@ func SHA256(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
 }
+
+// Token returns the client's current access token.
+func (c *Client) Token(ctx context.Context) (string, error) { return c.tokens.Token(ctx) }

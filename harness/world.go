@@ -69,6 +69,8 @@ type World struct {
 	Offices  map[string]*office.Office
 	recorder openapi.Recorder
 
+	remote *RemoteDAS // DAS under test, when bound
+
 	mu         sync.Mutex
 	signingKey *rsa.PrivateKey
 	closers    []func()

@@ -8,14 +8,12 @@ import (
 	"github.com/wipo-das/dasim/harness"
 )
 
-// officePair enrols an OFF (EE, non-IP5) and an OSF (FI) at the world.
+// officePair is an OFF (EE, non-IP5) and an OSF (FI): enrolled in the
+// simulated world, or the first two identities at a DAS under test.
 func officePair(w *harness.World) (off, osf *harness.Client) {
 	GinkgoHelper()
-	ee, err := w.EnrollOffice("EE", "ee-office")
-	Expect(err).NotTo(HaveOccurred())
-	fi, err := w.EnrollOffice("FI", "fi-office")
-	Expect(err).NotTo(HaveOccurred())
-	return w.Client(ee), w.Client(fi)
+	bindRemote(w)
+	return officeClient(w, 0, "EE", "ee-office"), officeClient(w, 1, "FI", "fi-office")
 }
 
 var eeDocument = harness.Document{Kind: "patent", Number: "EE P202300012", Date: "2023-03-14",
@@ -26,10 +24,12 @@ var _ = Describe("c.1 documents kept in WIPO DAS, OSF polling statuses (Figure B
 		var (
 			w        *harness.World
 			off, osf *harness.Client
+			doc      harness.Document
 		)
 		BeforeEach(func(ctx SpecContext) {
 			w = startWorld(ctx)
 			off, osf = officePair(w)
+			doc = depositable(w, off)
 		})
 
 		ConformanceIt("delivers the registered bytes to the OSF that polls, until it deletes them", Rule{
@@ -37,20 +37,18 @@ var _ = Describe("c.1 documents kept in WIPO DAS, OSF polling statuses (Figure B
 			Source: "WIPO DAS exchange flows c.1, steps 1a-1c and 2a-2e, Figure B",
 		}, func(ctx SpecContext) {
 			By("(1a)(1b)(1c) OFF uploads the document through a presigned URL and registers it")
-			r, err := off.Deposit(ctx, eeDocument)
+			r, err := off.Deposit(ctx, doc)
 			Expect(err).NotTo(HaveOccurred())
 			expectAnswer("das", "registerDocument", r, http.StatusCreated, "")
 
 			By("(2a) OSF requests the document and receives a request acknowledgement id")
-			ack, r, err := osf.Retrieve(ctx, eeDocument)
+			ack, r, err := osf.Retrieve(ctx, doc)
 			Expect(err).NotTo(HaveOccurred())
 			expectAnswer("das", "requestRetrieval", r, http.StatusCreated, "")
 
 			By("(2b) OSF checks the status until the document is available")
-			w.Settle()
-			st, r, err := osf.Status(ctx, ack)
+			st, err := w.Await(ctx, osf, ack)
 			Expect(err).NotTo(HaveOccurred())
-			expectAnswer("das", "getRetrievalStatuses", r, http.StatusOK, "")
 			Expect(st.RequestStatusCategory).To(Equal("success"))
 			Expect(st.DocumentAvailabilityDate).NotTo(BeNil())
 
@@ -59,7 +57,7 @@ var _ = Describe("c.1 documents kept in WIPO DAS, OSF polling statuses (Figure B
 				got, r, err := osf.Download(ctx, ack)
 				Expect(err).NotTo(HaveOccurred())
 				expectAnswer("das", "getFileDownloadUrl", r, http.StatusOK, "")
-				Expect(harness.SHA256(got)).To(Equal(harness.SHA256(eeDocument.Content)), "downloaded bytes equal the uploaded ones")
+				Expect(harness.SHA256(got)).To(Equal(harness.SHA256(doc.Content)), "downloaded bytes equal the uploaded ones")
 			}
 
 			By("(2e) OSF deletes the file from the transit zone; a later download is refused")

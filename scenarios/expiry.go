@@ -17,6 +17,7 @@ var _ = Describe("Transit retention: DAS removes a file the OSF does not delete 
 		}, func(ctx SpecContext) {
 			w := startWorld(ctx)
 			off, osf := officePair(w)
+			skipIfRemote(w, "the world's clock, to pass seven days")
 			By("OFF deposits; OSF retrieves and the document becomes available")
 			r, err := off.Deposit(ctx, eeDocument)
 			Expect(err).NotTo(HaveOccurred())

@@ -18,18 +18,16 @@ var _ = Describe("Cross-office isolation: an office sees and touches only its ow
 		}, func(ctx SpecContext) {
 			w := startWorld(ctx)
 			off, osf := officePair(w)
-			lv, err := w.EnrollOffice("LV", "lv-office")
-			Expect(err).NotTo(HaveOccurred())
-			intruder := w.Client(lv)
+			intruder := officeClient(w, 2, "LV", "lv-office")
+			doc := depositable(w, off)
 
-			By("EE deposits, FI retrieves and the document becomes available")
-			r, err := off.Deposit(ctx, eeDocument)
+			By("the OFF deposits, the OSF retrieves and the document becomes available")
+			r, err := off.Deposit(ctx, doc)
 			Expect(err).NotTo(HaveOccurred())
 			expectAnswer("das", "registerDocument", r, http.StatusCreated, "")
-			ack, _, err := osf.Retrieve(ctx, eeDocument)
+			ack, _, err := osf.Retrieve(ctx, doc)
 			Expect(err).NotTo(HaveOccurred())
-			w.Settle()
-			st, _, err := osf.Status(ctx, ack)
+			st, err := w.Await(ctx, osf, ack)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(st.FileID).NotTo(BeNil())
 			fileID := *st.FileID
@@ -50,7 +48,7 @@ var _ = Describe("Cross-office isolation: an office sees and touches only its ow
 			ids := map[string]string{"getRetrievalStatuses": ack, "getFileDownloadUrl": ack,
 				"getFileStatus": fileID, "deleteFile": fileID, "refreshFileUploadUrl": fileID}
 			for _, p := range probes {
-				By("LV calls " + p.operation + " with FI's identifier, then with an unknown one")
+				By("a third office calls " + p.operation + " with the OSF's identifier, then with an unknown one")
 				call := func(id string) *harness.Response {
 					var q url.Values
 					var body any
@@ -68,13 +66,13 @@ var _ = Describe("Cross-office isolation: an office sees and touches only its ow
 				expectAnswer("das", p.operation, theirs, http.StatusNotFound, "NOT_FOUND", none.Error.Details[0].Code)
 				Expect(strings.ReplaceAll(string(theirs.Body), ids[p.operation], unknown)).To(Equal(string(none.Body)),
 					"another office's id is answered byte for byte like an unknown id")
-				Expect(string(theirs.Body)).NotTo(ContainSubstring("EE P202300012"))
+				Expect(string(theirs.Body)).NotTo(ContainSubstring(doc.Number))
 			}
 
-			By("FI's own data is untouched: it still downloads the document")
+			By("the OSF's own data is untouched: it still downloads the document")
 			got, r, err := osf.Download(ctx, ack)
 			Expect(err).NotTo(HaveOccurred())
 			expectAnswer("das", "getFileDownloadUrl", r, http.StatusOK, "")
-			Expect(harness.SHA256(got)).To(Equal(harness.SHA256(eeDocument.Content)))
+			Expect(harness.SHA256(got)).To(Equal(harness.SHA256(doc.Content)))
 		})
 	})

@@ -15,18 +15,20 @@ var _ = Describe("Retrieval lookup errors answered with WIPO's codes (CURL examp
 		var (
 			w        *harness.World
 			off, osf *harness.Client
+			doc      harness.Document
 		)
 		BeforeEach(func(ctx SpecContext) {
 			w = startWorld(ctx)
 			off, osf = officePair(w)
+			doc = depositable(w, off)
 			By("OFF registers the document the OSF will ask for")
-			r, err := off.Deposit(ctx, eeDocument)
+			r, err := off.Deposit(ctx, doc)
 			Expect(err).NotTo(HaveOccurred())
 			expectAnswer("das", "registerDocument", r, http.StatusCreated, "")
 		})
 
 		retrieveWith := func(ctx context.Context, change func(*harness.Document)) *harness.Response {
-			d := eeDocument
+			d := doc
 			change(&d)
 			_, r, err := osf.Retrieve(ctx, d)
 			Expect(err).NotTo(HaveOccurred())
@@ -37,7 +39,7 @@ var _ = Describe("Retrieval lookup errors answered with WIPO's codes (CURL examp
 			Rule:   "INVALID_INPUT_DATA with detail -7 'The requested document is not registered in the system'",
 			Source: "WIPO DAS CURL examples a.3.1.3; das-domain.md section 2",
 		}, func(ctx SpecContext) {
-			r := retrieveWith(ctx, func(d *harness.Document) { d.Number = "EE P202399999" })
+			r := retrieveWith(ctx, func(d *harness.Document) { d.Number += "9" })
 			expectAnswer("das", "requestRetrieval", r, http.StatusBadRequest, "INVALID_INPUT_DATA", -7)
 			Expect(detailText(r)).To(ContainSubstring("not registered"))
 		})

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wipo-das/dasim/reports"
+)
+
+// TestRegressionRunAgainstAServedDAS is WIPO's regression run end to end:
+// `dasim serve` plays the DAS under test in its own process, and `dasim
+// certify-das` certifies it over HTTPS as the identities serve wrote.
+func TestRegressionRunAgainstAServedDAS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs two processes: skipped with -short")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "dasim")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	endpoints := filepath.Join(dir, "endpoints.json")
+	serve := exec.CommandContext(ctx, bin, "serve", "--endpoints-file", endpoints)
+	serveLog, _ := os.Create(filepath.Join(dir, "serve.log"))
+	serve.Stdout, serve.Stderr = serveLog, serveLog
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = serve.Process.Kill(); _ = serve.Wait() }()
+	var ep struct {
+		Issuer     string `json:"issuer"`
+		DASAPI     string `json:"das_api"`
+		CAFile     string `json:"ca_file"`
+		Identities map[string]struct {
+			ClientID string `json:"client_id"`
+			Key      string `json:"key"`
+		} `json:"identities"`
+	}
+	for {
+		b, err := os.ReadFile(endpoints)
+		if err == nil && json.Unmarshal(b, &ep) == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("serve wrote no endpoints file")
+		}
+		time.Sleep(100 * time.Millisecond) // waiting for another process, not for world time
+	}
+	args := []string{"certify-das", "--target", ep.DASAPI, "--issuer", ep.Issuer, "--ca", ep.CAFile,
+		"--report-dir", filepath.Join(dir, "report")}
+	for _, cc := range []string{"EE", "JP", "US"} {
+		id := ep.Identities[cc]
+		args = append(args, "--office", cc+":"+id.ClientID+"="+id.Key)
+	}
+	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("certify-das: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "report", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run reports.Run
+	if err := json.Unmarshal(b, &run); err != nil {
+		t.Fatal(err)
+	}
+	passed, failed, _ := run.Counts()
+	if passed < 10 || failed != 0 || !strings.HasPrefix(run.Target, "DAS at https://127.0.0.1:") {
+		t.Fatalf("regression run: %d passed, %d failed, target %q\n%s", passed, failed, run.Target, out)
+	}
+	t.Logf("regression run against the served DAS: %d passed, %d failed", passed, failed)
+}
