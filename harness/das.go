@@ -66,6 +66,7 @@ func (w *World) startDAS(cfg Config) error {
 		PCT:        w.pct,
 		HTTPClient: w.HTTPClient(),
 		Recorder:   w.recorder,
+		Faults:     w.Faults,
 	})
 	if err != nil {
 		return err

@@ -162,3 +162,28 @@ var _ = Describe("Faults: late, lost and reordered notifications from the OFF",
 			Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)))
 		})
 	})
+
+var _ = Describe("Faults DAS commits toward an OSF",
+	Flow("faults"), Role("osf"), func() {
+		ConformanceIt("the OSF accepts a notification DAS delivers twice", Rule{
+			Rule:   "Delivery is at least once: receivers must accept a repeat (answer 204 again)",
+			Source: "das.yaml notify",
+		}, func(ctx SpecContext) {
+			w := startWorld(ctx)
+			d := document("EE P202300012", "2023-03-14", "AB21", office.Library, 16*1024)
+			startOffice(ctx, w, office.Config{Code: "EE"}, d)
+			osf := startOffice(ctx, w, office.Config{Code: "JP"})
+			_, err := w.Faults.Add(faults.Rule{Party: "das", Operation: "notify", Kind: faults.NotificationDuplicated, Remaining: 1})
+			Expect(err).NotTo(HaveOccurred())
+			ack := retrieveAndCheck(ctx, w, osf, d, "(2a)")
+			r, _ := osf.Received(ack)
+			Expect(r.Notifications).To(HaveLen(2), "both copies reached the OSF")
+			Expect(r.Notifications[1].Repeat).To(BeTrue(), "the OSF knows the second for a repeat")
+			for _, a := range w.DAS.Deliveries(ack) {
+				if a.Call == "notify" {
+					Expect(a.Status).To(Or(Equal(0), Equal(204)), "the OSF answered the repeat 204")
+					Expect(a.Error).To(BeEmpty())
+				}
+			}
+		})
+	})

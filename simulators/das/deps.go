@@ -11,6 +11,7 @@ import (
 
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/objectstore"
 )
 
@@ -98,6 +99,11 @@ type Deps struct {
 	HTTPClient *http.Client
 	// Recorder receives every exchange DAS serves or makes. Optional.
 	Recorder openapi.Recorder
+	// Faults that DAS itself commits, as party "das", so that an office
+	// client under test meets them: unreachable, 5xx or slow on any DAS
+	// operation; notifications to OSFs dropped, duplicated, delayed or out of
+	// order. Optional (nil: none).
+	Faults *faults.Set
 	// Rand is the source of identifiers (UUIDv4). Default crypto/rand.
 	Rand io.Reader
 	// Logger receives internal failures (never sent to callers). Default: discard.

@@ -30,7 +30,7 @@ func (s *Server) notifyOSF(rt *retrieval) {
 		}
 	}
 	s.mu.RUnlock()
-	s.dispatch(&outboundCall{name: "notify", office: rt.osf, rt: rt, flow: "c.1", step: "(2b)",
+	call := &outboundCall{name: "notify", office: rt.osf, rt: rt, flow: "c.1", step: "(2b)",
 		do: func(ctx context.Context, ep OfficeEndpoint) *callError {
 			return s.callAPI(ctx, ep, http.MethodPost, "/notifications", n, nil, protocol.DetailOFFUnreachable)
 		},
@@ -41,5 +41,8 @@ func (s *Server) notifyOSF(rt *retrieval) {
 			s.mu.Lock()
 			rt.message += fmt.Sprintf("; notifying office %s failed after %d attempt(s) (last: %s): poll retrievals/statuses", rt.osf, attempts, err.msg)
 			s.mu.Unlock()
-		}})
+		}}
+	// A notification may be dropped, duplicated, delayed or reordered on
+	// purpose (faults of party "das"), to see how an OSF under test copes.
+	s.deps.Faults.Outbox(faultParty).Deliver("notify", func() { s.dispatch(call) })
 }

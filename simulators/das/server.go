@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/wipo-das/dasim/openapi"
+	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
@@ -47,7 +48,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.api = &http.Client{Transport: openapi.DAS().Transport(base, opts...), Timeout: s.cfg.OutboundTimeout}
 	s.raw = &http.Client{Transport: base, Timeout: s.cfg.OutboundTimeout}
-	s.handler = openapi.DAS().Middleware(deps.Authenticate(s.routes()), opts...)
+	s.handler = deps.Faults.Middleware(faultParty, faults.DASOperation,
+		openapi.DAS().Middleware(deps.Authenticate(s.routes()), opts...))
 	return s, nil
 }
 
@@ -55,6 +57,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 // WIPO error body when broken; responses validated and recorded), then bearer
 // authentication, then the operations.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// faultParty is DAS's name in fault rules.
+const faultParty = "das"
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
