@@ -45,16 +45,16 @@ type OfficeFile struct {
 
 // DocumentFile describes one priority document of an office's library.
 type DocumentFile struct {
-	Number     string `yaml:"number"`     // e.g. "EE P202300012" or "PCT/IB2021/057271"
-	Kind       string `yaml:"kind"`       // patent (default), utility model, design, trademark
-	Date       string `yaml:"date"`       // filing date YYYY-MM-DD
-	AccessCode string `yaml:"accessCode"` // 4 hexadecimal characters
+	Number     string `yaml:"number" json:"number,omitempty"`         // e.g. "EE P202300012" or "PCT/IB2021/057271"
+	Kind       string `yaml:"kind" json:"kind,omitempty"`             // patent (default), utility model, design, trademark
+	Date       string `yaml:"date" json:"date,omitempty"`             // filing date YYYY-MM-DD
+	AccessCode string `yaml:"accessCode" json:"accessCode,omitempty"` // 4 hexadecimal characters
 	// Hosting: "library" (uploaded to DAS, flow c.1), "home" (kept by the
 	// office, flow c.2), "transit" (kept by the office, sent through the DAS
 	// transit zone, flow c.3). Default: library, or home for IP5 offices.
-	Hosting string `yaml:"hosting"`
-	Size    int64  `yaml:"size"` // bytes of generated PDF content; default 48 KiB
-	Format  string `yaml:"format"`
+	Hosting string `yaml:"hosting" json:"hosting,omitempty"`
+	Size    int64  `yaml:"size" json:"size,omitempty"` // bytes of generated PDF content; default 48 KiB
+	Format  string `yaml:"format" json:"format,omitempty"`
 }
 
 //go:embed demo-world.yaml

@@ -31,6 +31,7 @@ func commands() []command {
 		{"version", "print the toolkit and contract versions", runVersion},
 		{"run", "run every scenario against the simulated world; reports in --report-dir", runRun},
 		{"certify-das", "WIPO's regression run: the DAS scenarios against a DAS and authorization server given by URL", runCertifyDAS},
+		{"certify-osf", "certify an OSF client by observing it drive the simulated world (checklist, injected faults)", runCertifyOSF},
 		{"bench", "measure GET retrievals/statuses on the simulated DAS (and on Prism with --prism)", runBench},
 		{"verify-report", "check a signed report bundle (signature, signer, every file)", runVerifyReport},
 		{"keygen", "write the ES256 key and certificate files of WIPO's keygen script", runKeygen},

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wipo-das/dasim/reports"
+)
+
+// TestCertifyOSFObservesAClientInAnotherProcess certifies a minimal OSF
+// client (testdata/osf_client.sh: curl, no retry, no notification endpoint)
+// twice: without faults it meets every required behaviour; with the harness's
+// 503 on its first retrieval it fails, and the report names the party, step,
+// operation and rule.
+func TestCertifyOSFObservesAClientInAnotherProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs processes: skipped with -short")
+	}
+	for _, tool := range []string{"bash", "jq", "curl"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("needs %s", tool)
+		}
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "dasim")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(bin, "keygen", "--dir", dir).CombinedOutput(); err != nil {
+		t.Fatalf("keygen: %v\n%s", err, out)
+	}
+	client, _ := filepath.Abs("testdata/osf_client.sh")
+
+	certify := func(name string, faults bool) (int, *reports.Run, string) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		ep := filepath.Join(dir, name+"-endpoints.json")
+		rep := filepath.Join(dir, name+"-report")
+		cmd := exec.CommandContext(ctx, bin, "certify-osf", "--office", "SE", "--client-id", "se-osf",
+			"--cert", filepath.Join(dir, "es256_cert.pem"), "--faults="+map[bool]string{true: "true", false: "false"}[faults],
+			"--timeout", "5s", "--endpoints-file", ep, "--report-dir", rep)
+		var out strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			if b, err := os.ReadFile(ep); err == nil && len(b) > 0 {
+				break
+			}
+			time.Sleep(100 * time.Millisecond) // waiting for another process
+		}
+		sut := exec.CommandContext(ctx, "timeout", "4", "bash", client, ep, filepath.Join(dir, "es256_private.pem"), "se-osf")
+		sut.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"))
+		sutOut, _ := sut.CombinedOutput()
+		_ = cmd.Wait()
+		b, err := os.ReadFile(filepath.Join(rep, "report.json"))
+		if err != nil {
+			t.Fatalf("%s: no report: %v\n%s\nclient:\n%s", name, err, out.String(), sutOut)
+		}
+		var run reports.Run
+		if err := json.Unmarshal(b, &run); err != nil {
+			t.Fatal(err)
+		}
+		return cmd.ProcessState.ExitCode(), &run, out.String() + "\nclient:\n" + string(sutOut)
+	}
+
+	code, run, log := certify("clean", false)
+	if passed, failed, _ := run.Counts(); code != 0 || failed != 0 || passed < 4 {
+		t.Fatalf("clean client: exit %d, %d passed, %d failed\n%s", code, passed, failed, log)
+	}
+
+	code, run, log = certify("faults", true)
+	if code != 1 {
+		t.Fatalf("a client that does not retry a 503 passed (exit %d)\n%s", code, log)
+	}
+	for _, s := range run.Scenarios {
+		if strings.HasPrefix(s.Name, "O7 ") {
+			f := s.Failure
+			if s.State != "failed" || f == nil || f.Party != "office SE (system under test)" || f.Step != "(2a)" ||
+				f.Operation != "requestRetrieval" || !strings.Contains(f.Rule, "503") {
+				t.Fatalf("O7 should name the party, step, operation and rule: %+v %+v", s, f)
+			}
+			return
+		}
+	}
+	t.Fatalf("no O7 check in the report\n%s", log)
+}

@@ -1,0 +1,90 @@
+package harness
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/wipo-das/dasim/openapi"
+	"github.com/wipo-das/dasim/simulators/das"
+	"github.com/wipo-das/dasim/simulators/faults"
+)
+
+// Observed is a client role under test (an office of second filing) that
+// drives the simulated DAS itself: the harness gives it a DAS entrance of its
+// own, records every exchange through it, and can answer it with faults of
+// party ObservedParty that no simulated office meets.
+type Observed struct {
+	Office   string // ST.3 code the system acts for
+	ClientID string
+	API      string // its DAS entrance, base path included
+	Log      *openapi.Log
+	w        *World
+}
+
+// ObservedParty names the DAS entrance of a system under test in fault rules.
+const ObservedParty = "das (entrance of the system under test)"
+
+// Observe registers a client under test (its certificate, the file an office
+// sends WIPO), whitelists it for office, opens its own DAS entrance, and —
+// when notifyURL is given — makes DAS notify the system there (setup A:
+// the system validates WIPO tokens through the world's JWKS).
+func (w *World) Observe(office, clientID string, certPEM []byte, notifyURL string) (*Observed, error) {
+	if err := w.AuthZ.Register(authzClient(clientID, certPEM)); err != nil {
+		return nil, err
+	}
+	if err := w.Verifier.Allow(clientID, office); err != nil {
+		return nil, err
+	}
+	o := &Observed{Office: office, ClientID: clientID, Log: &openapi.Log{}, w: w}
+	l, err := w.open(Config{}, "observed "+office)
+	if err != nil {
+		return nil, err
+	}
+	party := "office " + office + " (system under test)"
+	recorded := openapi.DAS().Middleware(w.DAS.Handler(), openapi.WithRecorder(o.Log),
+		openapi.WithParty(party), openapi.WithTranscripts())
+	l.serve(w.Faults.Middleware(ObservedParty, faults.DASOperation, recorded))
+	o.API = l.URL + DASBasePath
+	if notifyURL != "" {
+		w.offices.set(office, das.OfficeEndpoint{BaseURL: strings.TrimSuffix(notifyURL, "/"), Tokens: w.dasTokens(w.AuthZ.Issuer())})
+	}
+	return o, nil
+}
+
+// Seen counts the exchanges of operation answered with status.
+func (o *Observed) Seen(operation string, status int) int {
+	n := 0
+	for _, e := range o.Log.Exchanges() {
+		if e.Operation == operation && e.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+// Notifications are DAS's calls to the system's notifications endpoint.
+func (o *Observed) Notifications() []das.Attempt {
+	var out []das.Attempt
+	for _, e := range o.Log.Exchanges() {
+		if e.Operation != "requestRetrieval" || e.Status != http.StatusCreated {
+			continue
+		}
+		var ack struct {
+			RequestAckID string `json:"requestAckId"`
+		}
+		if err := jsonField(e.ResponseBody, &ack); err != nil || ack.RequestAckID == "" {
+			continue
+		}
+		for _, a := range o.w.DAS.Deliveries(ack.RequestAckID) {
+			if a.Call == "notify" {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+func (o *Observed) String() string {
+	return fmt.Sprintf("office %s (client %s) at DAS entrance %s", o.Office, o.ClientID, o.API)
+}
