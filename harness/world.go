@@ -49,6 +49,10 @@ type Config struct {
 	ErrorShape protocol.ErrorShape
 	// PCTDocuments are PCT DAS's RO/IB documents; nil: its deterministic demo set.
 	PCTDocuments []office.Document
+	// AuthZTranscripts keeps the (redacted) bodies of the authorization
+	// server's exchanges, so certification can quote why it refused a
+	// system under test.
+	AuthZTranscripts bool
 }
 
 // World is a running set of parties on loopback HTTPS.
@@ -153,8 +157,11 @@ func (w *World) startAuthZ(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	l.serve(openapi.AuthZ().Middleware(w.AuthZ.Handler(), openapi.PassThrough(),
-		openapi.WithRecorder(w.recorder), openapi.WithParty("authz")))
+	mopts := []openapi.Option{openapi.PassThrough(), openapi.WithRecorder(w.recorder), openapi.WithParty("authz")}
+	if cfg.AuthZTranscripts {
+		mopts = append(mopts, openapi.WithTranscripts())
+	}
+	l.serve(openapi.AuthZ().Middleware(w.AuthZ.Handler(), mopts...))
 	return nil
 }
 

@@ -108,6 +108,21 @@ type Config struct {
 	DeleteAfterDownload bool
 	// ErrorShape of the office's error bodies; default protocol.ShapeFlat.
 	ErrorShape protocol.ErrorShape
+	// Defects break the protocol on purpose (dasim office --defect), so
+	// that certification can be shown to catch them. Zero: a correct office.
+	Defects Defects
+}
+
+// Defects are deliberate protocol violations with no fault kind of their own
+// (simulators/faults covers the others: server errors, dropped
+// notifications, altered bytes, expired URLs).
+type Defects struct {
+	// NonWIPOErrors answers every error as text/plain, not as WIPO's
+	// {code, message, details[]} body.
+	NonWIPOErrors bool
+	// OmitRetrievalAckID leaves requestAckId out of the answer to a
+	// forwarded POST retrievals (das.yaml requires it).
+	OmitRetrievalAckID bool
 }
 
 func (c Config) withDefaults() Config {

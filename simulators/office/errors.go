@@ -19,6 +19,10 @@ func (o *Office) writeError(w http.ResponseWriter, err error) {
 		de = protocol.NewDASError(http.StatusInternalServerError, protocol.CodeSystemError, protocol.DetailInternal,
 			"office %s failed internally", o.cfg.Code)
 	}
+	if o.cfg.Defects.NonWIPOErrors {
+		http.Error(w, de.Error(), de.Status)
+		return
+	}
 	protocol.WriteDASError(w, de, o.cfg.ErrorShape)
 }
 

@@ -76,8 +76,13 @@ func (o *Office) receiveRetrieval(w http.ResponseWriter, r *http.Request) error 
 	} else {
 		o.deps.Clock.AfterFunc(o.cfg.PrepareDelay, func() { o.prepare(f) })
 	}
-	return writeJSON(w, http.StatusCreated, retrievalAck{RequestAckID: f.ack, OperationCategory: "retrieval",
-		RequestStatusCategory: "pending", StatusMessage: "retrieval - recorded"})
+	ack := retrievalAck{RequestAckID: f.ack, OperationCategory: "retrieval",
+		RequestStatusCategory: "pending", StatusMessage: "retrieval - recorded"}
+	if o.cfg.Defects.OmitRetrievalAckID {
+		return writeJSON(w, http.StatusCreated, map[string]string{"operationCategory": ack.OperationCategory,
+			"requestStatusCategory": ack.RequestStatusCategory, "statusMessage": ack.StatusMessage})
+	}
+	return writeJSON(w, http.StatusCreated, ack)
 }
 
 // lookup checks a retrieval key against the library with WIPO's detail codes.

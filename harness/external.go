@@ -1,0 +1,121 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/wipo-das/dasim/openapi"
+	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/das"
+	"github.com/wipo-das/dasim/simulators/office"
+	"github.com/wipo-das/dasim/simulators/protocol"
+)
+
+// AddExternalOffice wires an office under test into the world the way
+// AddOffice wires a simulated one, and as WIPO does when an office joins:
+// its certificate registered at the authorization server, its client
+// whitelisted at DAS for its ST.3 code, and DAS's office directory told to
+// call ext.URL (the office-side API root, base path included) with a token
+// from WIPO's server (setup A) or from ext.Issuer, the office's own (B).
+func (w *World) AddExternalOffice(ext External, setup office.AuthSetup) error {
+	var errs []error
+	if !officeCodePattern(ext.Office) {
+		errs = append(errs, fmt.Errorf("office %q is not an ST.3 code", ext.Office))
+	}
+	if u, err := url.Parse(ext.URL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		errs = append(errs, fmt.Errorf("target %q is not an absolute http(s) URL", ext.URL))
+	}
+	if ext.ClientID == "" || len(ext.CertPEM) == 0 {
+		errs = append(errs, errors.New("the office's client id and certificate PEM are required"))
+	}
+	issuer := w.AuthZ.Issuer()
+	switch setup {
+	case office.SetupA, "":
+	case office.SetupB:
+		if ext.Issuer == "" {
+			errs = append(errs, errors.New("setup B needs the issuer of the office's own authorization server"))
+		}
+		issuer = ext.Issuer
+	default:
+		errs = append(errs, fmt.Errorf("setup %q is neither A nor B", setup))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if err := w.AuthZ.Register(authz.Client{ID: ext.ClientID, KeysPEM: ext.CertPEM}); err != nil {
+		return fmt.Errorf("registering %s's certificate: %w", ext.ClientID, err)
+	}
+	if err := w.Verifier.Allow(ext.ClientID, ext.Office); err != nil {
+		return err
+	}
+	w.offices.set(ext.Office, das.OfficeEndpoint{BaseURL: strings.TrimSuffix(ext.URL, "/"), Tokens: w.dasTokens(issuer)})
+	return nil
+}
+
+func officeCodePattern(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
+
+// DASCertificatePEM is the certificate DAS authenticates with; an office in
+// setup B registers it at its own authorization server under DASClientID.
+func (w *World) DASCertificatePEM() []byte { return append([]byte(nil), w.dasIdentity.Files.CertPEM...) }
+
+// CallOffice calls an office's API as WIPO DAS does: with DAS's token for
+// that office, the exchange validated against das.yaml and recorded as
+// DAS's (peer "office <code>"). It is how certification drives an OFF
+// directly, beyond what the flows make DAS send it.
+func (w *World) CallOffice(ctx context.Context, code, method, path string, query url.Values, body any) (*Response, error) {
+	ep, ok := w.offices.Endpoint(code)
+	if !ok {
+		return nil, fmt.Errorf("office %s is not in DAS's office directory", code)
+	}
+	u := ep.BaseURL + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	ctx = openapi.WithLabels(ctx, openapi.Labels{Party: "das", Peer: "office " + code})
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	tok, err := ep.Tokens.Token(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("DAS's token for office %s: %w", code, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	hc := w.HTTPClient()
+	hc.Transport = openapi.DAS().Transport(hc.Transport, openapi.WithRecorder(w.recorder), openapi.WithTranscripts())
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	r := &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	if resp.StatusCode >= 400 {
+		r.Error, r.Wrapped, _ = protocol.ParseDASError(b)
+	}
+	return r, nil
+}
