@@ -1,10 +1,19 @@
 package scenarios
 
 import (
+	"encoding/json"
+	"net/http"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/reports"
 	"github.com/wipo-das/dasim/simulators/office"
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
+
+// The flows of this file run with a simulated OFF, or with the OFF under
+// test (dasim certify --role off): theOFF and theOSF pick, bind_off.go.
 
 var _ = Describe("c.1 documents kept in WIPO DAS, OSF notified (Figure A)",
 	Flow("c1-notification"), Role("das", "off", "osf"), func() {
@@ -13,11 +22,11 @@ var _ = Describe("c.1 documents kept in WIPO DAS, OSF notified (Figure A)",
 			Source: "WIPO DAS exchange flows c.1, Figure A",
 		}, func(ctx SpecContext) {
 			w := startWorld(ctx)
-			d := document("EE P202300012", "2023-03-14", "AB21", office.Library, 64*1024)
 			By("(1a)(1b)(1c) the OFF uploads its document into the DAS library and registers it")
-			startOffice(ctx, w, office.Config{Code: "EE"}, d)
-			osf := startOffice(ctx, w, office.Config{Code: "FI"})
-			ack := retrieveAndCheck(ctx, w, osf, d, "(2a)")
+			off := theOFF(ctx, w, office.Config{Code: "EE"},
+				document("EE P202300012", "2023-03-14", "AB21", office.Library, 64*1024))
+			osf := theOSF(ctx, w, "FI")
+			ack := retrieveAndCheck(ctx, w, osf, off.Doc, "(2a)")
 			By("(2e) the OSF deletes the download file from the transit zone")
 			Expect(osf.Delete(ctx, ack)).To(Succeed())
 		})
@@ -30,21 +39,36 @@ var _ = Describe("c.2 documents kept in the OFF digital library",
 				Rule:   "WIPO DAS forwards the retrieval request to the OFF; OFF notifies WIPO DAS; WIPO DAS retrieves the file location URL (files/url-downloads), downloads the file, then notifies the OSF; DAS authenticates to the office in setup " + string(setup),
 				Source: "WIPO DAS exchange flows, documents kept in the OFF digital library; authentication setups A and B",
 			}, func(ctx SpecContext) {
+				requireOFFSetup(setup)
 				w := startWorld(ctx)
-				d := document("JP 2023-045678", "2023-04-02", "3F9A", office.Home, 32*1024)
 				By("the OFF registers its document without uploading it (steps 1a and 1b are not required)")
-				off := startOffice(ctx, w, office.Config{Code: "JP", Setup: setup}, d)
-				osf := startOffice(ctx, w, office.Config{Code: "EE"})
-				ack := retrieveAndCheck(ctx, w, osf, d, "(1)")
+				off := theOFF(ctx, w, office.Config{Code: "JP", Setup: setup},
+					document("JP 2023-045678", "2023-04-02", "3F9A", office.Home, 32*1024))
+				osf := theOSF(ctx, w, "EE")
+				ack := retrieveAndCheck(ctx, w, osf, off.Doc, "(1)")
 				By("DAS forwarded the retrieval with its own ack id, distinct from the OSF's")
-				fwd := off.Forwarded()
-				Expect(fwd).To(HaveLen(1))
-				for offAck, f := range fwd {
-					Expect(offAck).NotTo(Equal(ack), "two ack ids per retrieval")
-					Expect(f.Ready).To(BeTrue())
-				}
+				offAcks := forwardedAcks(w, off.Code)
+				Expect(offAcks).To(HaveLen(1))
+				Expect(offAcks[0]).NotTo(Equal(ack), "two ack ids per retrieval")
 			})
 		}
+
+		ConformanceIt("the OFF refuses a forwarded retrieval of a document it does not hold with the WIPO error body", Rule{
+			Rule:   "An OFF answers a retrieval DAS forwards with WIPO's error body {code, message, details[]}: a document it does not hold is INVALID_INPUT_DATA with detail -7 (not registered)",
+			Source: "WIPO DAS exchange flows c.2; das.yaml requestRetrieval responses; WIPO DAS error codes",
+		}, func(ctx SpecContext) {
+			w := startWorld(ctx)
+			off := theOFF(ctx, w, office.Config{Code: "JP"}, office.Document{})
+			By("WIPO DAS forwards a retrieval of a document number the OFF never registered")
+			unknown := harness.Document{Number: off.Code + " 0000-NOT-HELD", Date: "2023-01-02", AccessCode: "0F0F"}
+			r, err := w.CallOffice(ctx, off.Code, http.MethodPost, "/retrievals", nil, harness.RetrievalBody(unknown))
+			Expect(err).NotTo(HaveOccurred())
+			party := "office " + off.Code
+			if off.Sim == nil {
+				party = sutParty()
+			}
+			expectAnswer(party, "requestRetrieval", r, http.StatusBadRequest, protocol.CodeInvalidInputData, protocol.DetailNotRegistered)
+		})
 	})
 
 var _ = Describe("c.3 big documents sent by the OFF through the DAS transit zone",
@@ -54,13 +78,45 @@ var _ = Describe("c.3 big documents sent by the OFF through the DAS transit zone
 			Source: "WIPO DAS exchange flows, big-sized documents through the DAS transit zone",
 		}, func(ctx SpecContext) {
 			w := startWorld(ctx)
-			d := document("US 18/123,456", "2023-06-20", "D00D", office.Transit, 2<<20)
-			off := startOffice(ctx, w, office.Config{Code: "US", Setup: office.SetupB, TransitThreshold: 1 << 20}, d)
-			osf := startOffice(ctx, w, office.Config{Code: "EE"})
-			retrieveAndCheck(ctx, w, osf, d, "(1)")
-			By("the OFF set the file of the retrieval it was forwarded")
-			for _, f := range off.Forwarded() {
-				Expect(f.FileID).NotTo(BeEmpty(), "PUT retrievals carried a file id")
+			off := theOFF(ctx, w, office.Config{Code: "US", Setup: office.SetupB, TransitThreshold: 1 << 20},
+				document("US 18/123,456", "2023-06-20", "D00D", office.Transit, 2<<20))
+			osf := theOSF(ctx, w, "EE")
+			retrieveAndCheck(ctx, w, osf, off.Doc, "(1)")
+			By("the OFF set the file of the retrieval it was forwarded (PUT retrievals)")
+			if off.Sim != nil {
+				for _, f := range off.Sim.Forwarded() {
+					Expect(f.FileID).NotTo(BeEmpty(), "PUT retrievals carried a file id")
+				}
+				return
+			}
+			if !servedSince(w, "setRetrievalFile") {
+				failOFF(reports.Failure{Operation: "setRetrievalFile", Rule: "c.3: the OFF sets the file of the forwarded retrieval (PUT retrievals) before it notifies",
+					Expected: "a successful PUT retrievals", Actual: "none"})
 			}
 		})
 	})
+
+// forwardedAcks are the ack ids the OFF code answered DAS's forwarded
+// retrievals with during the spec, as DAS's side recorded them.
+func forwardedAcks(w *harness.World, code string) []string {
+	var acks []string
+	for _, e := range specExchanges(w) {
+		if e.Operation != "requestRetrieval" || e.Recorder != "client" || e.Labels.Peer != "office "+code || e.Status != http.StatusCreated {
+			continue
+		}
+		var ack struct{ RequestAckID string }
+		_ = json.Unmarshal([]byte(e.ResponseBody), &ack)
+		acks = append(acks, ack.RequestAckID)
+	}
+	return acks
+}
+
+// servedSince reports whether DAS served operation successfully during the spec.
+func servedSince(w *harness.World, operation string) bool {
+	for _, e := range specExchanges(w) {
+		if e.Operation == operation && e.Recorder == "server" && e.Labels.Party == "das" && e.Status < 300 {
+			return true
+		}
+	}
+	return false
+}

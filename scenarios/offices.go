@@ -6,6 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/reports"
 	"github.com/wipo-das/dasim/simulators/office"
 )
 
@@ -35,21 +36,25 @@ func run(w *harness.World, d time.Duration) {
 
 // retrieveAndCheck requests d as osf, lets the world run until it is
 // available, downloads it and compares it byte for byte with the original.
+// When the OFF is under test, every miss is laid at its door with the rule
+// it broke (bind_diagnosis.go).
 func retrieveAndCheck(ctx SpecContext, w *harness.World, osf *office.Office, d office.Document, step string) string {
 	GinkgoHelper()
 	key := d.Key()
 	key.ExpectSHA256 = harness.SHA256(d.Content)
 	By(step + " OSF requests the document from WIPO DAS and receives a request acknowledgement id")
 	ack, err := osf.RequestRetrieval(ctx, key)
-	Expect(err).NotTo(HaveOccurred())
-	run(w, office.DefaultPrepareDelay)
+	expectRetrievalRequested(w, err)
 	By("WIPO DAS notifies the OSF of the document availability")
-	rec, ok := osf.Received(ack)
-	Expect(ok).To(BeTrue(), "the OSF received a notification for "+ack)
-	Expect(rec.Notifications).NotTo(BeEmpty())
-	Expect(rec.Notifications[len(rec.Notifications)-1].Status).To(Equal("success"))
+	n := awaitNotification(w, osf, ack)
+	Expect(n.Status).To(Equal("success"))
 	By("the OSF gets the file location URL and downloads the document")
 	got, err := osf.Download(ctx, ack)
+	if err != nil && currentOptions().Bindings.OFF != nil {
+		failOFF(reports.Failure{Operation: "getFileDownloadUrl", Pointer: "/fileChecksum",
+			Rule:     "the OSF downloads the bytes the OFF declared (SHA-256 of its document)",
+			Expected: harness.SHA256(d.Content), Actual: err.Error()})
+	}
 	Expect(err).NotTo(HaveOccurred())
 	Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)), "downloaded bytes equal the OFF's")
 	return ack

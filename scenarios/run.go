@@ -5,9 +5,11 @@ import (
 	"crypto/x509"
 	"strings"
 	"sync"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/simulators/office"
 )
 
 // Options configure a run of the scenarios.
@@ -25,6 +27,18 @@ type Options struct {
 	SignCert *x509.Certificate
 	// Bindings bind roles to systems under test; empty runs the simulated world.
 	Bindings harness.Bindings
+	// World is the running world every spec shares when a role is bound
+	// (dasim certify started it and wired the system under test into it);
+	// nil: each spec starts a simulated world of its own.
+	World *harness.World
+	// OFFDocuments are the documents the bound OFF holds and registers
+	// (dasim certify --documents); the flows take theirs from here.
+	OFFDocuments []office.Document
+	// OFFSetup is how the bound OFF authenticates DAS: A (default) or B.
+	OFFSetup office.AuthSetup
+	// Patience is how long, in real time, a spec waits for an asynchronous
+	// step of a bound system (a notification, say); default 20s.
+	Patience time.Duration
 }
 
 var (
@@ -41,6 +55,9 @@ func Configure(o Options) {
 	}
 	if o.Toolkit == "" {
 		o.Toolkit = "dev"
+	}
+	if o.Patience == 0 {
+		o.Patience = 20 * time.Second
 	}
 	options = o
 }

@@ -21,6 +21,9 @@ var (
 // generating one per spec would dominate the run.
 func startWorld(ctx context.Context) *harness.World {
 	GinkgoHelper()
+	if o := currentOptions(); o.World != nil {
+		return joinBoundWorld(o)
+	}
 	signingKeyOnce.Do(func() {
 		var err error
 		signingKey, err = rsa.GenerateKey(rand.Reader, 2048)

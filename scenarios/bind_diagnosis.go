@@ -1,0 +1,160 @@
+package scenarios
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/openapi"
+	"github.com/wipo-das/dasim/reports"
+	"github.com/wipo-das/dasim/simulators/das"
+	"github.com/wipo-das/dasim/simulators/office"
+)
+
+// offFault reads the world's records for the first rule the office under
+// test broke: a token request WIPO's authorization server refused (its
+// error_description names the check), a call of DAS the office answered
+// against das.yaml or with a server error, or a call DAS made for the
+// retrieval ack (forwarding, fetching the document) that failed. nil: none.
+func offFault(w *harness.World, ack string) *reports.Failure {
+	code := currentOptions().Bindings.OFF.Office
+	if f := tokenRefusal(w.Log.Exchanges()); f != nil {
+		return f
+	}
+	ex := w.Log.Exchanges()[boundSince():]
+	if f := contractFault(ex, code); f != nil {
+		return f
+	}
+	for _, e := range ex {
+		if e.Labels.Peer == "office "+code && e.Status >= 500 {
+			return &reports.Failure{Operation: e.Operation, Rule: "documented status: the OFF answers " + e.Operation +
+				" with its success status, not a server error (DAS can only retry)",
+				Expected: "2xx", Actual: fmt.Sprintf("HTTP %d %s", e.Status, clipText(e.ResponseBody)),
+				Message: e.Method + " " + e.URL}
+		}
+	}
+	if ack == "" {
+		return nil
+	}
+	for _, a := range w.DAS.Deliveries(ack) {
+		if a.Office == code && a.Error != "" {
+			f := attemptFault(ex, a, w.Clock.Now())
+			return &f
+		}
+	}
+	return nil
+}
+
+// tokenRefusal is the first token request the world's authorization server
+// refused. Under certification only the office under test can be refused:
+// DAS and the simulated offices authenticate correctly.
+func tokenRefusal(ex []openapi.Exchange) *reports.Failure {
+	for _, e := range ex {
+		if e.Labels.Party != "authz" || e.Recorder != "server" || e.Status < 400 || e.Labels.Deliberate {
+			continue
+		}
+		var oe struct {
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
+			URI         string `json:"error_uri"`
+		}
+		_ = json.Unmarshal([]byte(e.ResponseBody), &oe)
+		check, _, _ := strings.Cut(oe.Description, " ")
+		return &reports.Failure{Operation: e.Operation,
+			Rule:     "private_key_jwt client authentication (RFC 7523): client assertion check " + check + " " + oe.URI,
+			Expected: "an access token for the office's client assertion",
+			Actual:   fmt.Sprintf("HTTP %d %s: %s", e.Status, oe.Error, oe.Description),
+			Message:  "WIPO's authorization server refused the office's token request, so it cannot call DAS"}
+	}
+	return nil
+}
+
+// contractFault is the first answer of the office under test that breaks
+// das.yaml, as DAS's client side recorded it.
+func contractFault(ex []openapi.Exchange, code string) *reports.Failure {
+	for _, e := range ex {
+		if e.Labels.Peer != "office "+code {
+			continue
+		}
+		if e.TransportError != "" {
+			return &reports.Failure{Operation: e.Operation, Rule: "the OFF answers DAS's calls",
+				Expected: "an HTTP answer", Actual: e.TransportError, Message: e.Method + " " + e.URL}
+		}
+		for _, v := range e.Faults() {
+			return &reports.Failure{Operation: v.Operation, Pointer: v.Pointer,
+				Rule:     "das.yaml " + v.Side + " " + v.In + ": " + v.Rule,
+				Expected: v.Expected, Actual: v.Actual, Message: v.String()}
+		}
+	}
+	return nil
+}
+
+// attemptFault explains a call DAS made for a retrieval that failed at the
+// office under test.
+func attemptFault(ex []openapi.Exchange, a das.Attempt, now time.Time) reports.Failure {
+	f := reports.Failure{Operation: "requestRetrieval", Rule: "the OFF answers the retrieval DAS forwards (POST retrievals)",
+		Expected: "201 with its request ack id", Actual: a.Error}
+	if a.Call != "office download URL" {
+		return f
+	}
+	f.Operation, f.Expected = "getFileDownloadUrl", "DAS fetches the document the OFF offers"
+	f.Rule = "the OFF offers its document through files/url-downloads and a download URL DAS can fetch"
+	switch {
+	case strings.Contains(a.Error, "sha256"):
+		f.Pointer = "/fileChecksum"
+		f.Rule = "fileChecksum: the bytes behind the OFF's fileDownloadUrl have the SHA-256 it announced"
+	case strings.Contains(a.Error, "HTTP 403"):
+		if exp, ok := lastDownloadURLExpiry(ex); ok && !exp.After(a.At) {
+			f.Pointer = "/fileDownloadUrlExpiryDate"
+			f.Rule = "fileDownloadUrlExpiryDate: the download URL the OFF hands out is still valid"
+			f.Expected = "an expiry after " + a.At.UTC().Format(time.RFC3339)
+			f.Actual = "expired at " + exp.UTC().Format(time.RFC3339) + "; " + a.Error
+		}
+	}
+	return f
+}
+
+// lastDownloadURLExpiry is the expiry of the last download URL the office
+// under test handed DAS.
+func lastDownloadURLExpiry(ex []openapi.Exchange) (time.Time, bool) {
+	for i := len(ex) - 1; i >= 0; i-- {
+		if ex[i].Operation != "getFileDownloadUrl" || ex[i].Recorder != "client" || ex[i].Labels.Party != "das" {
+			continue
+		}
+		var dl struct {
+			Expiry string `json:"fileDownloadUrlExpiryDate"`
+		}
+		if json.Unmarshal([]byte(ex[i].ResponseBody), &dl) == nil {
+			if t, err := time.Parse(time.RFC3339, dl.Expiry); err == nil {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// silentOFF is the failure of an OFF that let Patience pass: DAS's status of
+// the retrieval says what it is still waiting for.
+func silentOFF(w *harness.World, osf *office.Office, ack string, patience time.Duration) reports.Failure {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	actual := "no notification reached the OSF"
+	if st, err := osf.Status(ctx, ack); err == nil && st.StatusMessage != nil {
+		actual = fmt.Sprintf("after %v DAS still says %q (%s)", patience, *st.StatusMessage, st.RequestStatusCategory)
+	}
+	return reports.Failure{Operation: "notify",
+		Rule:     "the OFF notifies WIPO DAS (POST notifications) by its own request ack id once the document is available",
+		Expected: fmt.Sprintf("POST notifications from the OFF within %v", patience), Actual: actual,
+		Message: fmt.Sprintf("%s %s: no notification", http.MethodPost, "notifications")}
+}
+
+func clipText(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "..."
+	}
+	return s
+}
