@@ -64,10 +64,10 @@ func Convert(r types.Report, o Options) *reports.Run {
 		for _, e := range s.ReportEntries {
 			switch e.Name {
 			case entryExchanges:
-				_ = json.Unmarshal([]byte(e.Value.AsJSON), &sc.Exchanges)
+				_ = json.Unmarshal(entryJSON(e.Value), &sc.Exchanges)
 			case entryFailure:
 				var f reports.Failure
-				if json.Unmarshal([]byte(e.Value.AsJSON), &f) == nil && sc.State == "failed" {
+				if json.Unmarshal(entryJSON(e.Value), &f) == nil && sc.State == "failed" {
 					sc.Failure = &f
 				}
 			}
@@ -97,6 +97,17 @@ func Convert(r types.Report, o Options) *reports.Run {
 		return a.Name < b.Name
 	})
 	return run
+}
+
+// entryJSON is an entry's value as JSON: AsJSON is filled only when the
+// report travelled between processes (parallel runs); in-process, the raw
+// value is marshalled here.
+func entryJSON(v types.ReportEntryValue) []byte {
+	if v.AsJSON != "" {
+		return []byte(v.AsJSON)
+	}
+	b, _ := json.Marshal(v.GetRawValue())
+	return b
 }
 
 func state(s types.SpecState) string {

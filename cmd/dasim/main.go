@@ -38,7 +38,8 @@ func commands() []command {
 		{"token", "get an access token the way WIPO's authentication script does", runToken},
 		{"assertion", "build or decode a client assertion and explain what the server would refuse", runAssertion},
 		{"serve", "serve the simulated world (authorization server, ...) on loopback HTTPS", runServe},
-		{"office", "run one simulated office as its own process against a running world (optionally with --defect)", runOffice},
+		{"certify", "run the scenarios of a role (off) against an external system under test; reports in --report-dir", runCertify},
+{"office", "run one simulated office as its own process against a running world (optionally with --defect)", runOffice},
 	}
 }
 
