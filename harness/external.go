@@ -65,7 +65,9 @@ func officeCodePattern(s string) bool {
 
 // DASCertificatePEM is the certificate DAS authenticates with; an office in
 // setup B registers it at its own authorization server under DASClientID.
-func (w *World) DASCertificatePEM() []byte { return append([]byte(nil), w.dasIdentity.Files.CertPEM...) }
+func (w *World) DASCertificatePEM() []byte {
+	return append([]byte(nil), w.dasIdentity.Files.CertPEM...)
+}
 
 // CallOffice calls an office's API as WIPO DAS does: with DAS's token for
 // that office, the exchange validated against das.yaml and recorded as

@@ -198,7 +198,7 @@ func expectRetrievalRequested(w *harness.World, err error) {
 	}
 	if currentOptions().Bindings.OFF != nil {
 		failOFF(orFailure(offFault(w, ""), reports.Failure{Operation: "registerDocument",
-			Rule: "the OFF registers the documents it declares (POST registrations) before certification runs",
+			Rule:     "the OFF registers the documents it declares (POST registrations) before certification runs",
 			Expected: "DAS accepts the retrieval of a declared document", Actual: err.Error()}))
 	}
 	Expect(err).NotTo(HaveOccurred())

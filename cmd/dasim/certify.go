@@ -219,4 +219,3 @@ func sleep(ctx context.Context, d time.Duration) bool {
 		return true
 	}
 }
-

@@ -39,7 +39,7 @@ func commands() []command {
 		{"assertion", "build or decode a client assertion and explain what the server would refuse", runAssertion},
 		{"serve", "serve the simulated world (authorization server, ...) on loopback HTTPS", runServe},
 		{"certify", "run the scenarios of a role (off) against an external system under test; reports in --report-dir", runCertify},
-{"office", "run one simulated office as its own process against a running world (optionally with --defect)", runOffice},
+		{"office", "run one simulated office as its own process against a running world (optionally with --defect)", runOffice},
 	}
 }
 
