@@ -148,7 +148,7 @@ func silentOFF(w *harness.World, osf *office.Office, ack string, patience time.D
 	return reports.Failure{Operation: "notify",
 		Rule:     "the OFF notifies WIPO DAS (POST notifications) by its own request ack id once the document is available",
 		Expected: fmt.Sprintf("POST notifications from the OFF within %v", patience), Actual: actual,
-		Message:  "retrieval " + ack + ": the OFF accepted the forwarded retrieval but never notified DAS"}
+		Message: "retrieval " + ack + ": the OFF accepted the forwarded retrieval but never notified DAS"}
 }
 
 func clipText(s string) string {
