@@ -19,7 +19,8 @@ import (
 )
 
 // runCertify runs the scenarios of one role with that role bound to an
-// external system (issue 6 point 3). Only --role off is built so far.
+// external system (issue 6 point 3): --role off here; osf and das in
+// certify_roles.go.
 //
 // Choices, for the OFF:
 //   - The world (authorization server, object store, DAS, PCT DAS, simulated
@@ -50,8 +51,16 @@ import (
 //     refusals with the check the assertion failed, das.yaml violations of
 //     the office's answers, DAS's failed calls to it, a missing notification).
 func runCertify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	// The client roles are observed, the DAS is certified by WIPO's
+	// regression run: each has its own flags (certify_roles.go).
+	switch role, rest := roleOf(args); role {
+	case "osf":
+		return runCertifyOSF(ctx, rest, stdout, stderr)
+	case "das":
+		return runCertifyDAS(ctx, rest, stdout, stderr)
+	}
 	fs := newFlagSet("certify", stderr)
-	role := fs.String("role", "off", "role bound to the system under test: off (osf and das are not built yet)")
+	role := fs.String("role", "off", "role bound to the system under test: off, osf (observed, see certify --role osf -h) or das (WIPO's regression run, see certify --role das -h)")
 	target := fs.String("target", "", "the office-side API root of the system under test, base path included (https://host:port/das/v1/requests); required")
 	code := fs.String("office", "", "ST.3 code the system under test acts for; required")
 	clientID := fs.String("client-id", "", "its client id at WIPO's authorization server; required")
@@ -72,7 +81,8 @@ func runCertify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if *role != "off" {
-		return fmt.Errorf("--role %s: only off can be certified so far (osf: observed checklist; das: WIPO's regression run) ", *role)
+		fmt.Fprintf(stderr, "dasim certify: --role %q: want off, osf or das\n", *role)
+		return errUsage
 	}
 	if *target == "" || *code == "" || *clientID == "" || *certFile == "" || *documents == "" {
 		fmt.Fprintln(stderr, "dasim certify: --target, --office, --client-id, --cert and --documents are required")

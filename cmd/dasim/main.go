@@ -30,15 +30,13 @@ func commands() []command {
 	return []command{
 		{"version", "print the toolkit and contract versions", runVersion},
 		{"run", "run every scenario against the simulated world; reports in --report-dir", runRun},
-		{"certify-das", "WIPO's regression run: the DAS scenarios against a DAS and authorization server given by URL", runCertifyDAS},
-		{"certify-osf", "certify an OSF client by observing it drive the simulated world (checklist, injected faults)", runCertifyOSF},
 		{"bench", "measure GET retrievals/statuses on the simulated DAS (and on Prism with --prism)", runBench},
 		{"verify-report", "check a signed report bundle (signature, signer, every file)", runVerifyReport},
 		{"keygen", "write the ES256 key and certificate files of WIPO's keygen script", runKeygen},
 		{"token", "get an access token the way WIPO's authentication script does", runToken},
 		{"assertion", "build or decode a client assertion and explain what the server would refuse", runAssertion},
 		{"serve", "serve the simulated world (authorization server, ...) on loopback HTTPS", runServe},
-		{"certify", "run the scenarios of a role (off) against an external system under test; reports in --report-dir", runCertify},
+		{"certify", "certify a system under test: --role off (driven), osf (observed) or das (WIPO's regression run)", runCertify},
 		{"office", "run one simulated office as its own process against a running world (optionally with --defect)", runOffice},
 	}
 }

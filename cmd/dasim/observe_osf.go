@@ -21,7 +21,7 @@ import (
 // violated or not yet seen — including its reaction to faults the harness
 // injects (a 503 on its first retrieval, a repeated notification).
 func runCertifyOSF(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("certify-osf", stderr)
+	fs := newFlagSet("certify --role osf", stderr)
 	office := fs.String("office", "", "ST.3 code the system acts for (required)")
 	clientID := fs.String("client-id", "", "its client id (required)")
 	certFile := fs.String("cert", "", "its certificate PEM, the file an office sends WIPO (required)")
@@ -34,7 +34,7 @@ func runCertifyOSF(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	if *office == "" || *clientID == "" || *certFile == "" {
-		fmt.Fprintln(stderr, "dasim certify-osf: --office, --client-id and --cert are required")
+		fmt.Fprintln(stderr, "dasim certify --role osf: --office, --client-id and --cert are required")
 		return errUsage
 	}
 	cert, err := os.ReadFile(*certFile)

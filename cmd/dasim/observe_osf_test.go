@@ -42,7 +42,7 @@ func TestCertifyOSFObservesAClientInAnotherProcess(t *testing.T) {
 		defer cancel()
 		ep := filepath.Join(dir, name+"-endpoints.json")
 		rep := filepath.Join(dir, name+"-report")
-		cmd := exec.CommandContext(ctx, bin, "certify-osf", "--office", "SE", "--client-id", "se-osf",
+		cmd := exec.CommandContext(ctx, bin, "certify", "--role", "osf", "--office", "SE", "--client-id", "se-osf",
 			"--cert", filepath.Join(dir, "es256_cert.pem"), "--faults="+map[bool]string{true: "true", false: "false"}[faults],
 			"--timeout", "5s", "--endpoints-file", ep, "--report-dir", rep)
 		var out strings.Builder

@@ -15,7 +15,7 @@ import (
 
 // TestRegressionRunAgainstAServedDAS is WIPO's regression run end to end:
 // `dasim serve` plays the DAS under test in its own process, and `dasim
-// certify-das` certifies it over HTTPS as the identities serve wrote.
+// certify --role das` certifies it over HTTPS as the identities serve wrote.
 func TestRegressionRunAgainstAServedDAS(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs two processes: skipped with -short")
@@ -54,7 +54,7 @@ func TestRegressionRunAgainstAServedDAS(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond) // waiting for another process, not for world time
 	}
-	args := []string{"certify-das", "--target", ep.DASAPI, "--issuer", ep.Issuer, "--ca", ep.CAFile,
+	args := []string{"certify", "--role", "das", "--target", ep.DASAPI, "--issuer", ep.Issuer, "--ca", ep.CAFile,
 		"--report-dir", filepath.Join(dir, "report")}
 	for _, cc := range []string{"EE", "JP", "US"} {
 		id := ep.Identities[cc]
@@ -62,7 +62,7 @@ func TestRegressionRunAgainstAServedDAS(t *testing.T) {
 	}
 	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
 	if err != nil {
-		t.Fatalf("certify-das: %v\n%s", err, out)
+		t.Fatalf("certify --role das: %v\n%s", err, out)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "report", "report.json"))
 	if err != nil {
