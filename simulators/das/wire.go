@@ -2,12 +2,24 @@ package das
 
 import (
 	"encoding/json"
+	"github.com/wipo-das/dasim/simulators/protocol"
 	"net/http"
 	"time"
 )
 
 // Wire messages, field names verbatim from das.yaml. Optional members that
 // the schema does not make nullable are omitted rather than sent as null.
+
+// Messages shared with the other side of the API (simulators/protocol).
+type (
+	registrationRequest = protocol.RegistrationRequest
+	retrievalRequest    = protocol.RetrievalRequest
+	retrievalFileUpdate = protocol.RetrievalFileUpdate
+	retrievalStatus     = protocol.RetrievalStatus
+	urlDownloadRequest  = protocol.URLDownloadRequest
+	urlDownloadResponse = protocol.URLDownloadResponse
+	notification        = protocol.Notification
+)
 
 type urlUploadRequest struct {
 	FileReference      *string `json:"fileReference"`
@@ -35,19 +47,6 @@ type fileStatusBody struct {
 	StatusMessage      *string `json:"statusMessage"`
 }
 
-type registrationRequest struct {
-	OperationCategory     string  `json:"operationCategory"`
-	DocumentKindCategory  string  `json:"documentKindCategory"`
-	DocumentNumber        string  `json:"documentNumber"`
-	DocumentDate          string  `json:"documentDate"`
-	DasAccessCode         string  `json:"dasAccessCode"`
-	ApplicationCategory   *string `json:"applicationCategory"`
-	ApplicationNumber     *string `json:"applicationNumber"`
-	ApplicationFilingDate *string `json:"applicationFilingDate"`
-	Email                 *string `json:"email"`
-	FileID                *string `json:"fileId"`
-}
-
 type registrationAck struct {
 	RequestAckID          string `json:"requestAckId"`
 	OperationCategory     string `json:"operationCategory"`
@@ -58,18 +57,6 @@ type registrationAck struct {
 	DocumentDate          string `json:"documentDate,omitempty"`
 }
 
-type retrievalRequest struct {
-	OperationCategory     string  `json:"operationCategory"`
-	DocumentKindCategory  string  `json:"documentKindCategory"`
-	DocumentNumber        string  `json:"documentNumber"`
-	DocumentDate          string  `json:"documentDate"`
-	DasAccessCode         string  `json:"dasAccessCode"`
-	ApplicationCategory   *string `json:"applicationCategory"`
-	ApplicationNumber     *string `json:"applicationNumber"`
-	ApplicationFilingDate *string `json:"applicationFilingDate"`
-	RequestingOfficeCode  string  `json:"requestingOfficeCode,omitempty"`
-}
-
 type retrievalAck struct {
 	RequestAckID          string  `json:"requestAckId"`
 	OperationCategory     string  `json:"operationCategory,omitempty"`
@@ -77,60 +64,7 @@ type retrievalAck struct {
 	StatusMessage         *string `json:"statusMessage"`
 }
 
-type retrievalFileUpdate struct {
-	RequestAckID string `json:"requestAckId"`
-	FileID       string `json:"fileId"`
-}
-
-type retrievalStatus struct {
-	RequestAckID             string  `json:"requestAckId"`
-	OperationCategory        string  `json:"operationCategory"`
-	RequestStatusCategory    string  `json:"requestStatusCategory"`
-	ErrorCode                *int    `json:"errorCode"`
-	StatusMessage            *string `json:"statusMessage"`
-	DocumentKindCategory     string  `json:"documentKindCategory,omitempty"`
-	DocumentNumber           string  `json:"documentNumber,omitempty"`
-	DocumentDate             string  `json:"documentDate,omitempty"`
-	DocumentAvailabilityDate *string `json:"documentAvailabilityDate"`
-	FileID                   *string `json:"fileId"`
-	FileStatusCategory       string  `json:"fileStatusCategory,omitempty"`
-}
-
-type statusBag struct {
-	Bag []retrievalStatus `json:"documentRetrievalResponseBag"`
-}
-
-type urlDownloadRequest struct {
-	DocumentKindCategory string `json:"documentKindCategory"`
-	DocumentNumber       string `json:"documentNumber"`
-	DocumentDate         string `json:"documentDate"`
-	OsfAckID             string `json:"osfAckId"`
-}
-
-type urlDownloadResponse struct {
-	FileDownloadURL           string `json:"fileDownloadUrl"`
-	FileDownloadURLExpiryDate string `json:"fileDownloadUrlExpiryDate,omitempty"`
-	FileID                    string `json:"fileId,omitempty"`
-	FileFormatCategory        string `json:"fileFormatCategory,omitempty"`
-	FileChecksum              string `json:"fileChecksum,omitempty"`
-	FileSizeQuantity          *int64 `json:"fileSizeQuantity,omitempty"`
-}
-
-// notification is both DocumentAvailability (success) and
-// DocumentNotificationRetrievalStatus (error), told apart by
-// requestStatusCategory (das.yaml Notification discriminator).
-type notification struct {
-	RequestAckID             string `json:"requestAckId"`
-	RequestStatusCategory    string `json:"requestStatusCategory"`
-	DocumentAvailabilityDate string `json:"documentAvailabilityDate,omitempty"`
-	ErrorCode                *int   `json:"errorCode,omitempty"`
-	StatusMessage            string `json:"statusMessage,omitempty"`
-	DocumentKindCategory     string `json:"documentKindCategory,omitempty"`
-	DocumentNumber           string `json:"documentNumber,omitempty"`
-	DocumentDate             string `json:"documentDate,omitempty"`
-	FileID                   string `json:"fileId,omitempty"`
-	FileChecksum             string `json:"fileChecksum,omitempty"`
-}
+type statusBag = protocol.StatusBag
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {
 	b, err := json.Marshal(v)
