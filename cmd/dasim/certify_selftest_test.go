@@ -25,10 +25,7 @@ func TestCertifyRoleOffCatchesEachDefectOfTheToolkitsOwnOffice(t *testing.T) {
 		t.Skip("builds dasim and runs 18 processes (about 20 s)")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "dasim")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := dasimBinary(t)
 	if out, err := exec.Command(bin, "keygen", "-dir", filepath.Join(dir, "id")).CombinedOutput(); err != nil {
 		t.Fatalf("keygen: %v\n%s", err, out)
 	}

@@ -28,10 +28,7 @@ func TestCertifyOSFObservesAClientInAnotherProcess(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "dasim")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := dasimBinary(t)
 	if out, err := exec.Command(bin, "keygen", "--dir", dir).CombinedOutput(); err != nil {
 		t.Fatalf("keygen: %v\n%s", err, out)
 	}
@@ -57,7 +54,7 @@ func TestCertifyOSFObservesAClientInAnotherProcess(t *testing.T) {
 			time.Sleep(100 * time.Millisecond) // waiting for another process
 		}
 		sut := exec.CommandContext(ctx, "timeout", "4", "bash", client, ep, filepath.Join(dir, "es256_private.pem"), "se-osf")
-		sut.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"))
+		sut.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
 		sutOut, _ := sut.CombinedOutput()
 		_ = cmd.Wait()
 		b, err := os.ReadFile(filepath.Join(rep, "report.json"))

@@ -21,10 +21,7 @@ func TestRegressionRunAgainstAServedDAS(t *testing.T) {
 		t.Skip("builds the binary and runs two processes: skipped with -short")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "dasim")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := dasimBinary(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	endpoints := filepath.Join(dir, "endpoints.json")
