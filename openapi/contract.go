@@ -76,8 +76,10 @@ func Load(spec []byte, basePaths ...string) (*Contract, error) {
 
 // registerStrictFormats replaces kin-openapi's regexp-only "date" check with a
 // calendar check, so 2023-02-30 is refused as a real server's date parser
-// would. kin-openapi keeps formats in a package registry; this runs once.
+// would, and its JSON body decoder with decodeJSONBody (stricter, cheaper).
+// kin-openapi keeps both in package registries; this runs once.
 func registerStrictFormats() {
+	openapi3filter.RegisterBodyDecoder("application/json", decodeJSONBody)
 	openapi3.DefineStringFormatValidator("date", openapi3.NewCallbackValidator(func(s string) error {
 		if _, err := time.Parse(time.DateOnly, s); err != nil {
 			return errors.New("not a calendar date YYYY-MM-DD")

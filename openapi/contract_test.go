@@ -38,6 +38,11 @@ func TestRequestValidation(t *testing.T) {
 			`{"fileFormatCategory":"pdf","fileChecksum":"`+strings.Repeat("A", 64)+`"}`), InBody, "/fileChecksum", "pattern"},
 		{"wrong content type", dasRequest("POST", "/retrievals", "text/plain", validRetrieval), InContentType, "", "media type"},
 		{"malformed JSON", dasRequest("POST", "/retrievals", "application/json", `{"operationCategory":`), InBody, "", "syntax"},
+		{"trailing bytes after the JSON text", dasRequest("POST", "/retrievals", "application/json", validRetrieval+` {}`), InBody, "", "syntax"},
+		{"member name repeated", dasRequest("POST", "/retrievals", "application/json",
+			strings.Replace(validRetrieval, `"dasAccessCode":"AB21"`, `"dasAccessCode":"AB21","dasAccessCode":"FFFF"`, 1)), InBody, "", "syntax"},
+		{"body not UTF-8", dasRequest("POST", "/retrievals", "application/json",
+			strings.Replace(validRetrieval, `"AB21"`, "\"AB\xff1\"", 1)), InBody, "", "syntax"},
 		{"missing required query parameter", dasRequest("GET", "/files", "", ""), InQuery, "fileId", "required"},
 		{"bad query parameter", dasRequest("GET", "/files?fileId=a%20b", "", ""), InQuery, "fileId", "pattern"},
 		{"no bearer token", func() *http.Request {
@@ -167,6 +172,28 @@ func TestSecretsNeverAppearInViolations(t *testing.T) {
 		}
 		if v.Pointer == "/dasAccessCode" && !strings.Contains(v.Actual, "redacted secret of 5 characters") {
 			t.Errorf("actual should describe the redacted value, got %q", v.Actual)
+		}
+	}
+}
+
+// The body decoder's own refusals say what is wrong and where, not just
+// "cannot be decoded".
+func TestJSONBodyRefusalsExplainThemselves(t *testing.T) {
+	c := DAS()
+	cases := map[string]struct{ body, want string }{
+		"trailing":  {validRetrieval + ` {}`, "invalid character '{' after top-level value"},
+		"duplicate": {strings.Replace(validRetrieval, `"dasAccessCode":"AB21"`, `"dasAccessCode":"AB21","dasAccessCode":"FFFF"`, 1), `member "dasAccessCode" appears twice in the object at "/"`},
+		"nested":    {`{"a":{"b/c":{"x":1,"x":2}}}`, `member "x" appears twice in the object at "/a/b~1c"`},
+		"not utf-8": {strings.Replace(validRetrieval, `"AB21"`, "\"AB\xff1\"", 1), "not UTF-8 (RFC 8259 §8.1)"},
+	}
+	for name, tc := range cases {
+		_, vs := validate(c, dasRequest("POST", "/retrievals", "application/json", tc.body))
+		found := false
+		for _, v := range vs {
+			found = found || (v.Rule == "syntax" && strings.Contains(v.Message, tc.want))
+		}
+		if !found {
+			t.Errorf("%s: want a syntax violation saying %q, got %v", name, tc.want, vs)
 		}
 	}
 }
