@@ -30,8 +30,9 @@ func offFault(w *harness.World, ack string) *reports.Failure {
 	}
 	for _, e := range ex {
 		if e.Labels.Peer == "office "+code && e.Status >= 500 {
-			return &reports.Failure{Operation: e.Operation, Rule: "documented status: the OFF answers " + e.Operation +
-				" with its success status, not a server error (DAS can only retry)",
+			return &reports.Failure{Operation: e.Operation, Step: offCallStep(e.Operation),
+				Rule: "documented status: the OFF answers " + e.Operation +
+					" with its success status, not a server error (DAS can only retry)",
 				Expected: "2xx", Actual: fmt.Sprintf("HTTP %d %s", e.Status, clipText(e.ResponseBody)),
 				Message: e.Method + " " + e.URL}
 		}
@@ -63,7 +64,7 @@ func tokenRefusal(ex []openapi.Exchange) *reports.Failure {
 		}
 		_ = json.Unmarshal([]byte(e.ResponseBody), &oe)
 		check, _, _ := strings.Cut(oe.Description, " ")
-		return &reports.Failure{Operation: e.Operation,
+		return &reports.Failure{Operation: e.Operation, Step: tokenStep,
 			Rule:     "private_key_jwt client authentication (RFC 7523): client assertion check " + check + " " + oe.URI,
 			Expected: "an access token for the office's client assertion",
 			Actual:   fmt.Sprintf("HTTP %d %s: %s", e.Status, oe.Error, oe.Description),
@@ -80,11 +81,11 @@ func contractFault(ex []openapi.Exchange, code string) *reports.Failure {
 			continue
 		}
 		if e.TransportError != "" {
-			return &reports.Failure{Operation: e.Operation, Rule: "the OFF answers DAS's calls",
+			return &reports.Failure{Operation: e.Operation, Step: offCallStep(e.Operation), Rule: "the OFF answers DAS's calls",
 				Expected: "an HTTP answer", Actual: e.TransportError, Message: e.Method + " " + e.URL}
 		}
 		for _, v := range e.Faults() {
-			return &reports.Failure{Operation: v.Operation, Pointer: v.Pointer,
+			return &reports.Failure{Operation: v.Operation, Pointer: v.Pointer, Step: offCallStep(v.Operation),
 				Rule:     "das.yaml " + v.Side + " " + v.In + ": " + v.Rule,
 				Expected: v.Expected, Actual: v.Actual, Message: v.String()}
 		}
@@ -95,12 +96,13 @@ func contractFault(ex []openapi.Exchange, code string) *reports.Failure {
 // attemptFault explains a call DAS made for a retrieval that failed at the
 // office under test.
 func attemptFault(ex []openapi.Exchange, a das.Attempt, now time.Time) reports.Failure {
-	f := reports.Failure{Operation: "requestRetrieval", Rule: "the OFF answers the retrieval DAS forwards (POST retrievals)",
+	f := reports.Failure{Operation: "requestRetrieval", Step: offCallStep("requestRetrieval"), Rule: "the OFF answers the retrieval DAS forwards (POST retrievals)",
 		Expected: "201 with its request ack id", Actual: a.Error}
 	if a.Call != "office download URL" {
 		return f
 	}
 	f.Operation, f.Expected = "getFileDownloadUrl", "DAS fetches the document the OFF offers"
+	f.Step = offCallStep(f.Operation)
 	f.Rule = "the OFF offers its document through files/url-downloads and a download URL DAS can fetch"
 	switch {
 	case strings.Contains(a.Error, "sha256"):
@@ -145,10 +147,31 @@ func silentOFF(w *harness.World, osf *office.Office, ack string, patience time.D
 	if st, err := osf.Status(ctx, ack); err == nil && st.StatusMessage != nil {
 		actual = fmt.Sprintf("after %v DAS still says %q (%s)", patience, *st.StatusMessage, st.RequestStatusCategory)
 	}
-	return reports.Failure{Operation: "notify",
+	return reports.Failure{Operation: "notify", Step: notifyStep,
 		Rule:     "the OFF notifies WIPO DAS (POST notifications) by its own request ack id once the document is available",
 		Expected: fmt.Sprintf("POST notifications from the OFF within %v", patience), Actual: actual,
 		Message: "retrieval " + ack + ": the OFF accepted the forwarded retrieval but never notified DAS"}
+}
+
+// The steps of the exchange in which an OFF under test fails. The spec's
+// own steps are told from the OSF's side ("WIPO DAS notifies the OSF"), and
+// everything between the OSF's request and its notification happens inside
+// one of them; a failure names the OFF's part of it instead.
+const (
+	tokenStep  = "the OFF authenticates at WIPO's authorization server (private_key_jwt) before calling DAS"
+	notifyStep = "(c.2/c.3) the OFF notifies WIPO DAS that the document is available (POST notifications)"
+)
+
+// offCallStep names the step in which WIPO DAS made the call op to the OFF.
+func offCallStep(op string) string {
+	switch op {
+	case "requestRetrieval":
+		return "(c.2/c.3) WIPO DAS forwards the OSF's retrieval to the OFF (POST retrievals at the OFF)"
+	case "getFileDownloadUrl", "requestFileDownloadUrl":
+		return "(c.2) WIPO DAS gets the OFF's file location URL and fetches the document"
+	default:
+		return "WIPO DAS calls the OFF (" + op + ")"
+	}
 }
 
 func clipText(s string) string {
