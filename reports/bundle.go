@@ -108,8 +108,10 @@ func VerifyBundle(dir string, trusted *x509.Certificate) (*Manifest, *x509.Certi
 		return nil, nil, err
 	}
 	if trusted != nil && !signer.Equal(trusted) {
-		return nil, signer, fmt.Errorf("bundle signed by %q, not by the pinned certificate %q",
-			signer.Subject.String(), trusted.Subject.String())
+		// Certificates from dasim keygen (and WIPO's script) all share one
+		// subject, so the fingerprints are what tells them apart.
+		return nil, signer, fmt.Errorf("bundle signed by %q (certificate sha256 %x), not by the pinned certificate %q (sha256 %x)",
+			signer.Subject.String(), sha256.Sum256(signer.Raw), trusted.Subject.String(), sha256.Sum256(trusted.Raw))
 	}
 	alg, err := algFor(signer.PublicKey)
 	if err != nil {
