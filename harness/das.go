@@ -52,7 +52,8 @@ func (w *World) startDAS(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	w.DAS, err = das.New(das.Config{TransitRetention: cfg.Retention, ErrorShape: cfg.ErrorShape}, das.Deps{
+	w.DAS, err = das.New(das.Config{TransitRetention: cfg.Retention, ErrorShape: cfg.ErrorShape,
+		OutboundTimeout: cfg.DASOutboundTimeout}, das.Deps{
 		Clock: w.Clock, Storage: w.Storage, Rand: w.rand,
 		Authenticate: w.Verifier.Middleware,
 		CallerOffice: func(ctx context.Context) (string, bool) {

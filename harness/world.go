@@ -45,6 +45,10 @@ type Config struct {
 	Recorder openapi.Recorder
 	// Retention of transit files at DAS; 0: 7 days.
 	Retention time.Duration
+	// DASOutboundTimeout bounds each call of DAS to an office or PCT DAS, in
+	// real time; 0: das.DefaultOutboundTimeout. Scenarios of slow offices
+	// shorten it.
+	DASOutboundTimeout time.Duration
 	// ErrorShape of DAS error bodies: flat (default) or wrapped.
 	ErrorShape protocol.ErrorShape
 	// PCTDocuments are PCT DAS's RO/IB documents; nil: its deterministic demo set.

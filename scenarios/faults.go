@@ -6,6 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/office"
 	"github.com/wipo-das/dasim/simulators/protocol"
@@ -16,7 +17,13 @@ import (
 // 40 virtual minutes: long enough for DAS's six attempts with backoff.
 func faultyRetrieval(ctx SpecContext, hosting office.Hosting, rule faults.Rule) (*harness.World, *office.Office, string, office.Document) {
 	GinkgoHelper()
-	w := startWorld(ctx)
+	return faultyRetrievalIn(ctx, harness.Config{}, hosting, rule)
+}
+
+// faultyRetrievalIn is faultyRetrieval in a world made with cfg.
+func faultyRetrievalIn(ctx SpecContext, cfg harness.Config, hosting office.Hosting, rule faults.Rule) (*harness.World, *office.Office, string, office.Document) {
+	GinkgoHelper()
+	w := startWorldWith(ctx, cfg)
 	d := document("EE P202300012", "2023-03-14", "AB21", hosting, 24*1024)
 	startOffice(ctx, w, office.Config{Code: "EE"}, d)
 	osf := startOffice(ctx, w, office.Config{Code: "JP"})
@@ -115,6 +122,34 @@ var _ = Describe("Faults: the hub survives misbehaving offices and never loses o
 			expectFailedWithReason(ctx, osf, ack, protocol.DetailOFFError)
 		})
 
+		ConformanceIt("abandons a call the OFF answers too slowly, retries it, and then succeeds", Rule{
+			Rule:   "A call to an office that does not answer in time is abandoned and retried like a call to an unreachable office; the retrieval completes once the office answers",
+			Source: "dasim issue 5 point 3 (slow party); das.yaml notify (delivery at least once)",
+		}, func(ctx SpecContext) {
+			// The office holds DAS's first forwarded retrieval 5 s of real
+			// time; DAS waits 200 ms. Real time, because DAS's call
+			// timeout is a property of its HTTP client, not of the world.
+			w, osf, ack, d := faultyRetrievalIn(ctx, harness.Config{DASOutboundTimeout: 200 * time.Millisecond}, office.Home,
+				faults.Rule{Party: "office EE", Operation: "requestRetrieval", Kind: faults.Slow,
+					Delay: faults.Duration(5 * time.Second), RealTime: true, Remaining: 1})
+			var forwards []das.Attempt
+			for _, a := range w.DAS.Deliveries(ack) {
+				if a.Call == "forward retrieval" {
+					forwards = append(forwards, a)
+				}
+			}
+			Expect(len(forwards)).To(BeNumerically(">=", 2), "DAS forwarded again after the slow attempt")
+			Expect(forwards[0].Error).NotTo(BeEmpty(), "the slow attempt is recorded as failed")
+			Expect(forwards[0].Status).To(BeZero(), "no answer came back in time")
+			GinkgoWriter.Printf("slow attempt: %s\n", forwards[0].Error)
+			Expect(forwards[len(forwards)-1].Error).To(BeEmpty())
+			r, _ := osf.Received(ack)
+			Expect(r.Status).To(Equal("success"))
+			got, err := osf.Download(ctx, ack)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)))
+		})
+
 		ConformanceIt("lets an OSF that cannot take notifications find the document by polling", Rule{
 			Rule:   "Alternatively, OSF may use the check status to download the document content when it is reported as available",
 			Source: "WIPO DAS exchange flows c.1 note to step 2b, Figure B",
@@ -147,6 +182,53 @@ var _ = Describe("Faults: late, lost and reordered notifications from the OFF",
 			By("advancing the world clock past DAS's 7-day deadline for the OFF")
 			run(w, 7*24*time.Hour)
 			expectFailedWithReason(ctx, osf, ack, protocol.DetailOFFDeadline)
+		})
+
+		ConformanceIt("pairs reordered OFF notifications with their retrievals by the OFF's ack id", Rule{
+			Rule:   "The OFF notifies by its own requestAckId; DAS pairs each notification with its retrieval in whatever order they arrive",
+			Source: "WIPO DAS exchange flows, documents kept in the OFF digital library, steps 2-3; das.yaml notify",
+		}, func(ctx SpecContext) {
+			w := startWorld(ctx)
+			first := document("EE P202300012", "2023-03-14", "AB21", office.Home, 24*1024)
+			second := document("EE P202300013", "2023-04-02", "3F9A", office.Home, 32*1024)
+			startOffice(ctx, w, office.Config{Code: "EE"}, first, second)
+			osf := startOffice(ctx, w, office.Config{Code: "JP"})
+			_, err := w.Faults.Add(faults.Rule{Party: "office EE", Operation: "notify", Kind: faults.NotificationOutOfOrder,
+				Delay: faults.Duration(time.Hour), Remaining: 1})
+			Expect(err).NotTo(HaveOccurred())
+			request := func(d office.Document) string {
+				key := d.Key()
+				key.ExpectSHA256 = harness.SHA256(d.Content)
+				ack, err := osf.RequestRetrieval(ctx, key)
+				Expect(err).NotTo(HaveOccurred())
+				return ack
+			}
+			By("the OSF requests the first document; the OFF holds its notification back")
+			ack1 := request(first)
+			for range 5 {
+				run(w, time.Minute)
+			}
+			Expect(w.Faults.EventsOf(faults.NotificationOutOfOrder)).To(HaveLen(1), "the OFF's first notification is held")
+			st, err := osf.Status(ctx, ack1)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(st.RequestStatusCategory).To(Equal("pending"))
+			By("the OSF requests the second document; its notification overtakes the first")
+			ack2 := request(second)
+			for range 5 {
+				run(w, time.Minute)
+			}
+			for ack, d := range map[string]office.Document{ack1: first, ack2: second} {
+				r, _ := osf.Received(ack)
+				Expect(r.Status).To(Equal("success"), "retrieval of "+d.Number)
+				Expect(r.Notifications).To(HaveLen(1))
+				got, err := osf.Download(ctx, ack)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)), "the OSF got "+d.Number+", not the other document")
+			}
+			n1, _ := osf.Received(ack1)
+			n2, _ := osf.Received(ack2)
+			Expect(n1.Notifications[0].At.Before(n2.Notifications[0].At)).To(BeFalse(),
+				"the first retrieval completed no earlier than the second: the notifications were reordered")
 		})
 
 		ConformanceIt("delivers after a delayed OFF notification", Rule{

@@ -21,6 +21,13 @@ var (
 // generating one per spec would dominate the run.
 func startWorld(ctx context.Context) *harness.World {
 	GinkgoHelper()
+	return startWorldWith(ctx, harness.Config{})
+}
+
+// startWorldWith is startWorld with cfg for the simulated world (its
+// SigningKey is the suite's); a world bound to systems under test ignores it.
+func startWorldWith(ctx context.Context, cfg harness.Config) *harness.World {
+	GinkgoHelper()
 	if o := currentOptions(); o.World != nil {
 		return joinBoundWorld(o)
 	}
@@ -29,7 +36,8 @@ func startWorld(ctx context.Context) *harness.World {
 		signingKey, err = rsa.GenerateKey(rand.Reader, 2048)
 		Expect(err).NotTo(HaveOccurred())
 	})
-	w, err := harness.Start(ctx, harness.Config{SigningKey: signingKey})
+	cfg.SigningKey = signingKey
+	w, err := harness.Start(ctx, cfg)
 	Expect(err).NotTo(HaveOccurred(), "starting the world")
 	DeferCleanup(func(ctx SpecContext) {
 		breaches := w.CheckInvariants(ctx)
