@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wipo-das/dasim/openapi"
+	"github.com/wipo-das/dasim/simulators/faults"
 )
 
 // Check states of an observed behaviour.
@@ -30,13 +31,15 @@ type Check struct {
 
 // OSFChecklist judges what an OSF under test has done so far through its
 // DAS entrance. withNotify says DAS notifies it; withFaults that the
-// harness injected a 503 on its first retrieval and a repeated notification.
+// harness injected a 503 on its first retrieval, a repeated notification
+// and an already expired first file location URL.
 func (o *Observed) OSFChecklist(withNotify, withFaults bool) []Check {
 	ex := o.Log.Exchanges()
 	checks := []Check{
 		o.requested(), contractKept(ex), o.polledOrNotified(withNotify),
 		o.seenCheck("O6", "(2c) gets the file location URL", "getFileDownloadUrl", "files/url-downloads answered 200",
 			"OSF retrieves file location URL from WIPO DAS to download the document file content", false),
+		o.downloaded(),
 		o.seenCheck("O8", "(2e) deletes the downloaded file from the transit zone", "deleteFile", "DELETE files answered 204",
 			"Optionally OSF deletes the download files from the DAS transit zone", true),
 	}
@@ -44,7 +47,7 @@ func (o *Observed) OSFChecklist(withNotify, withFaults bool) []Check {
 		checks = append(checks, o.notified(withFaults))
 	}
 	if withFaults {
-		checks = append(checks, o.retried())
+		checks = append(checks, o.retried(), o.renewedExpiredURL())
 	}
 	return checks
 }
@@ -136,18 +139,19 @@ func (o *Observed) retried() Check {
 	c := Check{ID: "O7", Title: "retries a retrieval DAS answered 503", Flow: "faults", Step: "(2a)", Op: "requestRetrieval",
 		Rule: "A 503 is temporary (RFC 9110 section 15.6.4): the client retries", Source: "das.yaml (503 Unavailable); RFC 9110",
 		State: NotYetSeen, Expected: "a later POST retrievals answered 201"}
+	// The 503 is answered by the fault in front of the recorder, so it is
+	// known from the fault's event; it fires on the first POST retrievals,
+	// so any 201 after it is a retry.
 	unavailable := false
-	for _, e := range o.Log.Exchanges() {
-		if e.Operation != "requestRetrieval" {
-			continue
-		}
-		if e.Status == http.StatusServiceUnavailable {
-			unavailable = true
-			c.State, c.Actual, c.Detail = Violated, "no retry yet", "DAS answered 503 to its POST retrievals and it has not retried"
-		}
-		if unavailable && e.Status == http.StatusCreated {
-			c.State, c.Actual, c.Detail = Met, "retried", "retried after the 503 and got 201"
-		}
+	for _, ev := range o.w.Faults.EventsOf(faults.ServerError) {
+		unavailable = unavailable || (ev.Party == ObservedParty && ev.Operation == "requestRetrieval")
+	}
+	if !unavailable {
+		return c
+	}
+	c.State, c.Actual, c.Detail = Violated, "no retry yet", "DAS answered 503 to its POST retrievals and it has not retried"
+	if o.Seen("requestRetrieval", http.StatusCreated) > 0 {
+		c.State, c.Actual, c.Detail = Met, "retried", "retried after the 503 and got 201"
 	}
 	return c
 }

@@ -37,6 +37,7 @@ func (w *World) Observe(office, clientID string, certPEM []byte, notifyURL strin
 		return nil, err
 	}
 	o := &Observed{Office: office, ClientID: clientID, Log: &openapi.Log{}, w: w}
+	w.objects.start() // step 2d happens at the object store
 	l, err := w.open(Config{}, "observed "+office)
 	if err != nil {
 		return nil, err

@@ -86,6 +86,7 @@ type World struct {
 	dasIdentity *Identity
 	offices     directory
 	pct         das.PCTSource
+	objects     *objectTap // the object store's requests, while a client is observed
 	dasMu       sync.Mutex
 	dasServer   *das.Server // for the object store's upload hook
 
@@ -189,7 +190,8 @@ func (w *World) startObjectStore(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	l.serve(w.S3.Handler())
+	w.objects = &objectTap{clock: w.Clock}
+	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
 	sc.HTTPClient = w.CA.Client()
 	w.Storage, err = objectstore.NewStorage(sc)

@@ -247,6 +247,28 @@ var _ = Describe("Faults: late, lost and reordered notifications from the OFF",
 
 var _ = Describe("Faults DAS commits toward an OSF",
 	Flow("faults"), Role("osf"), func() {
+		ConformanceIt("the OSF asks again for a file location URL DAS handed out already expired", Rule{
+			Rule:   "Downloads can be repeated while the requested document is not deleted from WIPO DAS: an expired fileDownloadUrl is replaced by asking files/url-downloads again",
+			Source: "WIPO DAS exchange flows c.1 steps 2c-2d; das.yaml getFileDownloadUrl (fileDownloadUrlExpiryDate)",
+		}, func(ctx SpecContext) {
+			w := startWorld(ctx)
+			d := document("EE P202300012", "2023-03-14", "AB21", office.Library, 16*1024)
+			startOffice(ctx, w, office.Config{Code: "EE"}, d)
+			osf := startOffice(ctx, w, office.Config{Code: "JP"})
+			_, err := w.Faults.Add(faults.Rule{Party: "das", Operation: "getFileDownloadUrl", Kind: faults.ExpiredDownloadURL, Remaining: 1})
+			Expect(err).NotTo(HaveOccurred())
+			retrieveAndCheck(ctx, w, osf, d, "(2a)")
+			Expect(w.Faults.EventsOf(faults.ExpiredDownloadURL)).To(HaveLen(1), "DAS handed out one expired URL")
+			asked := 0
+			for _, e := range w.Log.Exchanges() {
+				if e.Operation == "getFileDownloadUrl" && e.Recorder == "server" && e.Status == 200 {
+					asked++
+				}
+			}
+			Expect(asked).To(Equal(2), "the OSF asked for a second URL")
+		})
+
+
 		ConformanceIt("the OSF accepts a notification DAS delivers twice", Rule{
 			Rule:   "Delivery is at least once: receivers must accept a repeat (answer 204 again)",
 			Source: "das.yaml notify",

@@ -19,14 +19,15 @@ import (
 // the system under test drives the simulated demo world through a DAS
 // entrance of its own, and a checklist marks each required behaviour met,
 // violated or not yet seen — including its reaction to faults the harness
-// injects (a 503 on its first retrieval, a repeated notification).
+// injects (a 503 on its first retrieval, a repeated notification, an
+// expired first file location URL).
 func runCertifyOSF(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("certify --role osf", stderr)
 	office := fs.String("office", "", "ST.3 code the system acts for (required)")
 	clientID := fs.String("client-id", "", "its client id (required)")
 	certFile := fs.String("cert", "", "its certificate PEM, the file an office sends WIPO (required)")
 	notify := fs.String("notify", "", "its notifications API root (…/das/v1/requests), if DAS should notify it; it must trust the issuer's JWKS")
-	withFaults := fs.Bool("faults", true, "inject a 503 on its first retrieval (and repeat the first notification) and check it copes")
+	withFaults := fs.Bool("faults", true, "inject a 503 on its first retrieval, repeat the first notification, hand out an expired first download URL, and check it copes")
 	timeout := fs.Duration("timeout", time.Minute, "how long to observe")
 	endpoints := fs.String("endpoints-file", "dasim-osf-endpoints.json", "where the system finds the world (written when ready)")
 	reportDir := fs.String("report-dir", "dasim-report", "directory for junit.xml, report.json, report.html")
@@ -55,6 +56,7 @@ func runCertifyOSF(ctx context.Context, args []string, stdout, stderr io.Writer)
 		for _, r := range []faults.Rule{
 			{Party: harness.ObservedParty, Operation: "requestRetrieval", Kind: faults.ServerError, Status: 503, Remaining: 1},
 			{Party: "das", Operation: "notify", Kind: faults.NotificationDuplicated, Remaining: 1},
+			{Party: "das", Kind: faults.ExpiredDownloadURL, Remaining: 1}, // its first file location URL
 		} {
 			if _, err := w.Faults.Add(r); err != nil {
 				return err

@@ -32,9 +32,10 @@ func TestCertifyOSFObservesAClientInAnotherProcess(t *testing.T) {
 	if out, err := exec.Command(bin, "keygen", "--dir", dir).CombinedOutput(); err != nil {
 		t.Fatalf("keygen: %v\n%s", err, out)
 	}
-	client, _ := filepath.Abs("testdata/osf_client.sh")
+	minimal, _ := filepath.Abs("testdata/osf_client.sh")
+	careful, _ := filepath.Abs("testdata/osf_client_careful.sh")
 
-	certify := func(name string, faults bool) (int, *reports.Run, string) {
+	certify := func(name, client string, faults bool) (int, *reports.Run, string) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		ep := filepath.Join(dir, name+"-endpoints.json")
@@ -68,24 +69,50 @@ func TestCertifyOSFObservesAClientInAnotherProcess(t *testing.T) {
 		return cmd.ProcessState.ExitCode(), &run, out.String() + "\nclient:\n" + string(sutOut)
 	}
 
-	code, run, log := certify("clean", false)
-	if passed, failed, _ := run.Counts(); code != 0 || failed != 0 || passed < 4 {
+	code, run, log := certify("clean", minimal, false)
+	if passed, failed, _ := run.Counts(); code != 0 || failed != 0 || passed < 5 {
 		t.Fatalf("clean client: exit %d, %d passed, %d failed\n%s", code, passed, failed, log)
 	}
+	expectCheck(t, run, "O9 ", "passed", log)
 
-	code, run, log = certify("faults", true)
+	code, run, log = certify("careful", careful, true)
+	if passed, failed, _ := run.Counts(); code != 0 || failed != 0 || passed < 7 {
+		t.Fatalf("a client that retries the 503 and renews the expired URL: exit %d, %d passed, %d failed\n%s", code, passed, failed, log)
+	}
+	expectCheck(t, run, "O7 ", "passed", log)
+	expectCheck(t, run, "O10 ", "passed", log)
+
+	code, run, log = certify("faults", minimal, true)
 	if code != 1 {
 		t.Fatalf("a client that does not retry a 503 passed (exit %d)\n%s", code, log)
 	}
-	for _, s := range run.Scenarios {
-		if strings.HasPrefix(s.Name, "O7 ") {
-			f := s.Failure
-			if s.State != "failed" || f == nil || f.Party != "office SE (system under test)" || f.Step != "(2a)" ||
-				f.Operation != "requestRetrieval" || !strings.Contains(f.Rule, "503") {
-				t.Fatalf("O7 should name the party, step, operation and rule: %+v %+v", s, f)
-			}
-			return
-		}
+	f := expectCheck(t, run, "O7 ", "failed", log)
+	if f.Party != "office SE (system under test)" || f.Step != "(2a)" || f.Operation != "requestRetrieval" || !strings.Contains(f.Rule, "503") {
+		t.Fatalf("O7 should name the party, step, operation and rule: %+v", f)
 	}
-	t.Fatalf("no O7 check in the report\n%s", log)
+	f = expectCheck(t, run, "O10 ", "failed", log)
+	if f.Party != "office SE (system under test)" || f.Operation != "getFileDownloadUrl" || f.Pointer != "/fileDownloadUrlExpiryDate" {
+		t.Fatalf("O10 should name the party, operation and field: %+v", f)
+	}
+	t.Logf("minimal client under faults: O10 %s: %s", f.Actual, f.Message)
+}
+
+// expectCheck finds the check with prefix in run, wants it in state, and
+// returns its failure (empty when it passed).
+func expectCheck(t *testing.T, run *reports.Run, prefix, state, log string) reports.Failure {
+	t.Helper()
+	for _, s := range run.Scenarios {
+		if !strings.HasPrefix(s.Name, prefix) {
+			continue
+		}
+		if s.State != state {
+			t.Fatalf("%s: %s, want %s (%+v)\n%s", s.Name, s.State, state, s.Failure, log)
+		}
+		if s.Failure != nil {
+			return *s.Failure
+		}
+		return reports.Failure{}
+	}
+	t.Fatalf("no check %q in the report\n%s", prefix, log)
+	return reports.Failure{}
 }

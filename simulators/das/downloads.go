@@ -3,7 +3,10 @@ package das
 import (
 	"fmt"
 	"net/http"
+	"time"
 
+	"github.com/wipo-das/dasim/simulators/faults"
+	"github.com/wipo-das/dasim/simulators/objectstore"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
@@ -80,7 +83,12 @@ func (s *Server) writeDownloadURL(w http.ResponseWriter, r *http.Request, rt *re
 	if refusal != nil {
 		return refusal
 	}
-	p, err := s.deps.Storage.PresignGet(r.Context(), s.deps.Storage.Transit(), key, s.cfg.DownloadURLTTL)
+	ctx := r.Context()
+	if s.deps.Faults.ExpireURL(faultParty, faults.DASOperation(r)) {
+		// A URL signed one TTL and a second ago: expired when handed out.
+		ctx = objectstore.WithSigningTime(ctx, s.deps.Clock.Now().Add(-s.cfg.DownloadURLTTL-time.Second))
+	}
+	p, err := s.deps.Storage.PresignGet(ctx, s.deps.Storage.Transit(), key, s.cfg.DownloadURLTTL)
 	if err != nil {
 		return fmt.Errorf("presigning download %s: %w", key, err)
 	}

@@ -182,7 +182,21 @@ func (c clockSigner) SignHTTP(ctx context.Context, creds aws.Credentials, r *htt
 
 func (c clockSigner) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string,
 	_ time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
-	return c.signer.PresignHTTP(ctx, creds, r, payloadHash, service, region, c.clock.Now(), optFns...)
+	signedAt := c.clock.Now()
+	if t, ok := ctx.Value(signingTimeKey{}).(time.Time); ok {
+		signedAt = t
+	}
+	return c.signer.PresignHTTP(ctx, creds, r, payloadHash, service, region, signedAt, optFns...)
+}
+
+type signingTimeKey struct{}
+
+// WithSigningTime makes presigned URLs made with ctx carry the signing time
+// t instead of the clock's now. A fault uses it to hand out a URL that
+// expired before it was handed out; S3 then refuses it with "Request has
+// expired", exactly as a URL that sat too long in a client's queue.
+func WithSigningTime(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, signingTimeKey{}, t)
 }
 
 // isNotFound recognises S3's answers for a missing key (NoSuchKey on GET,

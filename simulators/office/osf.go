@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -123,11 +124,7 @@ func (o *Office) Status(ctx context.Context, ackID string) (RetrievalStatus, err
 // presigned URL, check sha256 against what DAS said (files/url-downloads,
 // the notification) and the key's ExpectSHA256, then optionally DELETE files.
 func (o *Office) Download(ctx context.Context, ackID string) ([]byte, error) {
-	var dl urlDownloadResponse
-	if err := o.call(ctx, "GET", "/files/url-downloads?"+url.Values{"requestAckId": {ackID}}.Encode(), nil, &dl); err != nil {
-		return nil, fmt.Errorf("office %s: download %s: %w", o.cfg.Code, ackID, err)
-	}
-	body, err := o.fetch(ctx, dl.FileDownloadURL)
+	dl, body, err := o.fetchFresh(ctx, ackID)
 	if err != nil {
 		return nil, fmt.Errorf("office %s: download %s: %w", o.cfg.Code, ackID, err)
 	}
@@ -173,6 +170,32 @@ func (o *Office) Delete(ctx context.Context, ackID string) error {
 }
 
 // fetch GETs a presigned URL with no Authorization header.
+// fetchFresh gets a file location URL (step 2c) and its bytes (2d). A URL
+// that has expired — by its fileDownloadUrlExpiryDate, or by the store's
+// 403 — is not the end: "Downloads can be repeated while the requested
+// document is not deleted from WIPO DAS" (seeds), so the OSF asks for a
+// new one, up to three times.
+func (o *Office) fetchFresh(ctx context.Context, ackID string) (urlDownloadResponse, []byte, error) {
+	var lastErr error
+	for range 3 {
+		var dl urlDownloadResponse
+		if err := o.call(ctx, "GET", "/files/url-downloads?"+url.Values{"requestAckId": {ackID}}.Encode(), nil, &dl); err != nil {
+			return dl, nil, err
+		}
+		if exp, err := time.Parse(time.RFC3339, dl.FileDownloadURLExpiryDate); err == nil && !exp.After(o.deps.Clock.Now()) {
+			lastErr = fmt.Errorf("fileDownloadUrl expired at %s when it was handed out", dl.FileDownloadURLExpiryDate)
+			continue
+		}
+		body, err := o.fetch(ctx, dl.FileDownloadURL)
+		if err != nil && strings.Contains(err.Error(), "HTTP 403") {
+			lastErr = err
+			continue
+		}
+		return dl, body, err
+	}
+	return urlDownloadResponse{}, nil, fmt.Errorf("no usable file location URL after 3 requests: %w", lastErr)
+}
+
 func (o *Office) fetch(ctx context.Context, rawURL string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
