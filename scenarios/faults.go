@@ -245,16 +245,23 @@ var _ = Describe("Faults: late, lost and reordered notifications from the OFF",
 		})
 	})
 
+// libraryDocumentAndOSF starts a world where office EE keeps one document in
+// the DAS library and office JP is the OSF.
+func libraryDocumentAndOSF(ctx SpecContext) (*harness.World, *office.Office, office.Document) {
+	GinkgoHelper()
+	w := startWorld(ctx)
+	d := document("EE P202300012", "2023-03-14", "AB21", office.Library, 16*1024)
+	startOffice(ctx, w, office.Config{Code: "EE"}, d)
+	return w, startOffice(ctx, w, office.Config{Code: "JP"}), d
+}
+
 var _ = Describe("Faults DAS commits toward an OSF",
 	Flow("faults"), Role("osf"), func() {
 		ConformanceIt("the OSF asks again for a file location URL DAS handed out already expired", Rule{
 			Rule:   "Downloads can be repeated while the requested document is not deleted from WIPO DAS: an expired fileDownloadUrl is replaced by asking files/url-downloads again",
 			Source: "WIPO DAS exchange flows c.1 steps 2c-2d; das.yaml getFileDownloadUrl (fileDownloadUrlExpiryDate)",
 		}, func(ctx SpecContext) {
-			w := startWorld(ctx)
-			d := document("EE P202300012", "2023-03-14", "AB21", office.Library, 16*1024)
-			startOffice(ctx, w, office.Config{Code: "EE"}, d)
-			osf := startOffice(ctx, w, office.Config{Code: "JP"})
+			w, osf, d := libraryDocumentAndOSF(ctx)
 			_, err := w.Faults.Add(faults.Rule{Party: "das", Operation: "getFileDownloadUrl", Kind: faults.ExpiredDownloadURL, Remaining: 1})
 			Expect(err).NotTo(HaveOccurred())
 			retrieveAndCheck(ctx, w, osf, d, "(2a)")
@@ -268,15 +275,11 @@ var _ = Describe("Faults DAS commits toward an OSF",
 			Expect(asked).To(Equal(2), "the OSF asked for a second URL")
 		})
 
-
 		ConformanceIt("the OSF accepts a notification DAS delivers twice", Rule{
 			Rule:   "Delivery is at least once: receivers must accept a repeat (answer 204 again)",
 			Source: "das.yaml notify",
 		}, func(ctx SpecContext) {
-			w := startWorld(ctx)
-			d := document("EE P202300012", "2023-03-14", "AB21", office.Library, 16*1024)
-			startOffice(ctx, w, office.Config{Code: "EE"}, d)
-			osf := startOffice(ctx, w, office.Config{Code: "JP"})
+			w, osf, d := libraryDocumentAndOSF(ctx)
 			_, err := w.Faults.Add(faults.Rule{Party: "das", Operation: "notify", Kind: faults.NotificationDuplicated, Remaining: 1})
 			Expect(err).NotTo(HaveOccurred())
 			ack := retrieveAndCheck(ctx, w, osf, d, "(2a)")
