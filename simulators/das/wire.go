@@ -2,9 +2,10 @@ package das
 
 import (
 	"encoding/json"
-	"github.com/wipo-das/dasim/simulators/protocol"
 	"net/http"
 	"time"
+
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // Wire messages, field names verbatim from das.yaml. Optional members that
