@@ -53,6 +53,10 @@ type Config struct {
 	ErrorShape protocol.ErrorShape
 	// PCTDocuments are PCT DAS's RO/IB documents; nil: its deterministic demo set.
 	PCTDocuments []office.Document
+	// TrustedRoots is a PEM file's content of further root certificates the
+	// world's clients (DAS's calls to offices above all) trust beside the
+	// world's own CA: a system under test with a certificate of its own.
+	TrustedRoots []byte
 	// AuthZTranscripts keeps the (redacted) bodies of the authorization
 	// server's exchanges, so certification can quote why it refused a
 	// system under test.
@@ -120,6 +124,11 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	}()
 	if w.CA, err = tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA"); err != nil {
 		return nil, err
+	}
+	if len(cfg.TrustedRoots) > 0 {
+		if err = w.CA.Trust(cfg.TrustedRoots); err != nil {
+			return nil, err
+		}
 	}
 	if err = w.startAuthZ(cfg); err != nil {
 		return nil, err

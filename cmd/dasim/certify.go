@@ -39,7 +39,7 @@ import (
 //     ca_file, ...), das_cert_file (DAS's certificate, to register DAS in
 //     setup B) and target_tls_cert/target_tls_key: a certificate for the
 //     target's host from the world's CA, which the world's DAS trusts. A
-//     target serving another certificate is not trusted yet.
+//     target serving a certificate of its own CA is trusted with --target-ca.
 //   - The office registers the documents it declares in --documents at the
 //     world's DAS after the endpoints file appears; certify waits (--wait)
 //     until the target answers at all, then until those registrations are in
@@ -76,6 +76,7 @@ func runCertify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	patience := fs.Duration("patience", 20*time.Second, "how long a scenario waits for an asynchronous step of the target (a notification)")
 	authzAddr := fs.String("authz-addr", "", "listen address of the authorization server (default a free loopback port)")
 	dasAddr := fs.String("das-addr", "", "listen address of DAS (default a free loopback port)")
+	targetCA := fs.String("target-ca", "", "PEM root certificate(s) the target's TLS certificate chains to, when it does not serve target_tls_cert from the endpoints file (and for --issuer in setup B)")
 	verbose := fs.Bool("v", false, "print each scenario and its steps as it runs")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -100,7 +101,13 @@ func runCertify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	w, err := harness.Start(ctx, harness.Config{Clock: clock.System(), AuthZTranscripts: true,
+	var roots []byte
+	if *targetCA != "" {
+		if roots, err = os.ReadFile(*targetCA); err != nil {
+			return err
+		}
+	}
+	w, err := harness.Start(ctx, harness.Config{Clock: clock.System(), AuthZTranscripts: true, TrustedRoots: roots,
 		Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}})
 	if err != nil {
 		return err

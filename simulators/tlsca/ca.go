@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -28,6 +29,8 @@ type CA struct {
 	key     crypto.Signer
 	rand    io.Reader
 	now     time.Time
+	// extraRoots are other CAs' roots trusted beside this one (Trust).
+	extraRoots []*x509.Certificate
 }
 
 // New creates a root CA named name, valid from now (minus an hour) for
@@ -96,14 +99,46 @@ func (ca *CA) ServerConfig(hosts ...string) (*tls.Config, error) {
 	return &tls.Config{Certificates: []tls.Certificate{leaf}, MinVersion: tls.VersionTLS12}, nil
 }
 
-// Pool returns a certificate pool holding only the root.
+// Pool returns a certificate pool holding the root and the roots added by
+// Trust.
 func (ca *CA) Pool() *x509.CertPool {
 	p := x509.NewCertPool()
 	p.AddCert(ca.Cert)
+	for _, c := range ca.extraRoots {
+		p.AddCert(c)
+	}
 	return p
 }
 
-// Client returns an HTTP client that trusts the root (and nothing else).
+// Trust adds the certificates of a PEM file to the roots that Pool and
+// Client trust: a system under test with a certificate of its own CA. Call
+// it before the clients that should trust them are made.
+func (ca *CA) Trust(pemBytes []byte) error {
+	n := 0
+	for rest := pemBytes; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return fmt.Errorf("tlsca: trusted certificate %d: %w", n+1, err)
+		}
+		ca.extraRoots = append(ca.extraRoots, c)
+		n++
+	}
+	if n == 0 {
+		return errors.New("tlsca: no CERTIFICATE block in the PEM to trust")
+	}
+	return nil
+}
+
+// Client returns an HTTP client that trusts the root and the roots added by
+// Trust (and nothing else).
 // Certificate validity is checked against Time, the CA's notion of now.
 func (ca *CA) Client() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()

@@ -43,3 +43,40 @@ func TestIssuedLeafServesHTTPSTrustedByClient(t *testing.T) {
 		t.Fatalf("root: IsCA=%v NotBefore=%v", ca.Cert.IsCA, ca.Cert.NotBefore)
 	}
 }
+
+// A system under test with a certificate from its own CA is trusted once
+// that CA's root is added (dasim certify --target-ca), and not before.
+func TestTrustAddsAnotherCAsRoot(t *testing.T) {
+	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	world, err := New(rand.Reader, now, "dasim world CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	office, err := New(rand.Reader, now, "an office's own CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := office.ServerConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	srv.TLS = cfg
+	srv.StartTLS()
+	defer srv.Close()
+
+	if _, err := world.Client().Get(srv.URL); err == nil {
+		t.Fatal("the world trusted another CA's certificate before Trust")
+	}
+	if err := world.Trust([]byte("not a PEM")); err == nil {
+		t.Fatal("Trust accepted a file without a certificate")
+	}
+	if err := world.Trust(office.CertPEM); err != nil {
+		t.Fatal(err)
+	}
+	res, err := world.Client().Get(srv.URL)
+	if err != nil {
+		t.Fatalf("after Trust: %v", err)
+	}
+	res.Body.Close()
+}
