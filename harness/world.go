@@ -117,9 +117,12 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	if w.recorder == nil {
 		w.recorder = w.Log
 	}
+	// "return nil, err" clears w before deferred calls run: close the
+	// half-started world through its own variable.
+	started := w
 	defer func() {
 		if err != nil {
-			w.Close()
+			started.Close()
 		}
 	}()
 	if w.CA, err = tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA"); err != nil {

@@ -110,3 +110,31 @@ func TestInvariantsCatchAnROIBDocumentInTheLibrary(t *testing.T) {
 		t.Fatalf("invariants = %v, want the RO/IB document named", got)
 	}
 }
+
+// Config.TrustedRoots reaches the clients the world makes (DAS's calls to
+// an office under test): a target with a certificate of its own CA.
+func TestWorldTrustsTheTargetsOwnCA(t *testing.T) {
+	ctx := context.Background()
+	w0, err := Start(ctx, Config{SigningKey: testSigningKey(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w0.Close()
+	// w0's CA plays the office's own CA; its DAS listener the office.
+	target := w0.DASURL() + "/retrieval/statuses"
+
+	w, err := Start(ctx, Config{SigningKey: testSigningKey(t), TrustedRoots: w0.CA.CertPEM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	res, err := w.HTTPClient().Get(target)
+	if err != nil {
+		t.Fatalf("the world does not trust the target's CA: %v", err)
+	}
+	res.Body.Close()
+
+	if _, err := Start(ctx, Config{SigningKey: testSigningKey(t), TrustedRoots: []byte("garbage")}); err == nil {
+		t.Fatal("a trusted-roots file without a certificate was accepted")
+	}
+}
