@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sync"
 )
 
@@ -14,6 +15,9 @@ var specFiles embed.FS
 // DAS base paths: WIPO's design pages use the first, WIPO's acceptance system
 // and its Java sample project the second (das.yaml servers.basePath).
 var dasBasePaths = []string{"/das/v1/requests", "/das-api/v1/requests"}
+
+// DASBasePaths returns both base paths of the DAS API.
+func DASBasePaths() []string { return slices.Clone(dasBasePaths) }
 
 var (
 	dasOnce, authzOnce sync.Once

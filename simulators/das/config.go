@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
@@ -27,7 +28,7 @@ const (
 )
 
 // DefaultBasePaths are both prefixes WIPO uses (das.yaml servers.basePath).
-func DefaultBasePaths() []string { return []string{"/das/v1/requests", "/das-api/v1/requests"} }
+func DefaultBasePaths() []string { return openapi.DASBasePaths() }
 
 // DefaultIP5Offices are the offices whose documents DAS keeps in transit only.
 func DefaultIP5Offices() []string { return []string{"EP", "US", "JP", "KR", "CN"} }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -65,7 +66,7 @@ type Rule struct {
 	// OpDownloadFile, or "*" / empty for every operation.
 	Operation string `json:"operation,omitempty"`
 	Kind      Kind   `json:"kind"`
-	// Status of a ServerError; default 503.
+	// Status of a ServerError; default 500.
 	Status int `json:"status,omitempty"`
 	// Delay of Slow, NotificationDelayed and NotificationOutOfOrder.
 	Delay Duration `json:"delay,omitempty"`
@@ -86,11 +87,7 @@ func (r Rule) Validate() error {
 	if r.Party == "" {
 		bad("party is required (e.g. %q, %q or %q)", "das", "office EE", Any)
 	}
-	known := false
-	for _, k := range Kinds() {
-		known = known || k == r.Kind
-	}
-	if !known {
+	if !slices.Contains(Kinds(), r.Kind) {
 		bad("kind %q is not one of %v", r.Kind, Kinds())
 	}
 	if r.Kind == ServerError && r.Status != 0 && (r.Status < 500 || r.Status > 599) {
@@ -112,12 +109,7 @@ func (r Rule) matches(party, operation string, kinds []Kind) bool {
 	if r.Operation != "" && r.Operation != Any && r.Operation != operation {
 		return false
 	}
-	for _, k := range kinds {
-		if k == r.Kind {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(kinds, r.Kind)
 }
 
 func (r Rule) status() int {

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
@@ -170,16 +172,17 @@ func (c Config) Validate() error {
 	if !officeCode.MatchString(c.Code) {
 		bad("Code: %q is not an ST.3 two-letter code", c.Code)
 	}
-	for name, u := range map[string]string{"BaseURL": c.BaseURL, "DASBaseURL": c.DASBaseURL} {
-		if name == "DASBaseURL" && u == "" {
-			continue // an office that never calls DAS (PCT DAS as a synchronous source)
-		}
+	checkURL := func(name, u string) {
 		if p, err := url.Parse(u); err != nil || p.Host == "" || (p.Scheme != "http" && p.Scheme != "https") {
 			bad("%s: %q must be an absolute http(s) URL", name, u)
 		}
 	}
-	if c.BasePath != "/das/v1/requests" && c.BasePath != "/das-api/v1/requests" {
-		bad("BasePath: %q is neither /das/v1/requests nor /das-api/v1/requests (das.yaml servers)", c.BasePath)
+	checkURL("BaseURL", c.BaseURL)
+	if c.DASBaseURL != "" { // empty: an office that never calls DAS (PCT DAS as a synchronous source)
+		checkURL("DASBaseURL", c.DASBaseURL)
+	}
+	if paths := openapi.DASBasePaths(); !slices.Contains(paths, c.BasePath) {
+		bad("BasePath: %q is neither %s (das.yaml servers)", c.BasePath, strings.Join(paths, " nor "))
 	}
 	if c.Setup != SetupA && c.Setup != SetupB {
 		bad("Setup: %q is neither A nor B", c.Setup)

@@ -40,12 +40,7 @@ type Document struct {
 
 var accessCodePattern = regexp.MustCompile(`^[0-9A-Fa-f]{4}$`)
 
-func (d Document) kind() string {
-	if d.Kind == "" {
-		return "patent"
-	}
-	return d.Kind
-}
+func (d Document) kind() string { return kindOr(d.Kind) }
 
 func (d Document) format() string {
 	if d.Format == "" {

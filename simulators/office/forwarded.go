@@ -65,15 +65,12 @@ func (o *Office) receiveRetrieval(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	f := &forwarded{ack: o.nextID("OFF"), doc: doc, hosting: hosting, requestedBy: req.RequestingOfficeCode}
+	f := &forwarded{ack: o.nextID("OFF"), doc: doc, hosting: hosting, requestedBy: req.RequestingOfficeCode,
+		ready: o.cfg.PrepareDelay < 0}
 	o.mu.Lock()
 	o.forwarded[f.ack] = f
 	o.mu.Unlock()
-	if o.cfg.PrepareDelay < 0 {
-		o.mu.Lock()
-		f.ready = true
-		o.mu.Unlock()
-	} else {
+	if !f.ready {
 		o.deps.Clock.AfterFunc(o.cfg.PrepareDelay, func() { o.prepare(f) })
 	}
 	ack := retrievalAck{RequestAckID: f.ack, OperationCategory: "retrieval",

@@ -64,7 +64,7 @@ func New(cfg Config, deps Deps) (*Office, error) {
 	}
 	o.raw = deps.HTTPClient
 	o.api = &http.Client{Timeout: deps.HTTPClient.Timeout, Transport: openapi.DAS().Transport(deps.HTTPClient.Transport,
-		openapi.WithRecorder(o.recorder()), openapi.WithParty(o.party))}
+		openapi.WithRecorder(o.deps.Recorder), openapi.WithParty(o.party))}
 	o.tokens = deps.Tokens
 	if o.tokens == nil {
 		o.tokens = o.wipoTokens()
@@ -117,7 +117,7 @@ func (o *Office) routes() http.Handler {
 	api.Handle("POST "+b+"/files/url-downloads", o.endpoint(o.downloadURLByDocument))
 	api.Handle(b+"/", o.endpoint(o.notServed))
 	validated := openapi.DAS().Middleware(o.verifier.Middleware(api),
-		openapi.WithRecorder(o.recorder()), openapi.WithParty(o.party))
+		openapi.WithRecorder(o.deps.Recorder), openapi.WithParty(o.party))
 	root := http.NewServeMux()
 	root.Handle(b+"/", o.deps.Faults.Middleware(o.party, nil, validated))
 	root.Handle("GET "+FilesPath+"{ack}", o.deps.Faults.Middleware(o.party,
@@ -127,18 +127,6 @@ func (o *Office) routes() http.Handler {
 	}
 	return root
 }
-
-// recorder is the world's recorder, or none.
-func (o *Office) recorder() openapi.Recorder {
-	if o.deps.Recorder == nil {
-		return discard{}
-	}
-	return o.deps.Recorder
-}
-
-type discard struct{}
-
-func (discard) Record(openapi.Exchange) {}
 
 // nextID returns the office's next identifier, e.g. OFF-EE-000001
 // (das.yaml's example OFF ack id "OFF-JP-000042").

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -131,15 +130,17 @@ func (o *Office) Download(ctx context.Context, ackID string) ([]byte, error) {
 	sum := sha256.Sum256(body)
 	got := hex.EncodeToString(sum[:])
 	r, _ := o.Received(ackID)
-	told := map[string]string{"files/url-downloads fileChecksum": dl.FileChecksum, "retrieval key": r.Key.ExpectSHA256}
-	for _, n := range r.Notifications {
-		if n.FileChecksum != "" {
-			told["notification fileChecksum"] = n.FileChecksum
+	told := []struct{ source, want string }{
+		{"files/url-downloads fileChecksum", dl.FileChecksum}, {"retrieval key", r.Key.ExpectSHA256}}
+	for _, n := range slices.Backward(r.Notifications) {
+		if n.FileChecksum != "" { // the last notification that says one
+			told = append(told, struct{ source, want string }{"notification fileChecksum", n.FileChecksum})
+			break
 		}
 	}
-	for source, want := range told {
-		if want != "" && want != got {
-			return body, fmt.Errorf("office %s: download %s: sha256 %s of the %d bytes differs from %s %s", o.cfg.Code, ackID, got, len(body), source, want)
+	for _, t := range told {
+		if t.want != "" && t.want != got {
+			return body, fmt.Errorf("office %s: download %s: sha256 %s of the %d bytes differs from %s %s", o.cfg.Code, ackID, got, len(body), t.source, t.want)
 		}
 	}
 	o.mu.Lock()
@@ -169,7 +170,6 @@ func (o *Office) Delete(ctx context.Context, ackID string) error {
 	return nil
 }
 
-// fetch GETs a presigned URL with no Authorization header.
 // fetchFresh gets a file location URL (step 2c) and its bytes (2d). A URL
 // that has expired — by its fileDownloadUrlExpiryDate, or by the store's
 // 403 — is not the end: "Downloads can be repeated while the requested
@@ -186,8 +186,8 @@ func (o *Office) fetchFresh(ctx context.Context, ackID string) (urlDownloadRespo
 			lastErr = fmt.Errorf("fileDownloadUrl expired at %s when it was handed out", dl.FileDownloadURLExpiryDate)
 			continue
 		}
-		body, err := o.fetch(ctx, dl.FileDownloadURL)
-		if err != nil && strings.Contains(err.Error(), "HTTP 403") {
+		body, status, err := o.fetch(ctx, dl.FileDownloadURL)
+		if status == http.StatusForbidden {
 			lastErr = err
 			continue
 		}
@@ -196,22 +196,24 @@ func (o *Office) fetchFresh(ctx context.Context, ackID string) (urlDownloadRespo
 	return urlDownloadResponse{}, nil, fmt.Errorf("no usable file location URL after 3 requests: %w", lastErr)
 }
 
-func (o *Office) fetch(ctx context.Context, rawURL string) ([]byte, error) {
+// fetch GETs a presigned URL with no Authorization header; status is the
+// store's answer (0 when none came).
+func (o *Office) fetch(ctx context.Context, rawURL string) (body []byte, status int, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("fileDownloadUrl %q: %w", rawURL, err)
+		return nil, 0, fmt.Errorf("fileDownloadUrl %q: %w", rawURL, err)
 	}
 	res, err := o.raw.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		return nil, err
+		return nil, res.StatusCode, err
 	}
 	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET fileDownloadUrl: HTTP %d: %.300s", res.StatusCode, b)
+		return nil, res.StatusCode, fmt.Errorf("GET fileDownloadUrl: HTTP %d: %.300s", res.StatusCode, b)
 	}
-	return b, nil
+	return b, res.StatusCode, nil
 }
