@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/protocol"
@@ -26,26 +27,29 @@ type Source struct {
 	HTTPClient *http.Client
 	// Recorder receives the exchanges, as party "das". Optional.
 	Recorder openapi.Recorder
+
+	apiOnce sync.Once
+	api     *http.Client
 }
 
 // Fetch returns the document's bytes, size and sha256. A refusal of PCT DAS
 // (-7, -12, -14, or -1 for a number that is not RO/IB's) comes back as the
 // *protocol.DASError PCT DAS answered.
 func (s *Source) Fetch(ctx context.Context, number, date, accessCode string) (io.ReadCloser, int64, string, error) {
+	token, err := s.Token(ctx)
+	if err != nil {
+		return nil, 0, "", fmt.Errorf("pctdas: token: %w", err)
+	}
 	var ack struct {
 		RequestAckID string `json:"requestAckId"`
 	}
-	req := map[string]any{"operationCategory": "retrieval", "documentKindCategory": "patent", "documentNumber": number,
-		"documentDate": date, "dasAccessCode": accessCode, "applicationCategory": nil, "applicationNumber": nil,
-		"applicationFilingDate": nil, "requestingOfficeCode": "IB"}
-	if err := s.call(ctx, http.MethodPost, "/retrievals", req, &ack); err != nil {
+	req := protocol.RetrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: "patent", DocumentNumber: number,
+		DocumentDate: date, DasAccessCode: accessCode, RequestingOfficeCode: "IB"}
+	if err := s.call(ctx, token, http.MethodPost, "/retrievals", req, &ack); err != nil {
 		return nil, 0, "", err
 	}
-	var dl struct {
-		FileDownloadURL string `json:"fileDownloadUrl"`
-		FileChecksum    string `json:"fileChecksum"`
-	}
-	if err := s.call(ctx, http.MethodGet, "/files/url-downloads?"+url.Values{"requestAckId": {ack.RequestAckID}}.Encode(), nil, &dl); err != nil {
+	var dl protocol.URLDownloadResponse
+	if err := s.call(ctx, token, http.MethodGet, "/files/url-downloads?"+url.Values{"requestAckId": {ack.RequestAckID}}.Encode(), nil, &dl); err != nil {
 		return nil, 0, "", err
 	}
 	get, err := http.NewRequestWithContext(ctx, http.MethodGet, dl.FileDownloadURL, nil)
@@ -70,11 +74,20 @@ func (s *Source) client() *http.Client {
 	return http.DefaultClient
 }
 
-func (s *Source) call(ctx context.Context, method, path string, in, out any) error {
-	token, err := s.Token(ctx)
-	if err != nil {
-		return fmt.Errorf("pctdas: token: %w", err)
-	}
+// apiClient is client() with das.yaml validation and recording on top,
+// made once.
+func (s *Source) apiClient() *http.Client {
+	s.apiOnce.Do(func() {
+		base := s.client().Transport
+		if base == nil {
+			base = http.DefaultTransport
+		}
+		s.api = &http.Client{Transport: openapi.DAS().Transport(base, openapi.WithParty("das"), openapi.WithRecorder(s.Recorder))}
+	})
+	return s.api
+}
+
+func (s *Source) call(ctx context.Context, token, method, path string, in, out any) error {
 	var body io.Reader
 	if in != nil {
 		b, _ := json.Marshal(in)
@@ -88,15 +101,7 @@ func (s *Source) call(ctx context.Context, method, path string, in, out any) err
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	base := s.client().Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	opts := []openapi.Option{openapi.WithParty("das")}
-	if s.Recorder != nil {
-		opts = append(opts, openapi.WithRecorder(s.Recorder))
-	}
-	res, err := (&http.Client{Transport: openapi.DAS().Transport(base, opts...)}).Do(req)
+	res, err := s.apiClient().Do(req)
 	if err != nil {
 		return fmt.Errorf("pctdas: %s %s: %w", method, path, err)
 	}
