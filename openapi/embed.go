@@ -20,34 +20,25 @@ var dasBasePaths = []string{"/das/v1/requests", "/das-api/v1/requests"}
 func DASBasePaths() []string { return slices.Clone(dasBasePaths) }
 
 var (
-	dasOnce, authzOnce sync.Once
-	dasContract        *Contract
-	authzContract      *Contract
-	dasErr, authzErr   error
+	loadDAS   = sync.OnceValues(func() (*Contract, error) { return loadEmbedded("das.yaml", dasBasePaths, styleWIPO) })
+	loadAuthZ = sync.OnceValues(func() (*Contract, error) {
+		return loadEmbedded("authz.yaml", []string{"/am/oauth2"}, styleOAuth)
+	})
 )
 
 // DAS returns the contract of the WIPO DAS API, loaded on first use.
 // The embedded document is tested to load, so an error here means a broken build.
-func DAS() *Contract {
-	dasOnce.Do(func() {
-		dasContract, dasErr = loadEmbedded("das.yaml", dasBasePaths, styleWIPO)
-	})
-	if dasErr != nil {
-		panic(dasErr)
-	}
-	return dasContract
-}
+func DAS() *Contract { return mustLoad(loadDAS()) }
 
 // AuthZ returns the contract of WIPO's authorization server (issuer-relative
 // paths under /am/oauth2).
-func AuthZ() *Contract {
-	authzOnce.Do(func() {
-		authzContract, authzErr = loadEmbedded("authz.yaml", []string{"/am/oauth2"}, styleOAuth)
-	})
-	if authzErr != nil {
-		panic(authzErr)
+func AuthZ() *Contract { return mustLoad(loadAuthZ()) }
+
+func mustLoad(c *Contract, err error) *Contract {
+	if err != nil {
+		panic(err)
 	}
-	return authzContract
+	return c
 }
 
 // DASSpecSHA256 is the hex sha256 of the embedded das.yaml; reports and signed

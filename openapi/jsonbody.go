@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -54,7 +55,7 @@ func decodeJSONBody(body io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ open
 	if err != nil {
 		return nil, &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Cause: err}
 	}
-	out, err := fromFastJSON(root, "")
+	out, err := fromFastJSON(root)
 	if err != nil {
 		return nil, &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Reason: err.Error()}
 	}
@@ -62,8 +63,8 @@ func decodeJSONBody(body io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ open
 }
 
 // fromFastJSON copies a fastjson tree into the plain Go values kin-openapi's
-// schema visitor expects. pointer is the JSON pointer of v, for errors.
-func fromFastJSON(v *fastjson.Value, pointer string) (any, error) {
+// schema visitor expects.
+func fromFastJSON(v *fastjson.Value) (any, error) {
 	switch v.Type() {
 	case fastjson.TypeObject:
 		obj, _ := v.Object()
@@ -75,10 +76,12 @@ func fromFastJSON(v *fastjson.Value, pointer string) (any, error) {
 			}
 			name := string(key)
 			if _, dup := out[name]; dup {
-				err = fmt.Errorf("member %q appears twice in the object at %q (RFC 8259 §4, RFC 7493 §2.3)", name, pointerOrRoot(pointer))
+				err = &repeatedMember{name: name}
 				return
 			}
-			out[name], err = fromFastJSON(member, pointer+"/"+escapePointerToken(name))
+			if out[name], err = fromFastJSON(member); err != nil {
+				err = within(err, escapePointerToken(name))
+			}
 		})
 		return out, err
 	case fastjson.TypeArray:
@@ -86,8 +89,8 @@ func fromFastJSON(v *fastjson.Value, pointer string) (any, error) {
 		out := make([]any, len(items))
 		for i, item := range items {
 			var err error
-			if out[i], err = fromFastJSON(item, fmt.Sprintf("%s/%d", pointer, i)); err != nil {
-				return nil, err
+			if out[i], err = fromFastJSON(item); err != nil {
+				return nil, within(err, strconv.Itoa(i))
 			}
 		}
 		return out, nil
@@ -105,11 +108,27 @@ func fromFastJSON(v *fastjson.Value, pointer string) (any, error) {
 	}
 }
 
-func pointerOrRoot(p string) string {
+// repeatedMember is a member name that appears twice in one object; the
+// object's JSON pointer is built only on this path, as the error unwinds.
+type repeatedMember struct {
+	name    string
+	pointer string // of the object holding it; "" is the root
+}
+
+func (e *repeatedMember) Error() string {
+	p := e.pointer
 	if p == "" {
-		return "/"
+		p = "/"
 	}
-	return p
+	return fmt.Sprintf("member %q appears twice in the object at %q (RFC 8259 §4, RFC 7493 §2.3)", e.name, p)
+}
+
+// within prefixes the pointer of a repeatedMember found under token.
+func within(err error, token string) error {
+	if rm, ok := err.(*repeatedMember); ok {
+		rm.pointer = "/" + token + rm.pointer
+	}
+	return err
 }
 
 // escapePointerToken escapes a member name as a JSON pointer token (RFC 6901 §3).
