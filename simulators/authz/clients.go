@@ -49,7 +49,6 @@ type clientKey struct {
 	kid string // RFC 7638 thumbprint, base64url
 	alg jwa.SignatureAlgorithm
 	pub crypto.PublicKey // *ecdsa.PublicKey or *rsa.PublicKey
-	jwk jwk.Key
 }
 
 func (r *registered) algs() []string {
@@ -180,10 +179,7 @@ func parseClientKey(b *pem.Block) (clientKey, error) {
 	if err != nil {
 		return clientKey{}, fmt.Errorf("N35 thumbprint: %w", err)
 	}
-	kid := base64.RawURLEncoding.EncodeToString(tp)
-	_ = k.Set(jwk.KeyIDKey, kid)
-	_ = k.Set(jwk.AlgorithmKey, alg)
-	return clientKey{kid: kid, alg: alg, pub: pub, jwk: k}, nil
+	return clientKey{kid: base64.RawURLEncoding.EncodeToString(tp), alg: alg, pub: pub}, nil
 }
 
 func appendUnique(s []string, v string) []string {

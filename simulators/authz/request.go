@@ -26,7 +26,6 @@ const maxBody = 64 << 10
 type tokenRequest struct {
 	grantType     string
 	scope         string
-	scopeGiven    bool
 	assertionType string
 	assertion     string
 	clientID      string
@@ -70,7 +69,6 @@ func parseTokenRequest(r *http.Request) (*tokenRequest, *protocol.OAuthError) {
 	tr := &tokenRequest{grantType: form.Get("grant_type"), scope: form.Get("scope"),
 		assertionType: form.Get("client_assertion_type"), assertion: form.Get("client_assertion"),
 		clientID: form.Get("client_id")}
-	_, tr.scopeGiven = form["scope"]
 	if e := checkGrantType(tr.grantType); e != nil {
 		return nil, e
 	}

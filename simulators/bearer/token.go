@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jws"
 )
 
@@ -40,8 +39,7 @@ func (v *Verifier) verifyCold(ctx context.Context, token string) (*verified, *Er
 	if err != nil {
 		return nil, invalidToken("R5", "%v", err)
 	}
-	alg, _ := jwa.LookupSignatureAlgorithm(v.cfg.Algorithm)
-	payload, err := jws.VerifyCompactFast(key, []byte(token), alg)
+	payload, err := jws.VerifyCompactFast(key, []byte(token), v.alg)
 	if err != nil {
 		return nil, invalidToken("R5", "token signature does not verify with the issuer's key kid '%s'", hdr.Kid)
 	}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
@@ -47,6 +48,7 @@ type Verifier struct {
 	mu        sync.RWMutex
 	whitelist map[string]string
 	revoked   map[string]bool
+	alg       jwa.SignatureAlgorithm // cfg.Algorithm, resolved once
 }
 
 // New returns a verifier; Issuer and Keys are required.
@@ -70,7 +72,11 @@ func New(cfg Config) (*Verifier, error) {
 	if cfg.CacheSize <= 0 {
 		cfg.CacheSize = 10000
 	}
-	v := &Verifier{cfg: cfg, cache: tokenCache{max: cfg.CacheSize}, whitelist: map[string]string{}, revoked: map[string]bool{}}
+	alg, ok := jwa.LookupSignatureAlgorithm(cfg.Algorithm)
+	if !ok {
+		errs = append(errs, fmt.Errorf("Algorithm %q is not a JWS signature algorithm", cfg.Algorithm))
+	}
+	v := &Verifier{cfg: cfg, cache: tokenCache{max: cfg.CacheSize}, whitelist: map[string]string{}, revoked: map[string]bool{}, alg: alg}
 	for id, code := range cfg.Whitelist {
 		if err := v.Allow(id, code); err != nil {
 			errs = append(errs, err)
@@ -131,46 +137,45 @@ func (v *Verifier) verify(ctx context.Context, token string, peer []string) (*Pr
 		}
 		v.cache.put(token, t, v.cfg.Clock.Now())
 	}
-	if e := v.authorize(t, peer); e != nil {
+	office, e := v.authorize(t, peer)
+	if e != nil {
 		return nil, e
 	}
-	v.mu.RLock()
-	office := v.whitelist[t.clientID]
-	v.mu.RUnlock()
 	return &Principal{ClientID: t.clientID, OfficeCode: office, Scopes: t.scopes, TokenID: t.jti, ExpiresAt: t.exp}, nil
 }
 
-// authorize runs the checks that can change between two uses of a token.
-func (v *Verifier) authorize(t *verified, peer []string) *Error {
+// authorize runs the checks that can change between two uses of a token,
+// and returns the office the token's client is whitelisted for.
+func (v *Verifier) authorize(t *verified, peer []string) (string, *Error) {
 	now := v.cfg.Clock.Now()
 	// RFC 7519 §4.1.4/§4.1.5.
 	if !now.Before(t.exp.Add(v.cfg.Skew)) {
-		return invalidToken("R6", "token expired at %s, clock is %s", stamp(t.exp), stamp(now))
+		return "", invalidToken("R6", "token expired at %s, clock is %s", stamp(t.exp), stamp(now))
 	}
 	if !t.nbf.IsZero() && t.nbf.After(now.Add(v.cfg.Skew)) {
-		return invalidToken("R6", "token not valid before %s, clock is %s", stamp(t.nbf), stamp(now))
+		return "", invalidToken("R6", "token not valid before %s, clock is %s", stamp(t.nbf), stamp(now))
 	}
 	if t.cnfX5t != "" && !contains(peer, t.cnfX5t) {
-		return invalidToken("R13", "token is bound to the client certificate with x5t#S256 %s, but the request presented %s (RFC 8705 section 3)", t.cnfX5t, certList(peer))
+		return "", invalidToken("R13", "token is bound to the client certificate with x5t#S256 %s, but the request presented %s (RFC 8705 section 3)", t.cnfX5t, certList(peer))
 	}
 	v.mu.RLock()
 	revoked := v.revoked[t.jti]
-	_, listed := v.whitelist[t.clientID]
+	office, listed := v.whitelist[t.clientID]
 	v.mu.RUnlock()
 	if revoked {
-		return invalidToken("R12", "token %s has been revoked", t.jti)
+		return "", invalidToken("R12", "token %s has been revoked", t.jti)
 	}
 	if !listed {
-		return fail(http.StatusForbidden, "insufficient_scope", "R11", protocol.DetailNotAuthorizedClient,
+		return "", fail(http.StatusForbidden, "insufficient_scope", "R11", protocol.DetailNotAuthorizedClient,
 			"client '%s' (token sub) is not whitelisted for this API: whitelisted are %s", t.clientID, v.whitelistNames())
 	}
 	if len(v.cfg.Scopes) > 0 && !anyOf(t.scopes, v.cfg.Scopes) {
 		e := fail(http.StatusForbidden, "insufficient_scope", "R10", DetailInsufficientScope,
 			"token scope [%s] lacks %s (RFC 6750 section 3.1)", strings.Join(t.scopes, " "), strings.Join(v.cfg.Scopes, " or "))
 		e.Scope = strings.Join(v.cfg.Scopes, " ")
-		return e
+		return "", e
 	}
-	return nil
+	return office, nil
 }
 
 func (v *Verifier) whitelistNames() string {
