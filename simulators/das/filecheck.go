@@ -71,21 +71,9 @@ func (s *Server) settleUpload(ctx context.Context, f *file) error {
 }
 
 func (s *Server) inspectUpload(ctx context.Context, key, checksum, format string) (status, message string, size int64, present bool, err error) {
-	transit := s.deps.Storage.Transit()
-	info, err := s.deps.Storage.Head(ctx, transit, key)
-	if errors.Is(err, objectstore.ErrObjectNotFound) {
-		return "", "", 0, false, nil
-	}
-	if err != nil {
-		return "", "", 0, false, fmt.Errorf("checking upload %s: %w", key, err)
-	}
-	switch {
-	case info.Size == 0:
-		return fileRejected, "file is empty: fileSizeQuantity must be greater than 0, got 0 bytes", 0, true, nil
-	case info.Size > s.cfg.MaxFileSize:
-		return fileRejected, fmt.Sprintf("file too large: fileSizeQuantity must be at most %d bytes, got %d", s.cfg.MaxFileSize, info.Size), info.Size, true, nil
-	}
-	body, _, err := s.deps.Storage.Get(ctx, transit, key)
+	// One GET: its size decides the empty and too-large cases before any
+	// byte is read, and the bytes hashed are those of the same object.
+	body, info, err := s.deps.Storage.Get(ctx, s.deps.Storage.Transit(), key)
 	if errors.Is(err, objectstore.ErrObjectNotFound) {
 		return "", "", 0, false, nil
 	}
@@ -93,6 +81,12 @@ func (s *Server) inspectUpload(ctx context.Context, key, checksum, format string
 		return "", "", 0, false, fmt.Errorf("reading upload %s: %w", key, err)
 	}
 	defer body.Close()
+	switch {
+	case info.Size == 0:
+		return fileRejected, "file is empty: fileSizeQuantity must be greater than 0, got 0 bytes", 0, true, nil
+	case info.Size > s.cfg.MaxFileSize:
+		return fileRejected, fmt.Sprintf("file too large: fileSizeQuantity must be at most %d bytes, got %d", s.cfg.MaxFileSize, info.Size), info.Size, true, nil
+	}
 	sum, head := sha256.New(), &headRecorder{}
 	n, err := io.Copy(io.MultiWriter(sum, head), body)
 	if err != nil {

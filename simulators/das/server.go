@@ -121,32 +121,34 @@ type work struct {
 	closed bool
 }
 
-// goBackground runs f in a tracked goroutine; after Close it does nothing.
-func (s *Server) goBackground(f func()) {
+// beginBackground counts one more piece of tracked work, before it starts,
+// so WaitIdle sees it; false after Close.
+func (s *Server) beginBackground() bool {
 	s.work.mu.Lock()
+	defer s.work.mu.Unlock()
 	if s.work.closed {
-		s.work.mu.Unlock()
-		return
+		return false
 	}
 	s.work.n++
-	s.work.mu.Unlock()
-	go func() {
-		defer s.doneBackground()
-		f()
-	}()
+	return true
+}
+
+// goBackground runs f in a tracked goroutine; after Close it does nothing.
+func (s *Server) goBackground(f func()) {
+	if s.beginBackground() {
+		go func() {
+			defer s.doneBackground()
+			f()
+		}()
+	}
 }
 
 // runTracked runs f on the current goroutine (a clock timer's) as tracked work.
 func (s *Server) runTracked(f func()) {
-	s.work.mu.Lock()
-	if s.work.closed {
-		s.work.mu.Unlock()
-		return
+	if s.beginBackground() {
+		defer s.doneBackground()
+		f()
 	}
-	s.work.n++
-	s.work.mu.Unlock()
-	defer s.doneBackground()
-	f()
 }
 
 func (s *Server) doneBackground() {

@@ -83,7 +83,7 @@ func decodeBody(r *http.Request, v any) error {
 	// The contract middleware has validated the body; a failure here is a
 	// contract/decoder disagreement and reported as malformed input.
 	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
-		return invalidInput(-3, "body: not the documented JSON object: %v", err)
+		return invalidInput(protocol.DetailMalformedBody, "body: not the documented JSON object: %v", err)
 	}
 	return nil
 }
@@ -91,10 +91,3 @@ func decodeBody(r *http.Request, v any) error {
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func ptr[T any](v T) *T { return &v }
-
-func strOrNil(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
