@@ -22,7 +22,6 @@ type ObjectStore interface {
 	Transit() string
 	PresignPut(ctx context.Context, bucket, key, contentType string, ttl time.Duration) (objectstore.Presigned, error)
 	PresignGet(ctx context.Context, bucket, key string, ttl time.Duration) (objectstore.Presigned, error)
-	Head(ctx context.Context, bucket, key string) (objectstore.ObjectInfo, error)
 	Get(ctx context.Context, bucket, key string) (io.ReadCloser, objectstore.ObjectInfo, error)
 	Put(ctx context.Context, bucket, key string, body io.Reader, size int64, contentType string) error
 	Copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string) error
