@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/wipo-das/dasim/openapi"
@@ -34,29 +35,55 @@ type Check struct {
 // harness injected a 503 on its first retrieval, a repeated notification
 // and an already expired first file location URL.
 func (o *Observed) OSFChecklist(withNotify, withFaults bool) []Check {
-	ex := o.Log.Exchanges()
+	s := o.snapshot()
 	checks := []Check{
-		o.requested(), contractKept(ex), o.polledOrNotified(withNotify),
-		o.seenCheck("O6", "(2c) gets the file location URL", "getFileDownloadUrl", "files/url-downloads answered 200",
-			"OSF retrieves file location URL from WIPO DAS to download the document file content", false),
-		o.downloaded(),
-		o.seenCheck("O8", "(2e) deletes the downloaded file from the transit zone", "deleteFile", "DELETE files answered 204",
-			"Optionally OSF deletes the download files from the DAS transit zone", true),
+		requested(s), contractKept(s.ex), polledOrNotified(s, withNotify),
+		seenCheck(s, "O6", "(2c) gets the file location URL", "files/url-downloads answered 200",
+			"OSF retrieves file location URL from WIPO DAS to download the document file content", false,
+			http.StatusOK, downloadURLOps...),
+		downloaded(s),
+		seenCheck(s, "O8", "(2e) deletes the downloaded file from the transit zone", "DELETE files answered 204",
+			"Optionally OSF deletes the download files from the DAS transit zone", true, http.StatusNoContent, "deleteFile"),
 	}
 	if withNotify {
-		checks = append(checks, o.notified(withFaults))
+		checks = append(checks, o.notified(s, withFaults))
 	}
 	if withFaults {
-		checks = append(checks, o.retried(), o.renewedExpiredURL())
+		checks = append(checks, o.retried(s), o.renewedExpiredURL(s))
 	}
 	return checks
 }
 
-func (o *Observed) requested() Check {
+// snapshot is what the checks of one OSFChecklist judge: one copy of the
+// system's exchanges and of the object store's requests.
+type snapshot struct {
+	ex      []openapi.Exchange
+	objects []ObjectRequest
+	urls    []handedURL // the file location URLs DAS handed out, in order
+}
+
+func (o *Observed) snapshot() snapshot {
+	s := snapshot{ex: o.Log.Exchanges(), objects: o.w.objects.requests()}
+	s.urls = handedURLs(s.ex)
+	return s
+}
+
+// count counts the exchanges of any of ops answered with status.
+func (s snapshot) count(status int, ops ...string) int {
+	n := 0
+	for _, e := range s.ex {
+		if e.Status == status && slices.Contains(ops, e.Operation) {
+			n++
+		}
+	}
+	return n
+}
+
+func requested(s snapshot) Check {
 	c := Check{ID: "O1", Title: "(2a) requests a retrieval and receives a request acknowledgement id", Flow: "c1-polling",
 		Step: "(2a)", Op: "requestRetrieval", Source: "WIPO DAS exchange flows c.1 step 2a",
 		Rule: "OSF sends a document retrieval request to WIPO DAS and receives a request acknowledgement id", State: NotYetSeen}
-	for _, e := range o.Log.Exchanges() {
+	for _, e := range s.ex {
 		if e.Operation != "requestRetrieval" {
 			continue
 		}
@@ -89,32 +116,31 @@ func contractKept(ex []openapi.Exchange) Check {
 	return c
 }
 
-func (o *Observed) polledOrNotified(withNotify bool) Check {
-	c := o.seenCheck("O5", "(Figure B) checks the status of its retrieval", "getRetrievalStatuses",
-		"GET retrievals/statuses answered 200", "OSF may use the check status to download the document content when it is reported as available", withNotify)
+func polledOrNotified(s snapshot, withNotify bool) Check {
+	c := seenCheck(s, "O5", "(Figure B) checks the status of its retrieval", "GET retrievals/statuses answered 200",
+		"OSF may use the check status to download the document content when it is reported as available", withNotify,
+		http.StatusOK, "getRetrievalStatuses")
 	c.Source = "WIPO DAS exchange flows c.1, Figure B"
 	return c
 }
 
-func (o *Observed) seenCheck(id, title, op, met, rule string, optional bool) Check {
-	c := Check{ID: id, Title: title, Flow: "c1-polling", Step: strings.SplitN(title, " ", 2)[0], Op: op,
+// seenCheck is met once any of ops (the first names the check) was
+// answered with status.
+func seenCheck(s snapshot, id, title, met, rule string, optional bool, status int, ops ...string) Check {
+	c := Check{ID: id, Title: title, Flow: "c1-polling", Step: strings.SplitN(title, " ", 2)[0], Op: ops[0],
 		Rule: rule, Source: "WIPO DAS exchange flows c.1", Optional: optional, State: NotYetSeen}
-	want := http.StatusOK
-	if op == "deleteFile" {
-		want = http.StatusNoContent
-	}
-	if o.Seen(op, want) > 0 || (op == "getFileDownloadUrl" && o.Seen("requestFileDownloadUrl", want) > 0) {
+	if s.count(status, ops...) > 0 {
 		c.State, c.Detail = Met, met
 	}
 	return c
 }
 
 // notified is O3 (and O4 with faults): DAS's notifications were answered 204.
-func (o *Observed) notified(withFaults bool) Check {
+func (o *Observed) notified(s snapshot, withFaults bool) Check {
 	c := Check{ID: "O3", Title: "(2b) takes DAS's notification, and a repeat of it, with 204", Flow: "c1-notification",
 		Step: "(2b)", Op: "notify", Source: "WIPO DAS exchange flows c.1 step 2b; das.yaml notify (receivers must accept a repeat)",
 		Rule: "WIPO DAS notifies the OSF of the document availability (POST notifications, answered 204)", State: NotYetSeen}
-	attempts := o.Notifications()
+	attempts := o.notifications(s.ex)
 	ok := 0
 	for _, a := range attempts {
 		if a.Error != "" || (a.Status != 0 && a.Status != http.StatusNoContent) {
@@ -135,7 +161,7 @@ func (o *Observed) notified(withFaults bool) Check {
 }
 
 // retried is O7: after a 503 on its first POST retrievals, the system tried again.
-func (o *Observed) retried() Check {
+func (o *Observed) retried(s snapshot) Check {
 	c := Check{ID: "O7", Title: "retries a retrieval DAS answered 503", Flow: "faults", Step: "(2a)", Op: "requestRetrieval",
 		Rule: "A 503 is temporary (RFC 9110 section 15.6.4): the client retries", Source: "das.yaml (503 Unavailable); RFC 9110",
 		State: NotYetSeen, Expected: "a later POST retrievals answered 201"}
@@ -150,7 +176,7 @@ func (o *Observed) retried() Check {
 		return c
 	}
 	c.State, c.Actual, c.Detail = Violated, "no retry yet", "DAS answered 503 to its POST retrievals and it has not retried"
-	if o.Seen("requestRetrieval", http.StatusCreated) > 0 {
+	if s.count(http.StatusCreated, "requestRetrieval") > 0 {
 		c.State, c.Actual, c.Detail = Met, "retried", "retried after the 503 and got 201"
 	}
 	return c

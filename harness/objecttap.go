@@ -3,16 +3,12 @@ package harness
 import (
 	"net/http"
 	"sync"
-	"time"
-
-	"github.com/wipo-das/dasim/simulators/clock"
 )
 
 // ObjectRequest is one request the world's object store answered: what a
 // client did with a presigned URL (step 2d, the download, happens there,
 // outside das.yaml).
 type ObjectRequest struct {
-	At     time.Time // on the world's clock
 	Method string
 	Path   string // /bucket/key
 	// Signature is the presigned URL's X-Amz-Signature: which URL of the
@@ -26,8 +22,6 @@ type ObjectRequest struct {
 // client under test; otherwise it records nothing, so a long `dasim serve`
 // does not grow.
 type objectTap struct {
-	clock clock.Clock
-
 	mu   sync.Mutex
 	on   bool
 	reqs []ObjectRequest
@@ -57,7 +51,7 @@ func (t *objectTap) wrap(next http.Handler) http.Handler {
 		cw := &countingWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(cw, r)
 		t.mu.Lock()
-		t.reqs = append(t.reqs, ObjectRequest{At: t.clock.Now(), Method: r.Method, Path: r.URL.Path,
+		t.reqs = append(t.reqs, ObjectRequest{Method: r.Method, Path: r.URL.Path,
 			Signature: r.URL.Query().Get("X-Amz-Signature"), Status: cw.status, Bytes: cw.bytes})
 		t.mu.Unlock()
 	})

@@ -53,21 +53,11 @@ func (w *World) Observe(office, clientID string, certPEM []byte, notifyURL strin
 	return o, nil
 }
 
-// Seen counts the exchanges of operation answered with status.
-func (o *Observed) Seen(operation string, status int) int {
-	n := 0
-	for _, e := range o.Log.Exchanges() {
-		if e.Operation == operation && e.Status == status {
-			n++
-		}
-	}
-	return n
-}
-
-// Notifications are DAS's calls to the system's notifications endpoint.
-func (o *Observed) Notifications() []das.Attempt {
+// notifications are DAS's calls to the system's notifications endpoint,
+// for the retrievals among its exchanges ex.
+func (o *Observed) notifications(ex []openapi.Exchange) []das.Attempt {
 	var out []das.Attempt
-	for _, e := range o.Log.Exchanges() {
+	for _, e := range ex {
 		if e.Operation != "requestRetrieval" || e.Status != http.StatusCreated {
 			continue
 		}

@@ -202,7 +202,7 @@ func (w *World) startObjectStore(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	w.objects = &objectTap{clock: w.Clock}
+	w.objects = &objectTap{}
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
 	sc.HTTPClient = w.CA.Client()
