@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -115,3 +116,18 @@ func (w *World) Tokens(id *Identity) das.TokenSource {
 // prepared, calls to offices in flight). Timers not yet due on the world's
 // clock are not waited for: advance the clock for those.
 func (w *World) Settle() { w.DAS.WaitIdle() }
+
+// admit registers a client's certificate (the file an office sends WIPO) at
+// the authorization server and whitelists it at DAS for office.
+func (w *World) admit(clientID, office string, certPEM []byte) error {
+	if err := w.AuthZ.Register(authz.Client{ID: clientID, KeysPEM: certPEM}); err != nil {
+		return fmt.Errorf("registering %s's certificate: %w", clientID, err)
+	}
+	return w.Verifier.Allow(clientID, office)
+}
+
+// route puts office's API root in DAS's office directory, called with
+// tokens of issuer (WIPO's in setup A, the office's own in setup B).
+func (w *World) route(office, apiRoot, issuer string) {
+	w.offices.set(office, das.OfficeEndpoint{BaseURL: strings.TrimSuffix(apiRoot, "/"), Tokens: w.dasTokens(issuer)})
+}

@@ -9,11 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/wipo-das/dasim/openapi"
-	"github.com/wipo-das/dasim/simulators/authz"
-	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/office"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
@@ -49,13 +46,10 @@ func (w *World) AddExternalOffice(ext External, setup office.AuthSetup) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	if err := w.AuthZ.Register(authz.Client{ID: ext.ClientID, KeysPEM: ext.CertPEM}); err != nil {
-		return fmt.Errorf("registering %s's certificate: %w", ext.ClientID, err)
-	}
-	if err := w.Verifier.Allow(ext.ClientID, ext.Office); err != nil {
+	if err := w.admit(ext.ClientID, ext.Office, ext.CertPEM); err != nil {
 		return err
 	}
-	w.offices.set(ext.Office, das.OfficeEndpoint{BaseURL: strings.TrimSuffix(ext.URL, "/"), Tokens: w.dasTokens(issuer)})
+	w.route(ext.Office, ext.URL, issuer)
 	return nil
 }
 

@@ -110,8 +110,4 @@ func ClientCredentialsForm(assertion, scope string) url.Values {
 	return f
 }
 
-func authzClient(clientID string, certPEM []byte) authz.Client {
-	return authz.Client{ID: clientID, KeysPEM: certPEM}
-}
-
 func jsonField(body string, v any) error { return json.Unmarshal([]byte(body), v) }

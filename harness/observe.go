@@ -3,7 +3,6 @@ package harness
 import (
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/das"
@@ -30,10 +29,7 @@ const ObservedParty = "das (entrance of the system under test)"
 // when notifyURL is given — makes DAS notify the system there (setup A:
 // the system validates WIPO tokens through the world's JWKS).
 func (w *World) Observe(office, clientID string, certPEM []byte, notifyURL string) (*Observed, error) {
-	if err := w.AuthZ.Register(authzClient(clientID, certPEM)); err != nil {
-		return nil, err
-	}
-	if err := w.Verifier.Allow(clientID, office); err != nil {
+	if err := w.admit(clientID, office, certPEM); err != nil {
 		return nil, err
 	}
 	o := &Observed{Office: office, ClientID: clientID, Log: &openapi.Log{}, w: w}
@@ -48,7 +44,7 @@ func (w *World) Observe(office, clientID string, certPEM []byte, notifyURL strin
 	l.serve(w.Faults.Middleware(ObservedParty, faults.DASOperation, recorded))
 	o.API = l.URL + DASBasePath
 	if notifyURL != "" {
-		w.offices.set(office, das.OfficeEndpoint{BaseURL: strings.TrimSuffix(notifyURL, "/"), Tokens: w.dasTokens(w.AuthZ.Issuer())})
+		w.route(office, notifyURL, w.AuthZ.Issuer())
 	}
 	return o, nil
 }

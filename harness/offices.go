@@ -54,10 +54,7 @@ func (w *World) AddOffice(ctx context.Context, cfg office.Config) (*office.Offic
 	}
 	l.serve(o.Handler())
 	w.closers = append(w.closers, o.Close)
-	if err := w.AuthZ.Register(authz.Client{ID: o.ClientID(), KeysPEM: o.CertificatePEM()}); err != nil {
-		return nil, err
-	}
-	if err := w.Verifier.Allow(o.ClientID(), o.Code()); err != nil {
+	if err := w.admit(o.ClientID(), o.Code(), o.CertificatePEM()); err != nil {
 		return nil, err
 	}
 	if o.AuthServer() != nil { // setup B: DAS is a client of the office's own server
