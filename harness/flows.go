@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/wipo-das/dasim/simulators/office"
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // Document is a priority document as an office of first filing holds it.
@@ -126,16 +127,14 @@ func (c *Client) Status(ctx context.Context, ack string) (RetrievalStatus, *Resp
 	if err != nil || r.Status != http.StatusOK {
 		return RetrievalStatus{}, r, err
 	}
-	var bag struct {
-		DocumentRetrievalResponseBag []RetrievalStatus `json:"documentRetrievalResponseBag"`
-	}
+	var bag protocol.StatusBag
 	if err := r.Decode(&bag); err != nil {
 		return RetrievalStatus{}, r, err
 	}
-	if len(bag.DocumentRetrievalResponseBag) != 1 {
-		return RetrievalStatus{}, r, fmt.Errorf("status of %s: bag holds %d entries", ack, len(bag.DocumentRetrievalResponseBag))
+	if len(bag.Bag) != 1 {
+		return RetrievalStatus{}, r, fmt.Errorf("status of %s: bag holds %d entries", ack, len(bag.Bag))
 	}
-	return bag.DocumentRetrievalResponseBag[0], r, nil
+	return bag.Bag[0], r, nil
 }
 
 // Download does steps (2c) and (2d): the download URL, then the bytes.
@@ -144,7 +143,7 @@ func (c *Client) Download(ctx context.Context, ack string) ([]byte, *Response, e
 	if err != nil || r.Status != http.StatusOK {
 		return nil, r, err
 	}
-	var dl struct{ FileDownloadURL string }
+	var dl protocol.URLDownloadResponse
 	if err := r.Decode(&dl); err != nil {
 		return nil, r, err
 	}

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // CheckInvariants states what must hold in every world after any scenario
@@ -68,14 +70,12 @@ func (w *World) pendingWithoutReason(ctx context.Context) []string {
 			out = append(out, fmt.Sprintf("listing the retrievals of %s: %v %v", code, err, r))
 			continue
 		}
-		var bag struct {
-			DocumentRetrievalResponseBag []RetrievalStatus `json:"documentRetrievalResponseBag"`
-		}
+		var bag protocol.StatusBag
 		if err := r.Decode(&bag); err != nil {
 			out = append(out, err.Error())
 			continue
 		}
-		for _, st := range bag.DocumentRetrievalResponseBag {
+		for _, st := range bag.Bag {
 			if st.RequestStatusCategory == "pending" && (st.StatusMessage == nil || *st.StatusMessage == "") {
 				out = append(out, fmt.Sprintf("retrieval %s of office %s is pending without a statusMessage", st.RequestAckID, code))
 			}
