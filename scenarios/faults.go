@@ -30,10 +30,8 @@ func faultyRetrievalIn(ctx SpecContext, cfg harness.Config, hosting office.Hosti
 	By("switching on the fault: " + string(rule.Kind) + " at " + rule.Party + " " + rule.Operation)
 	_, err := w.Faults.Add(rule)
 	Expect(err).NotTo(HaveOccurred())
-	key := d.Key()
-	key.ExpectSHA256 = harness.SHA256(d.Content)
 	By("the OSF requests the document")
-	ack, err := osf.RequestRetrieval(ctx, key)
+	ack, err := osf.RequestRetrieval(ctx, d.Key()) // the key carries the sha256 the OSF expects
 	Expect(err).NotTo(HaveOccurred())
 	By("the world runs 40 minutes")
 	for range 40 {
@@ -41,6 +39,17 @@ func faultyRetrievalIn(ctx SpecContext, cfg harness.Config, hosting office.Hosti
 	}
 	Expect(w.Faults.EventsOf(rule.Kind)).NotTo(BeEmpty(), "the fault fired")
 	return w, osf, ack, d
+}
+
+// expectDelivered checks that the OSF was told of success and downloads
+// exactly d's bytes.
+func expectDelivered(ctx SpecContext, osf *office.Office, ack string, d office.Document) {
+	GinkgoHelper()
+	r, _ := osf.Received(ack)
+	Expect(r.Status).To(Equal("success"), "retrieval of "+d.Number)
+	got, err := osf.Download(ctx, ack)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)), "the OSF got "+d.Number)
 }
 
 // expectFailedWithReason checks that the OSF was told of the failure with
@@ -75,11 +84,7 @@ var _ = Describe("Faults: the hub survives misbehaving offices and never loses o
 		}, func(ctx SpecContext) {
 			_, osf, ack, d := faultyRetrieval(ctx, office.Home,
 				faults.Rule{Party: "office EE", Operation: "getFileDownloadUrl", Kind: faults.ServerError, Status: 503, Remaining: 2})
-			r, _ := osf.Received(ack)
-			Expect(r.Status).To(Equal("success"))
-			got, err := osf.Download(ctx, ack)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)))
+			expectDelivered(ctx, osf, ack, d)
 		})
 
 		ConformanceIt("refuses bytes whose checksum is wrong and reports -104, never the corrupt document", Rule{
@@ -143,11 +148,7 @@ var _ = Describe("Faults: the hub survives misbehaving offices and never loses o
 			Expect(forwards[0].Status).To(BeZero(), "no answer came back in time")
 			GinkgoWriter.Printf("slow attempt: %s\n", forwards[0].Error)
 			Expect(forwards[len(forwards)-1].Error).To(BeEmpty())
-			r, _ := osf.Received(ack)
-			Expect(r.Status).To(Equal("success"))
-			got, err := osf.Download(ctx, ack)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)))
+			expectDelivered(ctx, osf, ack, d)
 		})
 
 		ConformanceIt("lets an OSF that cannot take notifications find the document by polling", Rule{
@@ -197,9 +198,7 @@ var _ = Describe("Faults: late, lost and reordered notifications from the OFF",
 				Delay: faults.Duration(time.Hour), Remaining: 1})
 			Expect(err).NotTo(HaveOccurred())
 			request := func(d office.Document) string {
-				key := d.Key()
-				key.ExpectSHA256 = harness.SHA256(d.Content)
-				ack, err := osf.RequestRetrieval(ctx, key)
+				ack, err := osf.RequestRetrieval(ctx, d.Key())
 				Expect(err).NotTo(HaveOccurred())
 				return ack
 			}
@@ -218,12 +217,9 @@ var _ = Describe("Faults: late, lost and reordered notifications from the OFF",
 				run(w, time.Minute)
 			}
 			for ack, d := range map[string]office.Document{ack1: first, ack2: second} {
+				expectDelivered(ctx, osf, ack, d)
 				r, _ := osf.Received(ack)
-				Expect(r.Status).To(Equal("success"), "retrieval of "+d.Number)
 				Expect(r.Notifications).To(HaveLen(1))
-				got, err := osf.Download(ctx, ack)
-				Expect(err).NotTo(HaveOccurred())
-				Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)), "the OSF got "+d.Number+", not the other document")
 			}
 			n1, _ := osf.Received(ack1)
 			n2, _ := osf.Received(ack2)
@@ -237,11 +233,7 @@ var _ = Describe("Faults: late, lost and reordered notifications from the OFF",
 		}, func(ctx SpecContext) {
 			_, osf, ack, d := faultyRetrieval(ctx, office.Home,
 				faults.Rule{Party: "office EE", Operation: "notify", Kind: faults.NotificationDelayed, Delay: faults.Duration(10 * time.Minute)})
-			r, _ := osf.Received(ack)
-			Expect(r.Status).To(Equal("success"))
-			got, err := osf.Download(ctx, ack)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)))
+			expectDelivered(ctx, osf, ack, d)
 		})
 	})
 
