@@ -21,10 +21,11 @@ import (
 // retrieval ack (forwarding, fetching the document) that failed. nil: none.
 func offFault(w *harness.World, ack string) *reports.Failure {
 	code := currentOptions().Bindings.OFF.Office
-	if f := tokenRefusal(w.Log.Exchanges()); f != nil {
+	all := w.Log.Exchanges() // one copy: offFault runs on every poll
+	if f := tokenRefusal(all); f != nil {
 		return f
 	}
-	ex := w.Log.Exchanges()[boundSince():]
+	ex := all[boundSince():]
 	if f := contractFault(ex, code); f != nil {
 		return f
 	}

@@ -37,13 +37,9 @@ func runAssertion(_ context.Context, args []string, stdout, stderr io.Writer) er
 	assertion := *decode
 	var keyPEM []byte
 	if *keyFile != "" {
-		b, err := os.ReadFile(*keyFile)
+		k, err := readPrivateKey(*keyFile)
 		if err != nil {
 			return err
-		}
-		k, err := authz.ParsePrivateKeyPEM(b)
-		if err != nil {
-			return fmt.Errorf("%s: %w", *keyFile, err)
 		}
 		if keyPEM, err = publicPEM(k.Public()); err != nil {
 			return err

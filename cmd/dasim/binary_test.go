@@ -1,11 +1,17 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/wipo-das/dasim/reports"
 )
 
 // The process-level tests (certify self-test, observed OSF, regression run)
@@ -34,6 +40,36 @@ func dasimBinary(t *testing.T) string {
 		t.Fatalf("go build: %v\n%s", buildErr, buildOutput)
 	}
 	return builtBinary
+}
+
+// waitForJSON waits until another process has written path as a JSON
+// document, and decodes it into v. The wait is real time (another process
+// writes the file); the test fails when ctx ends first.
+func waitForJSON(ctx context.Context, t *testing.T, path string, v any) {
+	t.Helper()
+	for {
+		b, err := os.ReadFile(path)
+		if err == nil && json.Unmarshal(b, v) == nil {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%s was not written: %v", path, ctx.Err())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// readRun reads the report.json of a report directory.
+func readRun(dir string) (*reports.Run, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		return nil, err
+	}
+	var run reports.Run
+	if err := json.Unmarshal(b, &run); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	return &run, nil
 }
 
 // TestMain removes the shared binary once every test has run.

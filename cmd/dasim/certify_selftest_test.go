@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net"
 	"os"
@@ -108,9 +107,8 @@ func certifyOwnOffice(t *testing.T, bin, idDir, docs, defect string) (*reports.R
 	if err := certify.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for !exists(endpoints) && ctx.Err() == nil {
-		time.Sleep(50 * time.Millisecond) // polling a child process's readiness
-	}
+	var ep map[string]any
+	waitForJSON(ctx, t, endpoints, &ep)
 	args := []string{"office", "--endpoints-file", endpoints, "--code", "EE", "--listen", addr, "--client-id", "ee-sut",
 		"--key", filepath.Join(idDir, "es256_private.pem"), "--cert", filepath.Join(idDir, "es256_cert.pem"), "--documents", docs}
 	if defect != "" {
@@ -140,15 +138,11 @@ func certifyOwnOffice(t *testing.T, bin, idDir, docs, defect string) (*reports.R
 			}
 		}
 	})
-	b, err := os.ReadFile(filepath.Join(dir, "report", "report.json"))
+	run, err := readRun(filepath.Join(dir, "report"))
 	if err != nil {
-		t.Fatalf("certify exited %d without report.json: %v", code, err)
+		t.Fatalf("certify exited %d without a report: %v", code, err)
 	}
-	var run reports.Run
-	if err := json.Unmarshal(b, &run); err != nil {
-		t.Fatal(err)
-	}
-	return &run, code
+	return run, code
 }
 
 func logFile(t *testing.T, dir, name string) *os.File {
@@ -159,9 +153,4 @@ func logFile(t *testing.T, dir, name string) *os.File {
 	}
 	t.Cleanup(func() { f.Close() })
 	return f
-}
-
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }

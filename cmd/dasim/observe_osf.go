@@ -72,14 +72,10 @@ func runCertifyOSF(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := scenarios.WriteReports(run, scenarios.Options{ReportDir: *reportDir, Toolkit: Version, Target: run.Target}); err != nil {
 		return err
 	}
-	failed := 0
 	for _, s := range run.Scenarios {
 		fmt.Fprintf(stdout, "%-7s %s\n", s.State, s.Name)
-		if s.State == "failed" {
-			failed++
-		}
 	}
-	if failed > 0 {
+	if _, failed, _ := run.Counts(); failed > 0 {
 		return fmt.Errorf("%d required behaviours not met (see %s/report.html)", failed, *reportDir)
 	}
 	return nil
@@ -110,10 +106,11 @@ func observe(ctx context.Context, o *harness.Observed, notify, withFaults bool, 
 func checklistRun(o *harness.Observed, checks []harness.Check) *reports.Run {
 	party := "office " + o.Office + " (system under test)"
 	run := &reports.Run{Toolkit: Version, Target: "OSF " + o.ClientID + " for office " + o.Office}
+	transcript := o.Log.Exchanges() // every check is judged on the whole transcript
 	for _, c := range checks {
 		s := reports.Scenario{Name: c.ID + " " + c.Title, Flow: c.Flow, Roles: []string{"osf"},
-			Labels: []string{"flow:" + c.Flow, "role:osf", scenarios.ConformanceLabel}, Rule: c.Rule + " [" + c.Source + "]",
-			Exchanges: o.Log.Exchanges()}
+			Labels: []string{"flow:" + c.Flow, "role:osf", scenarios.ConformanceLabel},
+			Rule:   scenarios.Rule{Rule: c.Rule, Source: c.Source}.String(), Exchanges: transcript}
 		switch {
 		case c.State == harness.Met:
 			s.State = "passed"

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,25 +47,17 @@ func TestCertifyOSFObservesAClientInAnotherProcess(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		for {
-			if b, err := os.ReadFile(ep); err == nil && len(b) > 0 {
-				break
-			}
-			time.Sleep(100 * time.Millisecond) // waiting for another process
-		}
+		var endpoints map[string]any
+		waitForJSON(ctx, t, ep, &endpoints)
 		sut := exec.CommandContext(ctx, "timeout", "4", "bash", client, ep, filepath.Join(dir, "es256_private.pem"), "se-osf")
 		sut.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
 		sutOut, _ := sut.CombinedOutput()
 		_ = cmd.Wait()
-		b, err := os.ReadFile(filepath.Join(rep, "report.json"))
+		run, err := readRun(rep)
 		if err != nil {
 			t.Fatalf("%s: no report: %v\n%s\nclient:\n%s", name, err, out.String(), sutOut)
 		}
-		var run reports.Run
-		if err := json.Unmarshal(b, &run); err != nil {
-			t.Fatal(err)
-		}
-		return cmd.ProcessState.ExitCode(), &run, out.String() + "\nclient:\n" + string(sutOut)
+		return cmd.ProcessState.ExitCode(), run, out.String() + "\nclient:\n" + string(sutOut)
 	}
 
 	code, run, log := certify("clean", minimal, false)

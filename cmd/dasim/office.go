@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/wipo-das/dasim/harness"
-	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/office"
@@ -162,13 +161,9 @@ func trustingClient(caFile string) (*http.Client, error) {
 // WIPO registered holds its public key: a mismatch would fail every token
 // request with a confusing signature error.
 func readOfficeKey(keyFile, certFile string) (*ecdsa.PrivateKey, error) {
-	b, err := os.ReadFile(keyFile)
+	signer, err := readPrivateKey(keyFile)
 	if err != nil {
 		return nil, err
-	}
-	signer, err := authz.ParsePrivateKeyPEM(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", keyFile, err)
 	}
 	key, ok := signer.(*ecdsa.PrivateKey)
 	if !ok {

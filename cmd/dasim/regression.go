@@ -6,12 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/wipo-das/dasim/harness"
 	"github.com/wipo-das/dasim/scenarios"
-	"github.com/wipo-das/dasim/simulators/authz"
 )
 
 // remoteDASFlows is what a DAS under test is certified on: the role:das
@@ -66,13 +64,9 @@ func (o *officeFlags) Set(v string) error {
 	if !ok || !ok2 || len(cc) != 2 || id == "" || path == "" {
 		return fmt.Errorf("want CC:CLIENT_ID=KEY_PEM, got %q", v)
 	}
-	b, err := os.ReadFile(path)
+	k, err := readPrivateKey(path)
 	if err != nil {
 		return err
-	}
-	k, err := authz.ParsePrivateKeyPEM(b)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
 	}
 	ec, isEC := k.(*ecdsa.PrivateKey)
 	if !isEC {

@@ -2,15 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/wipo-das/dasim/reports"
 )
 
 // TestRegressionRunAgainstAServedDAS is WIPO's regression run end to end:
@@ -26,7 +22,7 @@ func TestRegressionRunAgainstAServedDAS(t *testing.T) {
 	defer cancel()
 	endpoints := filepath.Join(dir, "endpoints.json")
 	serve := exec.CommandContext(ctx, bin, "serve", "--endpoints-file", endpoints)
-	serveLog, _ := os.Create(filepath.Join(dir, "serve.log"))
+	serveLog := logFile(t, dir, "serve.log")
 	serve.Stdout, serve.Stderr = serveLog, serveLog
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)
@@ -41,16 +37,7 @@ func TestRegressionRunAgainstAServedDAS(t *testing.T) {
 			Key      string `json:"key"`
 		} `json:"identities"`
 	}
-	for {
-		b, err := os.ReadFile(endpoints)
-		if err == nil && json.Unmarshal(b, &ep) == nil {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatal("serve wrote no endpoints file")
-		}
-		time.Sleep(100 * time.Millisecond) // waiting for another process, not for world time
-	}
+	waitForJSON(ctx, t, endpoints, &ep)
 	args := []string{"certify", "--role", "das", "--target", ep.DASAPI, "--issuer", ep.Issuer, "--ca", ep.CAFile,
 		"--report-dir", filepath.Join(dir, "report")}
 	for _, cc := range []string{"EE", "JP", "US"} {
@@ -61,12 +48,8 @@ func TestRegressionRunAgainstAServedDAS(t *testing.T) {
 	if err != nil {
 		t.Fatalf("certify --role das: %v\n%s", err, out)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "report", "report.json"))
+	run, err := readRun(filepath.Join(dir, "report"))
 	if err != nil {
-		t.Fatal(err)
-	}
-	var run reports.Run
-	if err := json.Unmarshal(b, &run); err != nil {
 		t.Fatal(err)
 	}
 	passed, failed, _ := run.Counts()

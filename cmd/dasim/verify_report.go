@@ -13,7 +13,6 @@ import (
 	"os"
 
 	"github.com/wipo-das/dasim/reports"
-	"github.com/wipo-das/dasim/simulators/authz"
 )
 
 // runVerifyReport checks a signed report bundle: signature, signer (pinned
@@ -74,13 +73,9 @@ func readSigner(keyFile, certFile string) (crypto.Signer, *x509.Certificate, err
 	if keyFile == "" || certFile == "" {
 		return nil, nil, errors.New("--sign-key and --sign-cert go together")
 	}
-	b, err := os.ReadFile(keyFile)
+	key, err := readPrivateKey(keyFile)
 	if err != nil {
 		return nil, nil, err
-	}
-	key, err := authz.ParsePrivateKeyPEM(b)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", keyFile, err)
 	}
 	c, err := readCertificate(certFile)
 	if err != nil {
