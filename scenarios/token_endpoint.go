@@ -1,9 +1,6 @@
 package scenarios
 
 import (
-	"encoding/asn1"
-	"encoding/base64"
-	"math/big"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -118,11 +115,7 @@ var _ = Describe("Token endpoint: private_key_jwt client credentials (WIPO authe
 
 // derEncoded replaces an ES256 JWS's R||S signature by its ASN.1 DER form.
 func derEncoded(jws string) string {
-	parts := strings.Split(jws, ".")
-	raw, err := base64.RawURLEncoding.DecodeString(parts[2])
+	der, err := authz.DEREncodedJWS(jws)
 	Expect(err).NotTo(HaveOccurred())
-	der, err := asn1.Marshal(struct{ R, S *big.Int }{new(big.Int).SetBytes(raw[:32]), new(big.Int).SetBytes(raw[32:])})
-	Expect(err).NotTo(HaveOccurred())
-	parts[2] = base64.RawURLEncoding.EncodeToString(der)
-	return strings.Join(parts, ".")
+	return der
 }

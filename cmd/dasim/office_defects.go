@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/asn1"
-	"encoding/base64"
 	"fmt"
-	"math/big"
 	"net/http"
 	"sort"
 	"strings"
@@ -36,7 +33,7 @@ func rule(operation string, kind faults.Kind, status int) func(*office.Config, *
 func defects() []defect {
 	return []defect{
 		{"der-assertion", "client assertions carry DER-encoded ES256 signatures, not R||S", func(cfg *office.Config, deps *office.Deps, hc *http.Client) error {
-			deps.Tokens = flawedTokens(cfg, deps, hc, func(*authz.AssertionSpec) {}, derSignature)
+			deps.Tokens = flawedTokens(cfg, deps, hc, func(*authz.AssertionSpec) {}, authz.DEREncodedJWS)
 			return nil
 		}},
 		{"wrong-aud", "client assertions name the issuer as aud, not the token endpoint", func(cfg *office.Config, deps *office.Deps, hc *http.Client) error {
@@ -115,19 +112,4 @@ func flawedTokens(cfg *office.Config, deps *office.Deps, hc *http.Client, alter 
 		}
 		return tr.AccessToken, nil
 	}
-}
-
-// derSignature re-encodes a compact JWS's R||S signature as ASN.1 DER, the
-// form openssl dgst -sign writes and RFC 7518 §3.4 forbids.
-func derSignature(jws string) (string, error) {
-	parts := strings.Split(jws, ".")
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil || len(sig) != 64 {
-		return "", fmt.Errorf("not an ES256 R||S signature")
-	}
-	der, err := asn1.Marshal(struct{ R, S *big.Int }{new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])})
-	if err != nil {
-		return "", err
-	}
-	return parts[0] + "." + parts[1] + "." + base64.RawURLEncoding.EncodeToString(der), nil
 }

@@ -5,8 +5,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"encoding/asn1"
-	"math/big"
 	"net/http"
 	"strings"
 	"testing"
@@ -154,7 +152,7 @@ func negativeCases() []negCase {
 			return p[0] + "." + b64.EncodeToString(mustJSON(w.t, c)) + "." + p[2]
 		}), 401, ic, "signature does not verify with the registered key"},
 		{"N32", "DER signature", "", withSig(func(w *world, _ string, sig []byte) []byte {
-			der, _ := asn1.Marshal(struct{ R, S *big.Int }{new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])})
+			der, _ := derFromRS(sig)
 			return der
 		}), 401, ic, "re-encoded as R||S it verifies"},
 		{"N33", "63 bytes, leading zero of R dropped", "", withRaw(func(w *world) string { return leadingZeroAssertion(w, 0) }), 401, ic, "R lost its leading zero byte"},
