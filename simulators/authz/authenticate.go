@@ -7,34 +7,57 @@ import (
 // authenticate runs the private_key_jwt checks of RFC 7523 §3 on a parsed
 // request: structure, client, header, signature, claims, replay.
 func (s *Server) authenticate(tr *tokenRequest) (*evaluation, *protocol.OAuthError) {
-	jws, oerr := parseAssertion(tr.assertion)
-	if oerr != nil {
-		return nil, oerr
-	}
-	client, oerr := s.identify(tr.clientID, jws)
-	if oerr != nil {
-		return nil, oerr
-	}
-	ev := s.newEvaluation(jws, client)
-	for _, c := range headerChecks {
-		if oerr := c(ev); oerr != nil {
-			return nil, oerr
-		}
-	}
-	if oerr := checkSignature(ev); oerr != nil {
-		return nil, oerr
-	}
-	for _, c := range claimChecks {
-		if oerr := c(ev); oerr != nil {
-			return nil, oerr
-		}
+	ev, findings := s.evaluate(tr.assertion, tr.clientID, false)
+	if len(findings) > 0 {
+		return nil, findings[0]
 	}
 	if ev.jti != "" {
-		if first, ok := s.replay.use(client.id, ev.jti, ev.exp.Add(s.cfg.Skew), ev.now); !ok {
-			return nil, reject(protocol.ErrInvalidClient, "N60", "jti '%s' of client '%s' was already used; it stays used until %s: mint a new jti for every request (RFC 7523 section 3 item 7)", clip(ev.jti), client.id, stamp(first))
+		if first, ok := s.replay.use(ev.client.id, ev.jti, ev.exp.Add(s.cfg.Skew), ev.now); !ok {
+			return nil, reject(protocol.ErrInvalidClient, "N60", "jti '%s' of client '%s' was already used; it stays used until %s: mint a new jti for every request (RFC 7523 section 3 item 7)", clip(ev.jti), ev.client.id, stamp(first))
 		}
 	}
 	return ev, nil
+}
+
+// evaluate runs the checks of an assertion in order: structure, client,
+// header, signature, claims. It stops at the first finding, or with all
+// collects every finding (Inspect); then the signature is checked only when
+// the header checks passed and found a key, as nothing else can be said of it.
+func (s *Server) evaluate(assertion, clientID string, all bool) (*evaluation, []*protocol.OAuthError) {
+	jws, oerr := parseAssertion(assertion)
+	if oerr != nil {
+		return nil, []*protocol.OAuthError{oerr}
+	}
+	client, oerr := s.identify(clientID, jws)
+	if oerr != nil {
+		return nil, []*protocol.OAuthError{oerr}
+	}
+	ev := s.newEvaluation(jws, client)
+	var findings []*protocol.OAuthError
+	// passes runs c and says whether to go on.
+	passes := func(c check) bool {
+		if oerr := c(ev); oerr != nil {
+			findings = append(findings, oerr)
+			return all
+		}
+		return true
+	}
+	for _, c := range headerChecks {
+		if !passes(c) {
+			return ev, findings
+		}
+	}
+	if !all || (len(findings) == 0 && ev.key != nil) {
+		if !passes(checkSignature) {
+			return ev, findings
+		}
+	}
+	for _, c := range claimChecks {
+		if !passes(c) {
+			return ev, findings
+		}
+	}
+	return ev, findings
 }
 
 func (s *Server) newEvaluation(jws *parsedJWS, c *registered) *evaluation {
