@@ -86,11 +86,12 @@ type authorization struct {
 }
 
 // parseAuthorization parses
-// "AWS4-HMAC-SHA256 Credential=.., SignedHeaders=a;b, Signature=..".
-func parseAuthorization(h string) (authorization, string) {
+// "AWS4-HMAC-SHA256 Credential=.., SignedHeaders=a;b, Signature=..", and
+// says what is wrong in S3's own error.
+func parseAuthorization(h string) (authorization, *S3Error) {
 	alg, rest, _ := strings.Cut(h, " ")
 	if alg != sigV4Algorithm {
-		return authorization{}, fmt.Sprintf("Unsupported Authorization Type %q: only %s (SigV4) is accepted", alg, sigV4Algorithm)
+		return authorization{}, ErrInvalidArgument.Describef("Unsupported Authorization Type %q: only %s (SigV4) is accepted", alg, sigV4Algorithm)
 	}
 	var a authorization
 	for _, kv := range strings.Split(rest, ",") {
@@ -105,9 +106,9 @@ func parseAuthorization(h string) (authorization, string) {
 		}
 	}
 	if a.credential == "" || len(a.signedHeaders) == 0 || a.signature == "" {
-		return a, "the authorization header is malformed; it needs Credential, SignedHeaders and Signature"
+		return a, ErrAuthorizationHeaderMalformed.Describef("the authorization header is malformed; it needs Credential, SignedHeaders and Signature")
 	}
-	return a, ""
+	return a, nil
 }
 
 // verifyHeaderSigned checks a request signed in its Authorization header,
@@ -115,12 +116,9 @@ func parseAuthorization(h string) (authorization, string) {
 // within 15 minutes of the world's clock, and the signature re-derived
 // with the SDK over the signed headers and the declared payload hash.
 func (s *Server) verifyHeaderSigned(r *http.Request, header string) (authResult, *S3Error) {
-	a, problem := parseAuthorization(header)
-	if problem != "" {
-		if strings.HasPrefix(problem, "Unsupported") {
-			return authResult{}, ErrInvalidArgument.Describef("%s", problem)
-		}
-		return authResult{}, ErrAuthorizationHeaderMalformed.Describef("%s", problem)
+	a, s3err := parseAuthorization(header)
+	if s3err != nil {
+		return authResult{}, s3err
 	}
 	signedAt, err := time.Parse(amzDateFormat, r.Header.Get("X-Amz-Date"))
 	if err != nil {
