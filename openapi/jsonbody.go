@@ -131,6 +131,16 @@ func within(err error, token string) error {
 	return err
 }
 
+// joinPointerTokens joins kin-openapi's unescaped path tokens into the body
+// of a JSON pointer (without its leading "/").
+func joinPointerTokens(tokens []string) string {
+	escaped := make([]string, len(tokens))
+	for i, t := range tokens {
+		escaped[i] = escapePointerToken(t)
+	}
+	return strings.Join(escaped, "/")
+}
+
 // escapePointerToken escapes a member name as a JSON pointer token (RFC 6901 §3).
 func escapePointerToken(name string) string {
 	return pointerEscaper.Replace(name)

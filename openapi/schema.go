@@ -19,9 +19,9 @@ func schemaViolation(base Violation, e *openapi3.SchemaError) Violation {
 	ptr := e.JSONPointer()
 	if v.In == InBody || len(ptr) > 0 {
 		if v.Pointer != "" && v.In != InBody {
-			v.Pointer += "/" + strings.Join(ptr, "/")
+			v.Pointer += "/" + joinPointerTokens(ptr)
 		} else {
-			v.Pointer = "/" + strings.Join(ptr, "/")
+			v.Pointer = "/" + joinPointerTokens(ptr)
 		}
 	}
 	v.Rule = e.SchemaField

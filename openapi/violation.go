@@ -150,7 +150,7 @@ func discriminated(base Violation, e *openapi3.SchemaError) []Violation {
 	if at.In == "" {
 		at.In = InBody
 	}
-	prefix := "/" + strings.Join(e.JSONPointer(), "/")
+	prefix := "/" + joinPointerTokens(e.JSONPointer())
 	d := e.Schema.Discriminator
 	obj, _ := e.Value.(map[string]any)
 	tag, _ := obj[d.PropertyName].(string)
@@ -161,7 +161,7 @@ func discriminated(base Violation, e *openapi3.SchemaError) []Violation {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		at.Pointer = strings.TrimSuffix(prefix, "/") + "/" + d.PropertyName
+		at.Pointer = strings.TrimSuffix(prefix, "/") + "/" + escapePointerToken(d.PropertyName)
 		at.Rule = "discriminator"
 		at.Expected = "one of " + strings.Join(keys, ", ")
 		at.Actual = describeValue(obj[d.PropertyName], false)
