@@ -38,14 +38,9 @@ func (s *Server) downloadURLByBody(w http.ResponseWriter, r *http.Request, calle
 	if !ok {
 		return unknownRetrieval(req.OsfAckID, caller)
 	}
-	var e *protocol.DASError
+	e := protocol.NewInvalidInput()
 	mismatch := func(field, want, got string) {
-		format := "body /%s: expected %s (the document of retrieval %s), got %s"
-		if e == nil {
-			e = invalidInput(protocol.DetailInvalidField, format, field, want, rt.ackID, got)
-			return
-		}
-		e.Add(protocol.DetailInvalidField, format, field, want, rt.ackID, got)
+		e.Add(protocol.DetailInvalidField, "body /%s: expected %s (the document of retrieval %s), got %s", field, want, rt.ackID, got)
 	}
 	if canonicalKind(req.DocumentKindCategory) != canonicalKind(rt.kind) {
 		mismatch("documentKindCategory", rt.kind, req.DocumentKindCategory)
@@ -56,7 +51,7 @@ func (s *Server) downloadURLByBody(w http.ResponseWriter, r *http.Request, calle
 	if req.DocumentDate != rt.date {
 		mismatch("documentDate", rt.date, req.DocumentDate)
 	}
-	if e != nil {
+	if len(e.Details) > 0 {
 		return e
 	}
 	return s.writeDownloadURL(w, r, rt)

@@ -32,23 +32,16 @@ func (s *Server) lookupLocked(kind, number, date, code string) (*registration, *
 		return nil, invalidInput(protocol.DetailWithdrawn,
 			"The requested document was withdrawn by its office of first filing: documentNumber=%s, documentKindCategory=%s", number, kind)
 	}
-	var e *protocol.DASError
-	add := func(detail int, format string, args ...any) {
-		if e == nil {
-			e = invalidInput(detail, format, args...)
-			return
-		}
-		e.Add(detail, format, args...)
-	}
+	e := protocol.NewInvalidInput()
 	if date != reg.date {
-		add(protocol.DetailFilingDateMismatch,
+		e.Add(protocol.DetailFilingDateMismatch,
 			"Mismatched priority filing date: documentDate: expected documentDate=%s (the value received; it differs from the registered priority filing date, which is not disclosed)", date)
 	}
 	if !strings.EqualFold(code, reg.accessCode) {
-		add(protocol.DetailAccessCodeMismatch,
+		e.Add(protocol.DetailAccessCodeMismatch,
 			"Mismatched access code: dasAccessCode: expected dasAccessCode=%s (the value received; it differs from the registered access code, which is never disclosed)", strings.ToUpper(code))
 	}
-	if e != nil {
+	if len(e.Details) > 0 {
 		return nil, e
 	}
 	return reg, nil

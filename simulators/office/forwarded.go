@@ -102,8 +102,7 @@ func (o *Office) lookup(kind, number, date, code string) (Document, Hosting, err
 		return doc, hosting, protocol.NewDASError(http.StatusBadRequest, protocol.CodeInvalidInputData, protocol.DetailWithdrawn,
 			"document %s was withdrawn by office %s", number, o.cfg.Code)
 	}
-	e := protocol.NewDASError(http.StatusBadRequest, protocol.CodeInvalidInputData, 0, "")
-	e.Details = nil
+	e := protocol.NewInvalidInput()
 	if date != doc.FilingDate {
 		e.Add(protocol.DetailFilingDateMismatch, "Mismatched priority filing date: documentDate: expected documentDate=%s", doc.FilingDate)
 	}

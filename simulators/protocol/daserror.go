@@ -80,6 +80,12 @@ func (e *DASError) Error() string {
 	return s
 }
 
+// NewInvalidInput is an empty 400 INVALID_INPUT_DATA body to collect
+// findings into with Add; it is sent only when it holds any.
+func NewInvalidInput() *DASError {
+	return &DASError{Status: http.StatusBadRequest, Code: CodeInvalidInputData}
+}
+
 // Add appends a detail and returns e, so several findings (both -12 and -14,
 // say) travel in one response as WIPO does.
 func (e *DASError) Add(detail int, format string, args ...any) *DASError {
