@@ -47,7 +47,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string)
 	reg := &registration{ackID: ackID, office: caller, hosting: hostedOffice, registeredAt: s.deps.Clock.Now()}
 	applyRegistration(reg, req)
 	if withFile {
-		c, err := s.depositUpload(r.Context(), caller, *req.FileID, "registration "+ackID, forRegister())
+		c, err := s.depositUpload(r.Context(), caller, *req.FileID, "registration "+ackID, unknownFileStatus)
 		if err != nil {
 			return err
 		}
@@ -112,7 +112,7 @@ func (s *Server) correctRegistration(w http.ResponseWriter, r *http.Request, cal
 	}
 	var c *content
 	if withFile {
-		dep, err := s.depositUpload(r.Context(), caller, *req.FileID, "correction "+ackID, forCorrection())
+		dep, err := s.depositUpload(r.Context(), caller, *req.FileID, "correction "+ackID, unknownFileStatus)
 		if err != nil {
 			return err
 		}
@@ -179,9 +179,9 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, caller string)
 }
 
 // depositUpload moves an ACCEPTED upload of the caller into the library.
-// st gives the statuses of the refusals.
-func (s *Server) depositUpload(ctx context.Context, caller, fileID, purpose string, st statuses) (content, error) {
-	f, err := s.takeUpload(ctx, caller, fileID, purpose, st)
+// unknownStatus answers a file id the caller has not uploaded.
+func (s *Server) depositUpload(ctx context.Context, caller, fileID, purpose string, unknownStatus int) (content, error) {
+	f, err := s.takeUpload(ctx, caller, fileID, purpose, unknownStatus)
 	if err != nil {
 		return content{}, err
 	}
@@ -201,12 +201,12 @@ func (s *Server) depositUpload(ctx context.Context, caller, fileID, purpose stri
 
 // takeUpload checks the caller's upload and reserves it for purpose, so that
 // it cannot be used twice; its retention timer stops.
-func (s *Server) takeUpload(ctx context.Context, caller, fileID, purpose string, st statuses) (*file, error) {
+func (s *Server) takeUpload(ctx context.Context, caller, fileID, purpose string, unknownStatus int) (*file, error) {
 	s.mu.RLock()
 	f, ok := s.st.ownFile(fileID, caller)
 	s.mu.RUnlock()
 	if !ok || f.role != roleUpload {
-		return nil, refusal(st.unknown, protocol.DetailUnknownFile, "body /fileId: no uploaded file with fileId=%s for office %s", fileID, caller)
+		return nil, refusal(unknownStatus, protocol.DetailUnknownFile, "body /fileId: no uploaded file with fileId=%s for office %s", fileID, caller)
 	}
 	if err := s.settleUpload(ctx, f); err != nil {
 		return nil, err
@@ -223,7 +223,7 @@ func (s *Server) takeUpload(ctx context.Context, caller, fileID, purpose string,
 		why = fmt.Sprintf("fileId %s is %s, not ACCEPTED: %s", f.id, f.status, f.message)
 	}
 	if why != "" {
-		return nil, refusal(st.notAccepted, protocol.DetailFileNotAccepted, "%s", why)
+		return nil, conflict(protocol.DetailFileNotAccepted, "%s", why)
 	}
 	f.usedBy = purpose
 	f.message = "used by " + purpose
@@ -241,19 +241,10 @@ func (s *Server) releaseUpload(f *file) {
 	s.mu.Unlock()
 }
 
-// statuses says how an operation answers an unusable file id: das.yaml
-// documents different statuses per operation (no 404 for registrations).
-type statuses struct{ unknown, notAccepted int }
-
-func forRegister() statuses {
-	return statuses{unknown: http.StatusBadRequest, notAccepted: http.StatusConflict}
-}
-func forCorrection() statuses {
-	return statuses{unknown: http.StatusBadRequest, notAccepted: http.StatusConflict}
-}
-func forRetrieval() statuses {
-	return statuses{unknown: http.StatusNotFound, notAccepted: http.StatusConflict}
-}
+// unknownFileStatus is how registrations answer a file id the caller has
+// not uploaded: das.yaml documents no 404 for them (PUT retrievals answers
+// 404). A file that is not accepted is a 409 everywhere.
+const unknownFileStatus = http.StatusBadRequest
 
 func refusal(status, detail int, format string, args ...any) *protocol.DASError {
 	return protocol.NewDASError(status, codeFor(status), detail, format, args...)
