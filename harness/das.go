@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
-	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/office"
 )
@@ -81,35 +79,9 @@ func (w *World) startDAS(cfg Config) error {
 // DASURL is the DAS API root, base path included.
 func (w *World) DASURL() string { return w.URL("das") + DASBasePath }
 
-// tokenCache hands out one access token until shortly before it expires on
-// the world's clock, as an office's token client would.
-type tokenCache struct {
-	mu      sync.Mutex
-	client  *authz.TokenClient
-	scope   string
-	clock   clock.Clock
-	token   string
-	expires time.Time
-}
-
-func (c *tokenCache) Token(ctx context.Context) (string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.clock.Now()
-	if c.token != "" && now.Before(c.expires.Add(-time.Minute)) {
-		return c.token, nil
-	}
-	t, err := c.client.Token(ctx, c.scope)
-	if err != nil {
-		return "", fmt.Errorf("token for %s: %w", c.client.ClientID, err)
-	}
-	c.token, c.expires = t.AccessToken, now.Add(time.Duration(t.ExpiresIn)*time.Second)
-	return c.token, nil
-}
-
 // Tokens returns a cached token source for id at the world's authorization server.
 func (w *World) Tokens(id *Identity) das.TokenSource {
-	return &tokenCache{client: w.TokenClient(id), scope: authz.ScopeOfficeExchange, clock: w.Clock}
+	return &authz.TokenCache{Client: w.TokenClient(id), Scope: authz.ScopeOfficeExchange}
 }
 
 // Settle waits until DAS has no background work running (documents being

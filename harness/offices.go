@@ -74,7 +74,7 @@ func (w *World) AddOffice(ctx context.Context, cfg office.Config) (*office.Offic
 func (w *World) dasTokens(issuer string) das.TokenSource {
 	tc := &authz.TokenClient{HTTP: w.HTTPClient(), Issuer: issuer, ClientID: DASClientID,
 		Key: w.dasIdentity.Key(), Now: w.Clock.Now, Rand: w.rand}
-	return &tokenCache{client: tc, scope: authz.ScopeOfficeExchange, clock: w.Clock}
+	return &authz.TokenCache{Client: tc, Scope: authz.ScopeOfficeExchange}
 }
 
 // Office returns the simulated office with ST.3 code, or nil.

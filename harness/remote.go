@@ -75,10 +75,10 @@ func (w *World) RemoteOffice(n int) (*Client, error) {
 		Now: real.Now, Rand: w.rand}
 	id := &Identity{Office: ri.Office, ClientID: ri.ClientID}
 	return &Client{Identity: id, base: w.remote.API, http: &hc,
-		tokens: &tokenCache{client: tc, scope: authz.ScopeOfficeExchange, clock: real}}, nil
+		tokens: &authz.TokenCache{Client: tc, Scope: authz.ScopeOfficeExchange}}, nil
 }
 
-var _ das.TokenSource = (*tokenCache)(nil)
+var _ das.TokenSource = (*authz.TokenCache)(nil)
 
 // Await waits until the retrieval ack is no longer pending: the simulated
 // DAS is settled at once; a remote one is polled in real time, up to ctx.

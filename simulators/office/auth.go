@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/wipo-das/dasim/simulators/authz"
@@ -82,24 +81,14 @@ func (o *Office) RegisterDAS(certPEM []byte) error {
 // client assertion signed with the office's key, exchanged at WIPO's token
 // endpoint for a token of Config.Scope, kept until shortly before it expires.
 func (o *Office) wipoTokens() TokenFunc {
-	tc := &authz.TokenClient{HTTP: o.raw, Issuer: o.cfg.WIPOIssuer, ClientID: o.cfg.ClientID, Key: o.key,
-		Profile: authz.ProfileWIPO, Lifetime: 60 * time.Second, Now: o.deps.Clock.Now, Rand: o.deps.Rand}
-	var mu sync.Mutex
-	var token string
-	var until time.Time
+	c := &authz.TokenCache{Scope: o.cfg.Scope, Client: &authz.TokenClient{HTTP: o.raw, Issuer: o.cfg.WIPOIssuer,
+		ClientID: o.cfg.ClientID, Key: o.key, Profile: authz.ProfileWIPO, Lifetime: 60 * time.Second,
+		Now: o.deps.Clock.Now, Rand: o.deps.Rand}}
 	return func(ctx context.Context) (string, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if token != "" && o.deps.Clock.Now().Before(until) {
-			return token, nil
-		}
-		tr, err := tc.Token(ctx, o.cfg.Scope)
+		token, err := c.Token(ctx)
 		if err != nil {
-			return "", fmt.Errorf("office %s: token from %s: %w", o.cfg.Code, o.cfg.WIPOIssuer, err)
+			return "", fmt.Errorf("office %s: %w", o.cfg.Code, err)
 		}
-		// Renew a minute early, or at half-life for short tokens.
-		life := time.Duration(tr.ExpiresIn) * time.Second
-		token, until = tr.AccessToken, o.deps.Clock.Now().Add(life-min(time.Minute, life/2))
 		return token, nil
 	}
 }
