@@ -8,24 +8,17 @@ type External struct {
 	// Issuer of the authorization server the system trusts or is (when it
 	// is not the world's own).
 	Issuer string
-	// ClientID, KeyPEM and CertPEM are the identity the harness acts as
-	// toward the system, or the system's own identity registered in the world.
+	// ClientID and CertPEM are the system's own identity, registered in the
+	// world (CertPEM is the certificate an office sends WIPO).
 	ClientID string
-	KeyPEM   []byte
 	CertPEM  []byte
-	// CAFile is a PEM bundle to trust for the system's TLS certificate.
-	CAFile string
 	// Office is the ST.3 code the system acts for.
 	Office string
 }
 
-// Bindings bind roles to systems under test. A nil role is simulated.
+// Bindings bind roles to systems under test. A nil role is simulated. Only
+// the OFF is bound this way; a DAS under test is bound with UseRemoteDAS
+// (scenarios) and an OSF client under test is observed (World.Observe).
 type Bindings struct {
-	DAS   *External // WIPO's DAS (with AuthZ: WIPO's regression run)
-	AuthZ *External
-	OFF   *External // an office of first filing's server
-	OSF   *External // an office of second filing's client (observed)
+	OFF *External // an office of first filing's server
 }
-
-// Empty reports whether every role is simulated.
-func (b Bindings) Empty() bool { return b.DAS == nil && b.AuthZ == nil && b.OFF == nil && b.OSF == nil }
