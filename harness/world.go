@@ -166,11 +166,9 @@ func (w *World) startAuthZ(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	var opts []authz.Option
-	if cfg.SigningKey != nil {
-		opts = append(opts, authz.WithSigningKey(cfg.SigningKey))
-	}
-	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand}, opts...)
+	// Start has made the signing key when none was given.
+	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand},
+		authz.WithSigningKey(cfg.SigningKey))
 	if err != nil {
 		return err
 	}
