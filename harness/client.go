@@ -33,6 +33,9 @@ type Client struct {
 	base     string
 	http     *http.Client
 	tokens   das.TokenSource
+	// maxBody bounds the answer read (0: unbounded): a system under test
+	// is not trusted to answer with a sane size.
+	maxBody int64
 }
 
 // Client returns a DAS client acting as id.
@@ -84,6 +87,7 @@ func (c *Client) Call(ctx context.Context, method, path string, query url.Values
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Accept", "application/json")
 	tok, err := c.tokens.Token(ctx)
 	if err != nil {
 		return nil, err
@@ -94,7 +98,11 @@ func (c *Client) Call(ctx context.Context, method, path string, query url.Values
 		return nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
+	var answer io.Reader = resp.Body
+	if c.maxBody > 0 {
+		answer = io.LimitReader(resp.Body, c.maxBody)
+	}
+	b, err := io.ReadAll(answer)
 	if err != nil {
 		return nil, err
 	}

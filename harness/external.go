@@ -1,18 +1,13 @@
 package harness
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/office"
-	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // AddExternalOffice wires an office under test into the world the way
@@ -72,46 +67,8 @@ func (w *World) CallOffice(ctx context.Context, code, method, path string, query
 	if !ok {
 		return nil, fmt.Errorf("office %s is not in DAS's office directory", code)
 	}
-	u := ep.BaseURL + path
-	if len(query) > 0 {
-		u += "?" + query.Encode()
-	}
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return nil, err
-		}
-		rd = bytes.NewReader(b)
-	}
-	ctx = openapi.WithLabels(ctx, openapi.Labels{Party: "das", Peer: "office " + code})
-	req, err := http.NewRequestWithContext(ctx, method, u, rd)
-	if err != nil {
-		return nil, err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Accept", "application/json")
-	tok, err := ep.Tokens.Token(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("DAS's token for office %s: %w", code, err)
-	}
-	req.Header.Set("Authorization", "Bearer "+tok)
 	hc := w.HTTPClient()
 	hc.Transport = openapi.DAS().Transport(hc.Transport, openapi.WithRecorder(w.recorder), openapi.WithTranscripts())
-	resp, err := hc.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil, err
-	}
-	r := &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
-	if resp.StatusCode >= 400 {
-		r.Error, r.Wrapped, _ = protocol.ParseDASError(b)
-	}
-	return r, nil
+	c := &Client{base: ep.BaseURL, http: hc, tokens: ep.Tokens, maxBody: 1 << 20}
+	return c.Call(openapi.WithLabels(ctx, openapi.Labels{Party: "das", Peer: "office " + code}), method, path, query, body)
 }
