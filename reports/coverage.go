@@ -35,26 +35,25 @@ func Coverage(c *openapi.Contract, runs ...Scenario) []CoverageCell {
 			seen[key{e.Operation, strconv.Itoa(e.Status), flow}]++
 		}
 	}
+	// documented holds each documented operation × status, true once seen.
 	documented := map[[2]string]bool{}
-	var out []CoverageCell
 	for _, r := range c.Routes() {
 		for _, code := range r.Responses() {
-			documented[[2]string{r.OperationID, code}] = true
-			hit := false
-			for k, n := range seen {
-				if k.op == r.OperationID && k.status == code {
-					out = append(out, CoverageCell{r.OperationID, code, k.flow, n, true})
-					hit = true
-				}
-			}
-			if !hit {
-				out = append(out, CoverageCell{r.OperationID, code, "-", 0, true})
-			}
+			documented[[2]string{r.OperationID, code}] = false
 		}
 	}
+	var out []CoverageCell
 	for k, n := range seen {
-		if !documented[[2]string{k.op, k.status}] {
-			out = append(out, CoverageCell{k.op, k.status, k.flow, n, false})
+		pair := [2]string{k.op, k.status}
+		_, isDocumented := documented[pair]
+		if isDocumented {
+			documented[pair] = true
+		}
+		out = append(out, CoverageCell{k.op, k.status, k.flow, n, isDocumented})
+	}
+	for pair, hit := range documented {
+		if !hit {
+			out = append(out, CoverageCell{pair[0], pair[1], "-", 0, true})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
