@@ -72,9 +72,8 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.seq++
-	t := &virtualTimer{clock: v, at: v.nowLocked().Add(d), seq: v.seq, f: f}
+	t := &virtualTimer{clock: v, at: v.nowLocked().Add(d), seq: v.seq, f: f, index: -1}
 	if d <= 0 {
-		t.fired = true
 		go f()
 		return t
 	}
@@ -92,7 +91,7 @@ func (v *Virtual) Advance(d time.Duration) {
 	v.mu.Lock()
 	target := v.nowLocked().Add(d)
 	v.mu.Unlock()
-	v.fireUntil(target, true)
+	v.fireUntil(target)
 }
 
 // Set moves a stopped clock to t, which must not be in its past.
@@ -105,24 +104,20 @@ func (v *Virtual) Set(t time.Time) {
 	}
 }
 
-// fireUntil runs the due timers one at a time. With jump set, a stopped clock
-// steps to each deadline and finally to target; a running clock has its
-// offset raised so that its Now reaches target.
-func (v *Virtual) fireUntil(target time.Time, jump bool) {
+// fireUntil runs the due timers one at a time: a stopped clock steps to
+// each deadline and finally to target; a running clock has its offset
+// raised so that its Now reaches target (a no-op when real time already
+// has, as in realTimeLoop).
+func (v *Virtual) fireUntil(target time.Time) {
 	for {
 		v.mu.Lock()
 		if len(v.timers) == 0 || v.timers[0].at.After(target) {
-			if jump {
-				v.moveToLocked(target)
-			}
+			v.moveToLocked(target)
 			v.mu.Unlock()
 			return
 		}
-		t := heap.Pop(&v.timers).(*virtualTimer)
-		t.fired = true
-		if jump {
-			v.moveToLocked(t.at)
-		}
+		t := heap.Pop(&v.timers).(*virtualTimer) // Pop marks it fired (index -1)
+		v.moveToLocked(t.at)
 		v.mu.Unlock()
 		t.f()
 	}
@@ -150,7 +145,7 @@ func (v *Virtual) realTimeLoop() {
 			return
 		case <-tick.C:
 			v.advance.Lock()
-			v.fireUntil(v.Now(), false)
+			v.fireUntil(v.Now())
 			v.advance.Unlock()
 		}
 	}
@@ -167,15 +162,14 @@ type virtualTimer struct {
 	clock *Virtual
 	at    time.Time
 	seq   uint64
-	index int
-	fired bool
+	index int // in the heap; -1 once fired (or run at once)
 	f     func()
 }
 
 func (t *virtualTimer) Stop() bool {
 	t.clock.mu.Lock()
 	defer t.clock.mu.Unlock()
-	if t.fired || t.index < 0 {
+	if t.index < 0 {
 		return false
 	}
 	heap.Remove(&t.clock.timers, t.index)
