@@ -4,16 +4,15 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/das"
+	"github.com/wipo-das/dasim/simulators/tlsca"
 )
 
 // RemoteDAS is a DAS under test (WIPO's own regression run: its DAS and its
@@ -39,13 +38,9 @@ func NewRemoteDAS(api, issuer, caFile string, ids []*RemoteIdentity) (*RemoteDAS
 	}
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
+		pool, err := tlsca.ReadPool(caFile, false)
 		if err != nil {
 			return nil, err
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%s: no certificate", caFile)
 		}
 		hc.Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,6 +19,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/office"
+	"github.com/wipo-das/dasim/simulators/tlsca"
 )
 
 // runOffice runs ONE simulated office as its own process against a running
@@ -144,13 +144,9 @@ func readEndpoints(path string) (endpoints, error) {
 
 // trustingClient trusts the world's CA (ca_file) and nothing else.
 func trustingClient(caFile string) (*http.Client, error) {
-	pem, err := os.ReadFile(caFile)
+	pool, err := tlsca.ReadPool(caFile, false)
 	if err != nil {
 		return nil, err
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("%s holds no PEM certificate", caFile)
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}

@@ -17,6 +17,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/tlsca"
 )
 
 // runToken does WIPO's authentication script in one command: discovery,
@@ -78,16 +79,9 @@ func readPrivateKey(path string) (crypto.Signer, error) {
 func httpClient(caFile string, insecure bool) (*http.Client, error) {
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // --insecure is the script's curl -k
 	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
+		pool, err := tlsca.ReadPool(caFile, true)
 		if err != nil {
 			return nil, err
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%s: no PEM certificate", caFile)
 		}
 		cfg.RootCAs = pool
 	}

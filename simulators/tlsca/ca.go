@@ -177,3 +177,23 @@ func rand128(r io.Reader) (*big.Int, error) {
 	b[0] |= 0x01 // never zero
 	return new(big.Int).SetBytes(b), nil
 }
+
+// ReadPool reads the PEM certificates of path into a pool, on top of the
+// system's roots when withSystemRoots is set: how a client given --ca
+// trusts a server (the world's CA file, or a system under test's own CA).
+func ReadPool(path string, withSystemRoots bool) (*x509.CertPool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if withSystemRoots {
+		if sys, err := x509.SystemCertPool(); err == nil {
+			pool = sys
+		}
+	}
+	if !pool.AppendCertsFromPEM(b) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", path)
+	}
+	return pool, nil
+}
