@@ -44,16 +44,18 @@ func tokenFromRequest(r *http.Request) (string, *Error) {
 	vals := r.Header.Values("Authorization")
 	if len(vals) == 0 {
 		// R1: RFC 6750 §3.1, no error code when authentication is absent.
-		return "", &Error{Status: http.StatusUnauthorized, CheckID: "R1", Detail: DetailInvalidToken,
-			Description: "no access token: send Authorization: Bearer <token> (RFC 6750 section 2.1)"}
+		return "", fail(http.StatusUnauthorized, "", "R1", DetailInvalidToken,
+			"no access token: send Authorization: Bearer <token> (RFC 6750 section 2.1)")
 	}
 	if len(vals) > 1 {
 		return "", invalidRequest("R4", "%d Authorization headers: send exactly one", len(vals))
 	}
 	scheme, tok, _ := strings.Cut(vals[0], " ")
 	if !strings.EqualFold(scheme, "Bearer") {
-		return "", &Error{Status: http.StatusUnauthorized, CheckID: "R1", Detail: DetailInvalidToken,
-			Description: "Authorization scheme '" + clip(scheme) + "' is not Bearer: send Authorization: Bearer <token> (RFC 6750 section 2.1)"}
+		// The scheme is the client's text: fail keeps it within the
+		// error_description charset (it may be quoted in WWW-Authenticate).
+		return "", fail(http.StatusUnauthorized, "", "R1", DetailInvalidToken,
+			"Authorization scheme '%s' is not Bearer: send Authorization: Bearer <token> (RFC 6750 section 2.1)", clip(scheme))
 	}
 	tok = strings.TrimLeft(tok, " ")
 	if tok == "" || !isB64Token(tok) {
