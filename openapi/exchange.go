@@ -98,10 +98,12 @@ func (l *Log) Exchanges() []Exchange {
 }
 
 // Failed returns the exchanges with a violation or a transport error.
-func (l *Log) Failed() []Exchange {
+func (l *Log) Failed() []Exchange { return l.filter(func(e Exchange) bool { return !e.OK() }) }
+
+func (l *Log) filter(keep func(Exchange) bool) []Exchange {
 	var out []Exchange
 	for _, e := range l.Exchanges() {
-		if !e.OK() {
+		if keep(e) {
 			out = append(out, e)
 		}
 	}
@@ -176,13 +178,9 @@ func (e Exchange) Faults() []Violation {
 	return out
 }
 
-// Faulty returns the exchanges with Faults or a transport error.
+// Faulty returns the exchanges that broke the contract (Faults). Transport
+// errors are not among them: a fault injected on purpose causes those
+// (Failed includes them).
 func (l *Log) Faulty() []Exchange {
-	var out []Exchange
-	for _, e := range l.Exchanges() {
-		if len(e.Faults()) > 0 {
-			out = append(out, e)
-		}
-	}
-	return out
+	return l.filter(func(e Exchange) bool { return len(e.Faults()) > 0 })
 }

@@ -25,7 +25,7 @@ func (c *Contract) writeViolations(w http.ResponseWriter, vs []Violation) {
 		switch {
 		case v.In == InRoute && v.Rule == "method":
 			status, code = http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED"
-			w.Header().Set("Allow", strings.ReplaceAll(v.Expected, " or ", ", "))
+			w.Header().Set("Allow", strings.Join(v.allowed, ", "))
 		case v.In == InRoute:
 			status, code = http.StatusNotFound, protocol.CodeNotFound
 		case v.In == InSecurity:

@@ -34,6 +34,7 @@ type Violation struct {
 	Expected  string `json:"expected,omitempty"`
 	Actual    string `json:"actual,omitempty"` // redacted for x-dasim-secret fields
 	Message   string `json:"message"`
+	allowed   []string // the methods of the path, for a 405's Allow header
 }
 
 func (v Violation) String() string {
@@ -73,7 +74,7 @@ func routeViolation(r *http.Request, err error) Violation {
 	var re *RouteError
 	if errors.As(err, &re) && re.Status == http.StatusMethodNotAllowed {
 		v.Rule = "method"
-		v.Expected = strings.Join(re.Allowed, " or ")
+		v.Expected, v.allowed = strings.Join(re.Allowed, " or "), re.Allowed
 		v.Actual = r.Method
 	}
 	return v
