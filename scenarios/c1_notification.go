@@ -112,11 +112,15 @@ func forwardedAcks(w *harness.World, code string) []string {
 }
 
 // servedSince reports whether DAS served operation successfully during the spec.
-func servedSince(w *harness.World, operation string) bool {
+func servedSince(w *harness.World, operation string) bool { return served(w, operation) > 0 }
+
+// served counts the times DAS served operation successfully during the spec.
+func served(w *harness.World, operation string) int {
+	n := 0
 	for _, e := range specExchanges(w) {
 		if e.Operation == operation && e.Recorder == "server" && e.Labels.Party == "das" && e.Status < 300 {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
 }

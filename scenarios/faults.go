@@ -258,13 +258,7 @@ var _ = Describe("Faults DAS commits toward an OSF",
 			Expect(err).NotTo(HaveOccurred())
 			retrieveAndCheck(ctx, w, osf, d, "(2a)")
 			Expect(w.Faults.EventsOf(faults.ExpiredDownloadURL)).To(HaveLen(1), "DAS handed out one expired URL")
-			asked := 0
-			for _, e := range w.Log.Exchanges() {
-				if e.Operation == "getFileDownloadUrl" && e.Recorder == "server" && e.Status == 200 {
-					asked++
-				}
-			}
-			Expect(asked).To(Equal(2), "the OSF asked for a second URL")
+			Expect(served(w, "getFileDownloadUrl")).To(Equal(2), "the OSF asked for a second URL")
 		})
 
 		ConformanceIt("the OSF accepts a notification DAS delivers twice", Rule{

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -37,18 +38,9 @@ func registered(label string) bool {
 	}
 	switch kind {
 	case "flow":
-		return contains(Flows, name)
+		return slices.Contains(Flows, name)
 	case "role":
-		return contains(Roles, name)
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
+		return slices.Contains(Roles, name)
 	}
 	return false
 }

@@ -44,10 +44,11 @@ func startWorldWith(ctx context.Context, cfg harness.Config) *harness.World {
 		noteExchanges(w.Log.Exchanges())
 		w.Close()
 		Expect(breaches).To(BeEmpty(), "world invariants after the scenario")
-		for _, e := range w.Log.Faulty() {
+		faulty := w.Log.Faulty()
+		for _, e := range faulty {
 			AddReportEntry("contract violation", e)
 		}
-		Expect(w.Log.Faulty()).To(BeEmpty(), "every exchange between simulated parties keeps the contract")
+		Expect(faulty).To(BeEmpty(), "every exchange between simulated parties keeps the contract")
 	})
 	return w
 }
