@@ -26,14 +26,14 @@ const (
 
 // Violation is one way a message breaks the contract.
 type Violation struct {
-	Operation string `json:"operation,omitempty"` // operationId, empty if no route matched
-	Side      string `json:"side"`                // request or response
-	In        string `json:"in"`                  // path, query, header, body, status, content-type, security, route
-	Pointer   string `json:"pointer,omitempty"`   // JSON pointer into the body, or the parameter / header name
-	Rule      string `json:"rule"`                // the schema keyword or contract rule broken
-	Expected  string `json:"expected,omitempty"`
-	Actual    string `json:"actual,omitempty"` // redacted for x-dasim-secret fields
-	Message   string `json:"message"`
+	Operation string   `json:"operation,omitempty"` // operationId, empty if no route matched
+	Side      string   `json:"side"`                // request or response
+	In        string   `json:"in"`                  // path, query, header, body, status, content-type, security, route
+	Pointer   string   `json:"pointer,omitempty"`   // JSON pointer into the body, or the parameter / header name
+	Rule      string   `json:"rule"`                // the schema keyword or contract rule broken
+	Expected  string   `json:"expected,omitempty"`
+	Actual    string   `json:"actual,omitempty"` // redacted for x-dasim-secret fields
+	Message   string   `json:"message"`
 	allowed   []string // the methods of the path, for a 405's Allow header
 }
 
