@@ -46,23 +46,30 @@ type Failure struct {
 
 // Counts returns passed, failed and skipped.
 func (r *Run) Counts() (passed, failed, skipped int) {
+	var all Group
 	for _, s := range r.Scenarios {
-		switch s.State {
-		case "passed":
-			passed++
-		case "failed":
-			failed++
-		default:
-			skipped++
-		}
+		all.add(s.State)
 	}
-	return
+	return all.Passed, all.Failed, all.Skipped
 }
 
 // Group is a summary row: one flow or one role.
 type Group struct {
 	Name                    string
 	Passed, Failed, Skipped int
+}
+
+// add counts one scenario of state; anything neither passed nor failed
+// counts as skipped.
+func (g *Group) add(state string) {
+	switch state {
+	case "passed":
+		g.Passed++
+	case "failed":
+		g.Failed++
+	default:
+		g.Skipped++
+	}
 }
 
 // ByFlow summarises the scenarios per flow, sorted by name.
@@ -87,14 +94,7 @@ func (r *Run) group(keys func(Scenario) []string) []Group {
 				g = &Group{Name: k}
 				m[k] = g
 			}
-			switch s.State {
-			case "passed":
-				g.Passed++
-			case "failed":
-				g.Failed++
-			default:
-				g.Skipped++
-			}
+			g.add(s.State)
 		}
 	}
 	out := make([]Group, 0, len(m))
