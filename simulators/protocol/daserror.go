@@ -115,23 +115,28 @@ const (
 
 // WriteDASError writes e as application/json in the chosen shape.
 func WriteDASError(w http.ResponseWriter, e *DASError, shape ErrorShape) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	status := e.Status
-	if status == 0 {
-		status = http.StatusBadRequest
-	}
 	if e.Details == nil {
 		e.Details = []ErrorDetail{}
 	}
-	w.WriteHeader(status)
+	var body any = e
 	if shape == ShapeWrapped {
-		_ = json.NewEncoder(w).Encode(struct {
+		body = struct {
 			Error *DASError `json:"error"`
-		}{e})
-		return
+		}{e}
 	}
-	_ = json.NewEncoder(w).Encode(e)
+	writeError(w, e.Status, body)
+}
+
+// writeError writes an error body as JSON that no cache keeps; status 0 is
+// 400.
+func writeError(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
 }
 
 // ParseDASError reads either shape of the body; ok is false when b is neither.

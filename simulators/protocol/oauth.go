@@ -1,7 +1,6 @@
 package protocol
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -66,9 +65,9 @@ func (e *OAuthError) WithStatus(status int) *OAuthError {
 // WithHeader returns a copy that also sets a response header.
 func (e *OAuthError) WithHeader(key, value string) *OAuthError {
 	c := *e
-	c.Header = http.Header{}
-	for k, v := range e.Header {
-		c.Header[k] = append([]string(nil), v...)
+	c.Header = e.Header.Clone()
+	if c.Header == nil {
+		c.Header = http.Header{}
 	}
 	c.Header.Set(key, value)
 	return &c
@@ -96,13 +95,6 @@ func WriteOAuthError(w http.ResponseWriter, e *OAuthError) {
 	for k, v := range e.Header {
 		h[k] = v
 	}
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
 	h.Set("Pragma", "no-cache")
-	status := e.Status
-	if status == 0 {
-		status = http.StatusBadRequest
-	}
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(e)
+	writeError(w, e.Status, e)
 }
