@@ -77,7 +77,7 @@ func (w *world) fill(n int) float64 {
 		ack, _ := s.ids.next()
 		app := fmt.Sprintf("%s P2023%07d", code, i)
 		reg := &registration{ackID: ack, office: code, hosting: hostedLibrary, registeredAt: s.deps.Clock.Now(),
-			libraryKey: "library/" + code + "/" + ack, format: "pdf", checksum: sha([]byte(app)), size: 48213}
+			content: content{libraryKey: "library/" + code + "/" + ack, format: "pdf", checksum: sha([]byte(app)), size: 48213}}
 		applyRegistration(reg, registrationRequest{DocumentKindCategory: "patent", DocumentNumber: app, DocumentDate: "2023-03-14",
 			DasAccessCode: "AB21", ApplicationCategory: ptr("priority document"), ApplicationNumber: &app, ApplicationFilingDate: ptr("2023-03-14")})
 		regs[i] = reg

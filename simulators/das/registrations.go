@@ -51,7 +51,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string)
 		if err != nil {
 			return err
 		}
-		reg.hosting, reg.libraryKey, reg.format, reg.checksum, reg.size = hostedLibrary, c.libraryKey, c.format, c.checksum, c.size
+		reg.hosting, reg.content = hostedLibrary, c
 	}
 	s.mu.Lock()
 	if dup := duplicate(s.st.registrations[key], req); dup != nil {
@@ -131,7 +131,7 @@ func (s *Server) correctRegistration(w http.ResponseWriter, r *http.Request, cal
 	var old string
 	if c != nil {
 		old = reg.libraryKey
-		reg.hosting, reg.libraryKey, reg.format, reg.checksum, reg.size = hostedLibrary, c.libraryKey, c.format, c.checksum, c.size
+		reg.hosting, reg.content = hostedLibrary, *c
 	}
 	ack := ackOf(reg, "registration - updated")
 	s.mu.Unlock()
@@ -181,7 +181,7 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, caller string)
 // depositUpload moves an ACCEPTED upload of the caller into the library.
 // unknownStatus answers a file id the caller has not uploaded.
 func (s *Server) depositUpload(ctx context.Context, caller, fileID, purpose string, unknownStatus int) (content, error) {
-	f, err := s.takeUpload(ctx, caller, fileID, purpose, unknownStatus)
+	f, c, err := s.takeUpload(ctx, caller, fileID, purpose, unknownStatus)
 	if err != nil {
 		return content{}, err
 	}
@@ -193,23 +193,22 @@ func (s *Server) depositUpload(ctx context.Context, caller, fileID, purpose stri
 	if err := s.deps.Storage.Delete(ctx, s.deps.Storage.Transit(), f.key); err != nil {
 		s.deps.Logger.Warn("das: removing a deposited upload from transit", "fileId", f.id, "error", err)
 	}
-	s.mu.RLock()
-	c := content{libraryKey: libKey, format: f.format, checksum: f.checksum, size: f.size}
-	s.mu.RUnlock()
+	c.libraryKey = libKey
 	return c, nil
 }
 
 // takeUpload checks the caller's upload and reserves it for purpose, so that
-// it cannot be used twice; its retention timer stops.
-func (s *Server) takeUpload(ctx context.Context, caller, fileID, purpose string, unknownStatus int) (*file, error) {
+// it cannot be used twice; its retention timer stops. The content is what
+// the upload holds, read while reserving it.
+func (s *Server) takeUpload(ctx context.Context, caller, fileID, purpose string, unknownStatus int) (*file, content, error) {
 	s.mu.RLock()
 	f, ok := s.st.ownFile(fileID, caller)
 	s.mu.RUnlock()
 	if !ok || f.role != roleUpload {
-		return nil, refusal(unknownStatus, protocol.DetailUnknownFile, "body /fileId: no uploaded file with fileId=%s for office %s", fileID, caller)
+		return nil, content{}, refusal(unknownStatus, protocol.DetailUnknownFile, "body /fileId: no uploaded file with fileId=%s for office %s", fileID, caller)
 	}
 	if err := s.settleUpload(ctx, f); err != nil {
-		return nil, err
+		return nil, content{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -223,14 +222,14 @@ func (s *Server) takeUpload(ctx context.Context, caller, fileID, purpose string,
 		why = fmt.Sprintf("fileId %s is %s, not ACCEPTED: %s", f.id, f.status, f.message)
 	}
 	if why != "" {
-		return nil, conflict(protocol.DetailFileNotAccepted, "%s", why)
+		return nil, content{}, conflict(protocol.DetailFileNotAccepted, "%s", why)
 	}
 	f.usedBy = purpose
 	f.message = "used by " + purpose
 	if f.expiry != nil {
 		f.expiry.Stop()
 	}
-	return f, nil
+	return f, content{format: f.format, checksum: f.checksum, size: f.size}, nil
 }
 
 // releaseUpload undoes takeUpload after a failed copy.

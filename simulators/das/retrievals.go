@@ -132,7 +132,7 @@ func (s *Server) setRetrievalFile(w http.ResponseWriter, r *http.Request, caller
 	if status != statusPending {
 		return conflict(protocol.DetailInvalidField, "retrieval %s is already complete (status %s): its file can no longer change", req.RequestAckID, status)
 	}
-	f, err := s.takeUpload(r.Context(), caller, req.FileID, "retrieval "+req.RequestAckID, http.StatusNotFound)
+	f, _, err := s.takeUpload(r.Context(), caller, req.FileID, "retrieval "+req.RequestAckID, http.StatusNotFound)
 	if err != nil {
 		return err
 	}

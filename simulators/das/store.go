@@ -73,10 +73,7 @@ type registration struct {
 	appFilingDate *string
 	email         *string
 	hosting       hosting
-	libraryKey    string
-	format        string
-	checksum      string
-	size          int64
+	content       // in the library when hosting is hostedLibrary
 	withdrawn     bool
 	withdrawnAt   time.Time
 	registeredAt  time.Time
