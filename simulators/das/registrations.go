@@ -17,18 +17,27 @@ type content struct {
 	size                         int64
 }
 
+// decodeRegistration reads the body of POST or PUT registrations and
+// applies the storage rules to it; withFile says it names an upload.
+func (s *Server) decodeRegistration(r *http.Request) (req registrationRequest, withFile bool, err error) {
+	if err := decodeBody(r, &req); err != nil {
+		return req, false, err
+	}
+	withFile = req.FileID != nil && *req.FileID != ""
+	if e := s.storageDecision(req.DocumentNumber, withFile); e != nil {
+		return req, false, e
+	}
+	return req, withFile, nil
+}
+
 // register is POST registrations (flow c.1 step 1c). With a fileId the
 // document is stored in the library; without, it "stays in the OFF's own
 // digital library" (seeds: "Steps (1a) and (1b) are not required if the OFF
 // keeps the actual document file content in its own digital library").
 func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string) error {
-	var req registrationRequest
-	if err := decodeBody(r, &req); err != nil {
+	req, withFile, err := s.decodeRegistration(r)
+	if err != nil {
 		return err
-	}
-	withFile := req.FileID != nil && *req.FileID != ""
-	if e := s.storageDecision(req.DocumentNumber, withFile); e != nil {
-		return e
 	}
 	if e := checkOwnDocument(req.DocumentNumber, caller); e != nil {
 		return e
@@ -91,13 +100,9 @@ func ackOf(reg *registration, message string) registrationAck {
 // (seeds, c.1). Every field replaces the registered one; a null fileId keeps
 // the content.
 func (s *Server) correctRegistration(w http.ResponseWriter, r *http.Request, caller string) error {
-	var req registrationRequest
-	if err := decodeBody(r, &req); err != nil {
+	req, withFile, err := s.decodeRegistration(r)
+	if err != nil {
 		return err
-	}
-	withFile := req.FileID != nil && *req.FileID != ""
-	if e := s.storageDecision(req.DocumentNumber, withFile); e != nil {
-		return e
 	}
 	key := docKey(req.DocumentKindCategory, req.DocumentNumber)
 	s.mu.RLock()
