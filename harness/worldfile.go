@@ -37,8 +37,9 @@ type OfficeFile struct {
 	// Setup of the office's incoming API: "A" trusts WIPO's authorization
 	// server (default), "B" runs its own, where DAS is a registered client.
 	Setup string `yaml:"setup"`
-	// TransitAbove: documents larger than this many bytes kept at home go
-	// through the DAS transit zone (flow c.3). 0: never.
+	// TransitAbove: documents naming no hosting and larger than this many
+	// bytes go through the DAS transit zone (flow c.3). 0: the office's
+	// default, 8 MiB (office.DefaultTransitThreshold).
 	TransitAbove int64          `yaml:"transitAbove"`
 	Documents    []DocumentFile `yaml:"documents"`
 }
