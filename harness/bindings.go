@@ -1,5 +1,12 @@
 package harness
 
+import (
+	"crypto/rsa"
+	"time"
+
+	"github.com/wipo-das/dasim/simulators/office"
+)
+
 // External is a system under test: where it answers and how to reach it.
 type External struct {
 	// URL is the system's base URL (for an office or DAS, including the API
@@ -16,9 +23,58 @@ type External struct {
 	Office string
 }
 
-// Bindings bind roles to systems under test. A nil role is simulated. Only
-// the OFF is bound this way; a DAS under test is bound with UseRemoteDAS
-// (scenarios) and an OSF client under test is observed (World.Observe).
+// BoundOFF is an office of first filing's server under test (dasim certify
+// --role off): where it answers, how it authenticates DAS, and the test
+// documents it holds and registered at the world's DAS.
+type BoundOFF struct {
+	External
+	// Setup is how it authenticates DAS: A (WIPO's tokens) or B (its own
+	// authorization server at External.Issuer).
+	Setup office.AuthSetup
+	// Documents are the documents it declared (dasim certify --documents);
+	// a flow takes the one of the hosting it needs.
+	Documents []office.Document
+}
+
+func (b *BoundOFF) setup() office.AuthSetup {
+	if b.Setup == "" {
+		return office.SetupA
+	}
+	return b.Setup
+}
+
+// Bindings bind roles to systems under test; a nil role is simulated. An
+// office-of-second-filing client under test is not bound here: it drives
+// the world itself and is observed (World.Observe).
 type Bindings struct {
-	OFF *External // an office of first filing's server
+	OFF *BoundOFF  // an office of first filing's server
+	DAS *RemoteDAS // a DAS and its authorization server (WIPO's regression run)
+}
+
+// Run is how the specs of one run get their environments (Run.NewEnv): the
+// roles bound to systems under test, the world they share when any role is
+// bound to an office, and how long to wait for a system under test. It is a
+// value handed from the CLI to the scenarios; nothing of it lives in
+// package state.
+type Run struct {
+	Bindings Bindings
+	// World is the world every spec shares when an office is bound (dasim
+	// certify started it and wired the system under test into it); nil: each
+	// spec starts a simulated world of its own, on its own virtual clock.
+	World *World
+	// Patience bounds a wait for an asynchronous step (a notification, a
+	// status leaving pending), in the world's time: real time when the
+	// world runs on the real clock. Default 20 s.
+	Patience time.Duration
+	// SigningKey signs the access tokens of the fresh worlds of the run:
+	// generating a 2048-bit key per world would dominate the run. nil: each
+	// world makes its own.
+	SigningKey *rsa.PrivateKey
+}
+
+func (r Run) patience() time.Duration {
+	if r.Patience > 0 {
+		return r.Patience
+	}
+	return 20 * time.Second
 }

@@ -38,6 +38,12 @@ func (w *World) Enroll(office, clientID string) (*Identity, error) {
 	return &Identity{Office: office, ClientID: clientID, Files: files}, nil
 }
 
+// AssertionSpec says how to build a client assertion (deliberately broken ones too).
+type AssertionSpec = authz.AssertionSpec
+
+// TokenClient is the seeds' authentication script as a Go client.
+type TokenClient = authz.TokenClient
+
 // TokenClient returns the seeds' authentication script as a Go client for id.
 func (w *World) TokenClient(id *Identity) *authz.TokenClient {
 	return &authz.TokenClient{HTTP: w.HTTPClient(), Issuer: w.AuthZ.Issuer(), ClientID: id.ClientID,

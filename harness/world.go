@@ -80,6 +80,7 @@ type World struct {
 	Faults   *faults.Set // faults switchable at run time, shared by every party
 	Offices  map[string]*office.Office
 	recorder openapi.Recorder
+	steps    *stepMarker // stamps the running spec and step on every exchange
 
 	remote *RemoteDAS // DAS under test, when bound
 
@@ -113,10 +114,12 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	}
 	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, listeners: map[string]*listener{},
 		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey}
-	w.recorder = cfg.Recorder
-	if w.recorder == nil {
-		w.recorder = w.Log
+	next := cfg.Recorder
+	if next == nil {
+		next = w.Log
 	}
+	w.steps = &stepMarker{next: next}
+	w.recorder = w.steps
 	// "return nil, err" clears w before deferred calls run: close the
 	// half-started world through its own variable.
 	started := w

@@ -5,29 +5,26 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/wipo-das/dasim/simulators/authz"
 )
 
-var (
-	signingKeyOnce sync.Once
-	signingKey     *rsa.PrivateKey
-)
+// signingKey is shared by the package's tests: generating one per world
+// would dominate the suite's time. TestMain makes it before any test runs.
+var signingKey *rsa.PrivateKey
 
-// testSigningKey shares one RSA key across tests: generating one per world
-// would dominate the suite's time.
-func testSigningKey(t testing.TB) *rsa.PrivateKey {
-	signingKeyOnce.Do(func() {
-		var err error
-		if signingKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			t.Fatal(err)
-		}
-	})
-	return signingKey
+func TestMain(m *testing.M) {
+	var err error
+	if signingKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
 }
+
+func testSigningKey(testing.TB) *rsa.PrivateKey { return signingKey }
 
 func TestWorldIssuesTokensOverHTTPS(t *testing.T) {
 	ctx := context.Background()

@@ -12,6 +12,12 @@ type Labels struct {
 	Peer  string `json:"peer,omitempty"`
 	Flow  string `json:"flow,omitempty"`
 	Step  string `json:"step,omitempty"`
+	// Spec and SpecStep are the scenario that was running when the exchange
+	// was recorded and the step of it (its By text): the harness stamps them
+	// on every exchange, in both directions, so that a report can show which
+	// step of a scenario caused an exchange, background calls included.
+	Spec     string `json:"spec,omitempty"`
+	SpecStep string `json:"specStep,omitempty"`
 	// Deliberate marks a request a negative test breaks on purpose: its
 	// request violations are the point, not a fault of the sender.
 	Deliberate bool `json:"deliberate,omitempty"`
@@ -34,6 +40,12 @@ func WithLabels(ctx context.Context, l Labels) context.Context {
 	}
 	if l.Step == "" {
 		l.Step = old.Step
+	}
+	if l.Spec == "" {
+		l.Spec = old.Spec
+	}
+	if l.SpecStep == "" {
+		l.SpecStep = old.SpecStep
 	}
 	l.Deliberate = l.Deliberate || old.Deliberate
 	return context.WithValue(ctx, labelsKey{}, l)

@@ -7,100 +7,98 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/reports"
 	"github.com/wipo-das/dasim/simulators/office"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
-// The flows of this file run with a simulated OFF, or with the OFF under
-// test (dasim certify --role off): theOFF and theOSF pick, bind_off.go.
+// The flows of this file run with whichever OFF the run binds: a simulated
+// office, or the office under test (dasim certify --role off).
 
-var _ = Describe("c.1 documents kept in WIPO DAS, OSF notified (Figure A)",
-	Flow("c1-notification"), Role("das", "off", "osf"), func() {
-		ConformanceIt("notifies the OSF and delivers the bytes the OFF uploaded", Rule{
-			Rule:   "(2b) WIPO DAS prepares the requested document for download and notifies the OSF of the document availability by referring to the request acknowledgement id (POST notifications)",
-			Source: "WIPO DAS exchange flows c.1, Figure A",
-		}, func(ctx SpecContext) {
-			w := startWorld(ctx)
-			By("(1a)(1b)(1c) the OFF uploads its document into the DAS library and registers it")
-			off := theOFF(ctx, w, office.Config{Code: "EE"},
-				document("EE P202300012", "2023-03-14", "AB21", office.Library, 64*1024))
-			osf := theOSF(ctx, w, "FI")
-			ack := retrieveAndCheck(ctx, w, osf, off.Doc, "(2a)")
-			By("(2e) the OSF deletes the download file from the transit zone")
-			Expect(osf.Delete(ctx, ack)).To(Succeed())
-		})
-	})
-
-var _ = Describe("c.2 documents kept in the OFF digital library",
-	Flow("c2"), Role("das", "off", "osf"), func() {
-		for _, setup := range []office.AuthSetup{office.SetupA, office.SetupB} {
-			ConformanceIt("forwards the retrieval to the OFF, fetches its document and notifies the OSF (setup "+string(setup)+")", Rule{
-				Rule:   "WIPO DAS forwards the retrieval request to the OFF; OFF notifies WIPO DAS; WIPO DAS retrieves the file location URL (files/url-downloads), downloads the file, then notifies the OSF; DAS authenticates to the office in setup " + string(setup),
-				Source: "WIPO DAS exchange flows, documents kept in the OFF digital library; authentication setups A and B",
+func (s *Suite) c1Notification() {
+	Describe("c.1 documents kept in WIPO DAS, OSF notified (Figure A)",
+		s.Flow("c1-notification"), s.Role("das", "off", "osf"), func() {
+			s.ConformanceIt("notifies the OSF and delivers the bytes the OFF uploaded", Rule{
+				Rule:   "(2b) WIPO DAS prepares the requested document for download and notifies the OSF of the document availability by referring to the request acknowledgement id (POST notifications)",
+				Source: "WIPO DAS exchange flows c.1, Figure A",
 			}, func(ctx SpecContext) {
-				requireOFFSetup(setup)
-				w := startWorld(ctx)
-				By("the OFF registers its document without uploading it (steps 1a and 1b are not required)")
-				off := theOFF(ctx, w, office.Config{Code: "JP", Setup: setup},
-					document("JP 2023-045678", "2023-04-02", "3F9A", office.Home, 32*1024))
-				osf := theOSF(ctx, w, "EE")
-				ack := retrieveAndCheck(ctx, w, osf, off.Doc, "(1)")
-				By("DAS forwarded the retrieval with its own ack id, distinct from the OSF's")
-				offAcks := forwardedAcks(w, off.Code)
-				Expect(offAcks).To(HaveLen(1))
-				Expect(offAcks[0]).NotTo(Equal(ack), "two ack ids per retrieval")
+				e := s.env(ctx)
+				by(e, "(1a)(1b)(1c) the OFF uploads its document into the DAS library and registers it")
+				off := s.theOFF(ctx, e, harness.OFFWanted{Config: office.Config{Code: "EE"},
+					Document: document("EE P202300012", "2023-03-14", "AB21", office.Library, 64*1024)})
+				osf := s.theOSF(ctx, e, "FI")
+				ack := s.retrieveAndCheck(ctx, e, off, osf, "(2a)")
+				by(e, "(2e) the OSF deletes the download file from the transit zone")
+				Expect(osf.Delete(ctx, ack)).To(Succeed())
 			})
-		}
-
-		ConformanceIt("the OFF refuses a forwarded retrieval of a document it does not hold with the WIPO error body", Rule{
-			Rule:   "An OFF answers a retrieval DAS forwards with WIPO's error body {code, message, details[]}: a document it does not hold is INVALID_INPUT_DATA with detail -7 (not registered)",
-			Source: "WIPO DAS exchange flows c.2; das.yaml requestRetrieval responses; WIPO DAS error codes",
-		}, func(ctx SpecContext) {
-			w := startWorld(ctx)
-			off := theOFF(ctx, w, office.Config{Code: "JP"}, office.Document{})
-			By("WIPO DAS forwards a retrieval of a document number the OFF never registered")
-			unknown := harness.Document{Number: off.Code + " 0000-NOT-HELD", Date: "2023-01-02", AccessCode: "0F0F"}
-			r, err := w.CallOffice(ctx, off.Code, http.MethodPost, "/retrievals", nil, harness.RetrievalBody(unknown))
-			Expect(err).NotTo(HaveOccurred())
-			party := "office " + off.Code
-			if off.Sim == nil {
-				party = sutParty()
-			}
-			expectAnswer(party, "requestRetrieval", r, http.StatusBadRequest, protocol.CodeInvalidInputData, protocol.DetailNotRegistered)
 		})
-	})
+}
 
-var _ = Describe("c.3 big documents sent by the OFF through the DAS transit zone",
-	Flow("c3"), Role("das", "off", "osf"), func() {
-		ConformanceIt("lets the OFF upload into transit, set the file id and notify, then serves the OSF", Rule{
-			Rule:   "OFF requests a presigned url, uploads into the DAS transit zone, updates the retrieval file id referring to its own ack id (PUT retrievals), notifies WIPO DAS; DAS notifies the OSF",
-			Source: "WIPO DAS exchange flows, big-sized documents through the DAS transit zone",
-		}, func(ctx SpecContext) {
-			w := startWorld(ctx)
-			off := theOFF(ctx, w, office.Config{Code: "US", Setup: office.SetupB, TransitThreshold: 1 << 20},
-				document("US 18/123,456", "2023-06-20", "D00D", office.Transit, 2<<20))
-			osf := theOSF(ctx, w, "EE")
-			retrieveAndCheck(ctx, w, osf, off.Doc, "(1)")
-			By("the OFF set the file of the retrieval it was forwarded (PUT retrievals)")
-			if off.Sim != nil {
-				for _, f := range off.Sim.Forwarded() {
-					Expect(f.FileID).NotTo(BeEmpty(), "PUT retrievals carried a file id")
+func (s *Suite) c2() {
+	Describe("c.2 documents kept in the OFF digital library",
+		s.Flow("c2"), s.Role("das", "off", "osf"), func() {
+			for _, setup := range []office.AuthSetup{office.SetupA, office.SetupB} {
+				s.ConformanceIt("forwards the retrieval to the OFF, fetches its document and notifies the OSF (setup "+string(setup)+")", Rule{
+					Rule:   "WIPO DAS forwards the retrieval request to the OFF; OFF notifies WIPO DAS; WIPO DAS retrieves the file location URL (files/url-downloads), downloads the file, then notifies the OSF; DAS authenticates to the office in setup " + string(setup),
+					Source: "WIPO DAS exchange flows, documents kept in the OFF digital library; authentication setups A and B",
+				}, func(ctx SpecContext) {
+					e := s.env(ctx)
+					by(e, "the OFF registers its document without uploading it (steps 1a and 1b are not required)")
+					off := s.theOFF(ctx, e, harness.OFFWanted{Config: office.Config{Code: "JP"}, Setup: setup,
+						Document: document("JP 2023-045678", "2023-04-02", "3F9A", office.Home, 32*1024)})
+					osf := s.theOSF(ctx, e, "EE")
+					ack := s.retrieveAndCheck(ctx, e, off, osf, "(1)")
+					by(e, "DAS forwarded the retrieval with its own ack id, distinct from the OSF's")
+					offAcks := forwardedAcks(e.Exchanges(), off.Code())
+					Expect(offAcks).To(HaveLen(1))
+					Expect(offAcks[0]).NotTo(Equal(ack), "two ack ids per retrieval")
+				})
+			}
+
+			s.ConformanceIt("the OFF refuses a forwarded retrieval of a document it does not hold with the WIPO error body", Rule{
+				Rule:   "An OFF answers a retrieval DAS forwards with WIPO's error body {code, message, details[]}: a document it does not hold is INVALID_INPUT_DATA with detail -7 (not registered)",
+				Source: "WIPO DAS exchange flows c.2; das.yaml requestRetrieval responses; WIPO DAS error codes",
+			}, func(ctx SpecContext) {
+				e := s.env(ctx)
+				off := s.theOFF(ctx, e, harness.OFFWanted{Config: office.Config{Code: "JP"}})
+				by(e, "WIPO DAS forwards a retrieval of a document number the OFF never registered")
+				unknown := harness.Document{Number: off.Code() + " 0000-NOT-HELD", Date: "2023-01-02", AccessCode: "0F0F"}
+				r, err := off.CallAsDAS(ctx, http.MethodPost, "/retrievals", nil, harness.RetrievalBody(unknown))
+				Expect(err).NotTo(HaveOccurred())
+				expectAnswer(off.Party(), "requestRetrieval", r, http.StatusBadRequest, protocol.CodeInvalidInputData, protocol.DetailNotRegistered)
+			})
+		})
+}
+
+func (s *Suite) c3() {
+	Describe("c.3 big documents sent by the OFF through the DAS transit zone",
+		s.Flow("c3"), s.Role("das", "off", "osf"), func() {
+			s.ConformanceIt("lets the OFF upload into transit, set the file id and notify, then serves the OSF", Rule{
+				Rule:   "OFF requests a presigned url, uploads into the DAS transit zone, updates the retrieval file id referring to its own ack id (PUT retrievals), notifies WIPO DAS; DAS notifies the OSF",
+				Source: "WIPO DAS exchange flows, big-sized documents through the DAS transit zone",
+			}, func(ctx SpecContext) {
+				e := s.env(ctx)
+				off := s.theOFF(ctx, e, harness.OFFWanted{
+					Config:   office.Config{Code: "US", Setup: office.SetupB, TransitThreshold: 1 << 20},
+					Document: document("US 18/123,456", "2023-06-20", "D00D", office.Transit, 2<<20)})
+				osf := s.theOSF(ctx, e, "EE")
+				s.retrieveAndCheck(ctx, e, off, osf, "(1)")
+				by(e, "the OFF set the file of the retrieval it was forwarded (PUT retrievals)")
+				if served(e.Exchanges(), "setRetrievalFile") == 0 {
+					failWith(reports.Failure{Party: off.Party(), Operation: "setRetrievalFile",
+						Rule:     "c.3: the OFF sets the file of the forwarded retrieval (PUT retrievals) before it notifies",
+						Expected: "a successful PUT retrievals", Actual: "none"})
 				}
-				return
-			}
-			if !servedSince(w, "setRetrievalFile") {
-				failOFF(reports.Failure{Operation: "setRetrievalFile", Rule: "c.3: the OFF sets the file of the forwarded retrieval (PUT retrievals) before it notifies",
-					Expected: "a successful PUT retrievals", Actual: "none"})
-			}
+			})
 		})
-	})
+}
 
 // forwardedAcks are the ack ids the OFF code answered DAS's forwarded
-// retrievals with during the spec, as DAS's side recorded them.
-func forwardedAcks(w *harness.World, code string) []string {
+// retrievals with, as DAS's side recorded them in ex.
+func forwardedAcks(ex []openapi.Exchange, code string) []string {
 	var acks []string
-	for _, e := range specExchanges(w) {
+	for _, e := range ex {
 		if e.Operation != "requestRetrieval" || e.Recorder != "client" || e.Labels.Peer != "office "+code || e.Status != http.StatusCreated {
 			continue
 		}
@@ -111,13 +109,10 @@ func forwardedAcks(w *harness.World, code string) []string {
 	return acks
 }
 
-// servedSince reports whether DAS served operation successfully during the spec.
-func servedSince(w *harness.World, operation string) bool { return served(w, operation) > 0 }
-
-// served counts the times DAS served operation successfully during the spec.
-func served(w *harness.World, operation string) int {
+// served counts the times DAS served operation successfully in ex.
+func served(ex []openapi.Exchange, operation string) int {
 	n := 0
-	for _, e := range specExchanges(w) {
+	for _, e := range ex {
 		if e.Operation == operation && e.Recorder == "server" && e.Labels.Party == "das" && e.Status < 300 {
 			n++
 		}

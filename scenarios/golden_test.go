@@ -25,7 +25,7 @@ var goldenPath = func() string {
 // conformance spec or its rule fails until the file is regenerated with
 // -update and reviewed. Ginkgo builds the spec tree inside RunSpecs, so
 // TestScenarios calls this after the run.
-func checkConformanceGolden(t *testing.T) {
+func checkConformanceGolden(t *testing.T, rules map[string]Rule) {
 	if len(rules) == 0 {
 		t.Fatal("no conformance spec registered: the spec tree was not built")
 	}

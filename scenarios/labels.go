@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 )
@@ -22,11 +21,14 @@ var Roles = []string{"das", "off", "osf", "authz", "token-client", "pctdas"}
 // ConformanceLabel marks a spec that checks a rule of WIPO's pages or of an RFC.
 const ConformanceLabel = "Conformance"
 
-var (
-	registryMu     sync.Mutex
-	registryErrors []string
-	rules          = map[string]Rule{} // spec text → rule
-)
+// registry collects, while a Suite is built, the labels specs use and the
+// rule of every conformance spec; its errors fail the suite at start-up.
+type registry struct {
+	errors []string
+	rules  map[string]Rule // spec text → rule
+}
+
+func newRegistry() *registry { return &registry{rules: map[string]Rule{}} }
 
 func registered(label string) bool {
 	if label == ConformanceLabel {
@@ -47,22 +49,20 @@ func registered(label string) bool {
 
 // Flow returns the label of a registered flow; an unknown name is a bug
 // reported when the suite starts.
-func Flow(name string) Labels { return checked("flow:" + name) }
+func (s *Suite) Flow(name string) Labels { return s.reg.checked("flow:" + name) }
 
 // Role returns the labels of registered roles.
-func Role(names ...string) Labels {
+func (s *Suite) Role(names ...string) Labels {
 	var out Labels
 	for _, n := range names {
-		out = append(out, checked("role:"+n)...)
+		out = append(out, s.reg.checked("role:"+n)...)
 	}
 	return out
 }
 
-func checked(label string) Labels {
+func (r *registry) checked(label string) Labels {
 	if !registered(label) {
-		registryMu.Lock()
-		registryErrors = append(registryErrors, fmt.Sprintf("label %q is not registered (scenarios/labels.go)", label))
-		registryMu.Unlock()
+		r.errors = append(r.errors, fmt.Sprintf("label %q is not registered (scenarios/labels.go)", label))
 	}
 	return Label(label)
 }
@@ -77,28 +77,25 @@ type Rule struct {
 func (r Rule) String() string { return r.Rule + " [" + r.Source + "]" }
 
 // ConformanceIt declares a conformance spec: It with the Conformance label
-// and its rule, which the report shows and the golden list records.
-func ConformanceIt(text string, rule Rule, args ...any) bool {
-	registryMu.Lock()
+// and its rule, which the report shows and the golden list records. The
+// spec's location is the caller's (Offset), not this file's.
+func (s *Suite) ConformanceIt(text string, rule Rule, args ...any) bool {
 	if rule.Rule == "" || rule.Source == "" {
-		registryErrors = append(registryErrors, fmt.Sprintf("conformance spec %q lacks its rule or source", text))
+		s.reg.errors = append(s.reg.errors, fmt.Sprintf("conformance spec %q lacks its rule or source", text))
 	}
-	if _, dup := rules[text]; dup {
-		registryErrors = append(registryErrors, fmt.Sprintf("conformance spec %q is declared twice", text))
+	if _, dup := s.reg.rules[text]; dup {
+		s.reg.errors = append(s.reg.errors, fmt.Sprintf("conformance spec %q is declared twice", text))
 	}
-	rules[text] = rule
-	registryMu.Unlock()
-	args = append([]any{Label(ConformanceLabel)}, args...)
+	s.reg.rules[text] = rule
+	args = append([]any{Label(ConformanceLabel), Offset(1)}, args...)
 	return It(text, args...)
 }
 
-// checkRegistry fails the suite at start-up on an unregistered label, a
+// check fails the suite at start-up on an unregistered label, a
 // conformance spec without its rule, or a duplicate.
-var _ = BeforeSuite(func() {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	if len(registryErrors) > 0 {
-		sort.Strings(registryErrors)
-		Fail("scenario registry: " + strings.Join(registryErrors, "; "))
+func (r *registry) check() {
+	if len(r.errors) > 0 {
+		sort.Strings(r.errors)
+		Fail("scenario registry: " + strings.Join(r.errors, "; "))
 	}
-})
+}

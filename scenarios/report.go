@@ -28,8 +28,12 @@ func noteFailure(f reports.Failure) {
 	AddReportEntry(entryFailure, f, ReportEntryVisibilityNever)
 }
 
-// noteExchanges attaches the spec's transcript.
+// noteExchanges attaches the spec's transcript. The spec each exchange
+// carries is the one it is attached to: it is dropped, not repeated.
 func noteExchanges(ex []openapi.Exchange) {
+	for i := range ex {
+		ex[i].Labels.Spec = ""
+	}
 	if len(ex) > 0 {
 		AddReportEntry(entryExchanges, ex, ReportEntryVisibilityNever)
 	}
@@ -37,7 +41,7 @@ func noteExchanges(ex []openapi.Exchange) {
 
 // Convert turns Ginkgo's report into the reports model. It reads report
 // entries from their JSON form, which survives parallel runs.
-func Convert(r types.Report, o Options) *reports.Run {
+func Convert(r types.Report, o Options, rules map[string]Rule) *reports.Run {
 	run := &reports.Run{Toolkit: o.Toolkit, SpecSHA256: openapi.DASSpecSHA256(), Target: o.Target,
 		Started: r.StartTime, Duration: r.RunTime.Seconds()}
 	for _, s := range r.SpecReports {
@@ -164,10 +168,3 @@ func WriteReports(run *reports.Run, o Options) error {
 		Signed: run.Started.Add(time.Duration(run.Duration * float64(time.Second))).UTC()}
 	return reports.SignBundle(o.ReportDir, files, m, o.SignKey, o.SignCert)
 }
-
-var _ = ReportAfterSuite("dasim reports", func(r Report) {
-	o := currentOptions()
-	if err := WriteReports(Convert(r, o), o); err != nil {
-		Fail("writing reports: " + err.Error())
-	}
-})

@@ -11,96 +11,93 @@ import (
 	"github.com/wipo-das/dasim/harness"
 )
 
-var _ = Describe("The DAS API checks every access token and its client (RFC 6750; WIPO authentication pages)",
-	Flow("resource-token"), Role("das"), func() {
-		var w *harness.World
-		BeforeEach(func(ctx SpecContext) {
-			w = startWorld(ctx)
-			bindRemote(w)
-		})
+func (s *Suite) resourceToken() {
+	Describe("The DAS API checks every access token and its client (RFC 6750; WIPO authentication pages)",
+		s.Flow("resource-token"), s.Role("das"), func() {
+			var e *harness.Env
+			BeforeEach(func(ctx SpecContext) {
+				e = s.env(ctx)
+			})
 
-		statuses := func(ctx SpecContext, authorization string) *http.Response {
-			api, client := w.DASTarget()
-			req, err := http.NewRequestWithContext(deliberately(ctx), http.MethodGet, api+"/retrievals/statuses", nil)
-			Expect(err).NotTo(HaveOccurred())
-			if authorization != "" {
-				req.Header.Set("Authorization", authorization)
+			statuses := func(ctx SpecContext, authorization string) *http.Response {
+				api, client := e.DASTarget()
+				req, err := http.NewRequestWithContext(deliberately(ctx), http.MethodGet, api+"/retrievals/statuses", nil)
+				Expect(err).NotTo(HaveOccurred())
+				if authorization != "" {
+					req.Header.Set("Authorization", authorization)
+				}
+				resp, err := client.Do(req)
+				Expect(err).NotTo(HaveOccurred())
+				resp.Body.Close()
+				return resp
 			}
-			resp, err := client.Do(req)
-			Expect(err).NotTo(HaveOccurred())
-			resp.Body.Close()
-			return resp
-		}
-		tokenOf := func(ctx SpecContext, id *harness.Identity) string {
-			t, err := w.TokenClient(id).Token(ctx, "")
-			Expect(err).NotTo(HaveOccurred())
-			return t.AccessToken
-		}
-		// officeToken is a token of a whitelisted office: enrolled in the
-		// simulated world, or the first identity at a DAS under test.
-		officeToken := func(ctx SpecContext) string {
-			tok, err := officeClient(w, 0, "EE", "ee-office").Token(ctx)
-			Expect(err).NotTo(HaveOccurred())
-			return tok
-		}
+			tokenOf := func(ctx SpecContext, id *harness.Identity) string {
+				t, err := e.TokenClient(id).Token(ctx, "")
+				Expect(err).NotTo(HaveOccurred())
+				return t.AccessToken
+			}
+			// officeToken is a token of a whitelisted office: enrolled in the
+			// simulated world, or the first identity at a DAS under test.
+			officeToken := func(ctx SpecContext) string {
+				tok, err := need(e.OfficeClient(0, "EE", "ee-office")).Token(ctx)
+				Expect(err).NotTo(HaveOccurred())
+				return tok
+			}
 
-		ConformanceIt("challenges a request without a token, with no error code", Rule{
-			Rule:   "If the request lacks any authentication information, the resource server SHOULD NOT include an error code",
-			Source: "RFC 6750 section 3.1",
-		}, func(ctx SpecContext) {
-			resp := statuses(ctx, "")
-			Expect(resp.StatusCode).To(Equal(http.StatusUnauthorized))
-			Expect(resp.Header.Get("WWW-Authenticate")).To(HavePrefix("Bearer realm="))
-			Expect(resp.Header.Get("WWW-Authenticate")).NotTo(ContainSubstring("error="))
-		})
+			s.ConformanceIt("challenges a request without a token, with no error code", Rule{
+				Rule:   "If the request lacks any authentication information, the resource server SHOULD NOT include an error code",
+				Source: "RFC 6750 section 3.1",
+			}, func(ctx SpecContext) {
+				resp := statuses(ctx, "")
+				Expect(resp.StatusCode).To(Equal(http.StatusUnauthorized))
+				Expect(resp.Header.Get("WWW-Authenticate")).To(HavePrefix("Bearer realm="))
+				Expect(resp.Header.Get("WWW-Authenticate")).NotTo(ContainSubstring("error="))
+			})
 
-		ConformanceIt("refuses a token of a client that is not whitelisted", Rule{
-			Rule:   "DAS API must additionally check if the client id (= sub claim) is authorized. DAS API must maintain the whitelisted clients",
-			Source: "WIPO DAS private_key_jwt authentication page (seeds)",
-		}, func(ctx SpecContext) {
-			skipIfRemote(w, "a client registered at the authorization server but not whitelisted at DAS")
-			stranger, err := w.Enroll("XX", "not-whitelisted")
-			Expect(err).NotTo(HaveOccurred())
-			resp := statuses(ctx, "Bearer "+tokenOf(ctx, stranger))
-			Expect(resp.StatusCode).To(Equal(http.StatusForbidden))
-		})
+			s.ConformanceIt("refuses a token of a client that is not whitelisted", Rule{
+				Rule:   "DAS API must additionally check if the client id (= sub claim) is authorized. DAS API must maintain the whitelisted clients",
+				Source: "WIPO DAS private_key_jwt authentication page (seeds)",
+			}, func(ctx SpecContext) {
+				stranger := need(e.Enroll("XX", "not-whitelisted"))
+				resp := statuses(ctx, "Bearer "+tokenOf(ctx, stranger))
+				Expect(resp.StatusCode).To(Equal(http.StatusForbidden))
+			})
 
-		ConformanceIt("refuses a token that expired on the world clock", Rule{
-			Rule:   "The access token's validity must be verified; an expired token is invalid_token",
-			Source: "RFC 6750 section 3.1; WIPO DAS private_key_jwt authentication page (seeds)",
-		}, func(ctx SpecContext) {
-			skipIfRemote(w, "the world's clock, to pass the token's lifetime")
-			ee, err := w.EnrollOffice("EE", "ee-office")
-			Expect(err).NotTo(HaveOccurred())
-			tok := tokenOf(ctx, ee)
-			Expect(statuses(ctx, "Bearer "+tok).StatusCode).To(Equal(http.StatusOK))
-			By("advancing the world clock past the token's 3600 s lifetime")
-			Expect(w.Advance(time.Hour + time.Second)).To(Succeed())
-			resp := statuses(ctx, "Bearer "+tok)
-			Expect(resp.StatusCode).To(Equal(http.StatusUnauthorized))
-			Expect(resp.Header.Get("WWW-Authenticate")).To(ContainSubstring(`error="invalid_token"`))
-		})
+			s.ConformanceIt("refuses a token that expired on the world clock", Rule{
+				Rule:   "The access token's validity must be verified; an expired token is invalid_token",
+				Source: "RFC 6750 section 3.1; WIPO DAS private_key_jwt authentication page (seeds)",
+			}, func(ctx SpecContext) {
+				require(e, harness.AdvanceClock)
+				tok := officeToken(ctx)
+				Expect(statuses(ctx, "Bearer "+tok).StatusCode).To(Equal(http.StatusOK))
+				by(e, "advancing the world clock past the token's 3600 s lifetime")
+				Expect(e.Advance(time.Hour + time.Second)).To(Succeed())
+				resp := statuses(ctx, "Bearer "+tok)
+				Expect(resp.StatusCode).To(Equal(http.StatusUnauthorized))
+				Expect(resp.Header.Get("WWW-Authenticate")).To(ContainSubstring(`error="invalid_token"`))
+			})
 
-		ConformanceIt("accepts the Bearer scheme in any letter case", Rule{
-			Rule:   "The authentication scheme name is case-insensitive",
-			Source: "RFC 7235 section 2.1; RFC 6750 section 2.1; fapi-checks R3",
-		}, func(ctx SpecContext) {
-			Expect(statuses(ctx, "bEaReR "+officeToken(ctx)).StatusCode).To(Equal(http.StatusOK))
-		})
+			s.ConformanceIt("accepts the Bearer scheme in any letter case", Rule{
+				Rule:   "The authentication scheme name is case-insensitive",
+				Source: "RFC 7235 section 2.1; RFC 6750 section 2.1; fapi-checks R3",
+			}, func(ctx SpecContext) {
+				Expect(statuses(ctx, "bEaReR "+officeToken(ctx)).StatusCode).To(Equal(http.StatusOK))
+			})
 
-		ConformanceIt("refuses a token whose signature was tampered with", Rule{
-			Rule:   "Access token signature must be verified by the API",
-			Source: "WIPO DAS private_key_jwt authentication page (seeds); RFC 6750 section 3.1 invalid_token",
-		}, func(ctx SpecContext) {
-			tok := officeToken(ctx)
-			By("flipping one bit of the decoded RS256 signature")
-			parts := strings.Split(tok, ".")
-			sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-			Expect(err).NotTo(HaveOccurred())
-			sig[10] ^= 1
-			parts[2] = base64.RawURLEncoding.EncodeToString(sig)
-			resp := statuses(ctx, "Bearer "+strings.Join(parts, "."))
-			Expect(resp.StatusCode).To(Equal(http.StatusUnauthorized))
-			Expect(resp.Header.Get("WWW-Authenticate")).To(ContainSubstring(`error="invalid_token"`))
+			s.ConformanceIt("refuses a token whose signature was tampered with", Rule{
+				Rule:   "Access token signature must be verified by the API",
+				Source: "WIPO DAS private_key_jwt authentication page (seeds); RFC 6750 section 3.1 invalid_token",
+			}, func(ctx SpecContext) {
+				tok := officeToken(ctx)
+				by(e, "flipping one bit of the decoded RS256 signature")
+				parts := strings.Split(tok, ".")
+				sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+				Expect(err).NotTo(HaveOccurred())
+				sig[10] ^= 1
+				parts[2] = base64.RawURLEncoding.EncodeToString(sig)
+				resp := statuses(ctx, "Bearer "+strings.Join(parts, "."))
+				Expect(resp.StatusCode).To(Equal(http.StatusUnauthorized))
+				Expect(resp.Header.Get("WWW-Authenticate")).To(ContainSubstring(`error="invalid_token"`))
+			})
 		})
-	})
+}

@@ -133,9 +133,10 @@ func runCertify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	waitForRegistrations(ctx, w, len(docs), *wait)
+	bound := &harness.BoundOFF{External: ext, Setup: office.AuthSetup(*setup), Documents: docs}
 	return runScenarios(scenarios.Options{ReportDir: *reportDir, Toolkit: Version, SignKey: key, SignCert: cert,
-		Target:   fmt.Sprintf("office %s (role off) at %s", *code, *target),
-		Bindings: harness.Bindings{OFF: &ext}, World: w, OFFDocuments: docs, OFFSetup: office.AuthSetup(*setup), Patience: *patience},
+		Target: fmt.Sprintf("office %s (role off) at %s", *code, *target),
+		Roles:  harness.Run{Bindings: harness.Bindings{OFF: bound}, World: w, Patience: *patience}},
 		suiteSettings{labelFilter: "role:off", verbose: *verbose}, stdout)
 }
 

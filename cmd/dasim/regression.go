@@ -47,10 +47,9 @@ func runCertifyDAS(_ context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	scenarios.UseRemoteDAS(remote)
-	defer scenarios.UseRemoteDAS(nil)
 	return runScenarios(scenarios.Options{ReportDir: *reportDir, Toolkit: Version, Target: "DAS at " + *target,
-		SignKey: key, SignCert: cert}, suiteSettings{labelFilter: remoteDASFilter, verbose: *verbose}, stdout)
+		SignKey: key, SignCert: cert, Roles: harness.Run{Bindings: harness.Bindings{DAS: remote}}},
+		suiteSettings{labelFilter: remoteDASFilter, verbose: *verbose}, stdout)
 }
 
 // officeFlags parses repeated --office CC:CLIENT_ID=KEY_PEM.

@@ -44,7 +44,9 @@ type failRecorder struct{ failed bool }
 func (f *failRecorder) Fail() { f.failed = true }
 
 func runScenarios(o scenarios.Options, s suiteSettings, stdout io.Writer) error {
-	scenarios.Configure(o)
+	if _, err := scenarios.Build(o); err != nil {
+		return err
+	}
 	suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
 	suiteConfig.LabelFilter = s.labelFilter
 	if s.focus != "" {

@@ -11,39 +11,51 @@ import (
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/reports"
 	"github.com/wipo-das/dasim/simulators/das"
-	"github.com/wipo-das/dasim/simulators/office"
 )
 
-// offFault reads the world's records for the first rule the office under
-// test broke: a token request WIPO's authorization server refused (its
+// diagnose reads the spec's records for the first rule the office of first
+// filing broke: a token request WIPO's authorization server refused (its
 // error_description names the check), a call of DAS the office answered
 // against das.yaml or with a server error, or a call DAS made for the
-// retrieval ack (forwarding, fetching the document) that failed. nil: none.
-func offFault(w *harness.World, ack string) *reports.Failure {
-	code := currentOptions().Bindings.OFF.Office
-	all := w.Log.Exchanges() // one copy: offFault runs on every poll
-	if f := tokenRefusal(all); f != nil {
+// retrieval ack (forwarding, fetching the document) that failed at the
+// office. nil: none. It reads the same records whether the office is
+// simulated or under test; failures name off.Party().
+func diagnose(e *harness.Env, off harness.OFF, ack string, underTest []string) *reports.Failure {
+	f := offFault(e, off, ack, underTest)
+	if f != nil && f.Party == "" {
+		f.Party = off.Party()
+	}
+	return f
+}
+
+func offFault(e *harness.Env, off harness.OFF, ack string, underTest []string) *reports.Failure {
+	ex := e.Exchanges()
+	if f := tokenRefusal(append(e.SetUpExchanges(), ex...)); f != nil {
 		return f
 	}
-	ex := all[boundSince():]
-	if f := contractFault(ex, code); f != nil {
+	peer := "office " + off.Code()
+	if f := contractFault(ex, underTest); f != nil && (f.Party == peer || strings.HasPrefix(f.Party, peer+" ")) {
 		return f
 	}
-	for _, e := range ex {
-		if e.Labels.Peer == "office "+code && e.Status >= 500 {
-			return &reports.Failure{Operation: e.Operation, Step: offCallStep(e.Operation),
-				Rule: "documented status: the OFF answers " + e.Operation +
+	for _, x := range ex {
+		if x.Labels.Peer == peer && x.Status >= 500 {
+			return &reports.Failure{Operation: x.Operation, Step: offCallStep(x.Operation),
+				Rule: "documented status: the OFF answers " + x.Operation +
 					" with its success status, not a server error (DAS can only retry)",
-				Expected: "2xx", Actual: fmt.Sprintf("HTTP %d %s", e.Status, clipText(e.ResponseBody)),
-				Message: e.Method + " " + e.URL}
+				Expected: "2xx", Actual: fmt.Sprintf("HTTP %d %s", x.Status, clipText(x.ResponseBody)),
+				Message: x.Method + " " + x.URL}
 		}
 	}
 	if ack == "" {
 		return nil
 	}
-	for _, a := range w.DAS.Deliveries(ack) {
-		if a.Office == code && a.Error != "" {
-			f := attemptFault(ex, a, w.Clock.Now())
+	attempts, err := e.Deliveries(ack)
+	if err != nil {
+		return nil
+	}
+	for _, a := range attempts {
+		if a.Office == off.Code() && a.Error != "" {
+			f := attemptFault(ex, a)
 			return &f
 		}
 	}
@@ -74,19 +86,37 @@ func tokenRefusal(ex []openapi.Exchange) *reports.Failure {
 	return nil
 }
 
-// contractFault is the first answer of the office under test that breaks
-// das.yaml, as DAS's client side recorded it.
-func contractFault(ex []openapi.Exchange, code string) *reports.Failure {
-	for _, e := range ex {
-		if e.Labels.Peer != "office "+code {
-			continue
+// contractFault is the first exchange of ex that broke das.yaml, or that a
+// system under test did not answer, with the party at fault: the sender of
+// a broken request, the answerer of a broken response. underTest are the
+// parties (as the recorder names them) that are systems under test: a call
+// to one of them that got no answer is its fault, while a simulated party
+// that does not answer does so because a fault was injected on purpose.
+func contractFault(ex []openapi.Exchange, underTest []string) *reports.Failure {
+	name := func(party string) string {
+		if contains(underTest, party) {
+			return party + " (system under test)"
 		}
-		if e.TransportError != "" {
-			return &reports.Failure{Operation: e.Operation, Step: offCallStep(e.Operation), Rule: "the OFF answers DAS's calls",
-				Expected: "an HTTP answer", Actual: e.TransportError, Message: e.Method + " " + e.URL}
+		return party
+	}
+	for _, x := range ex {
+		if x.TransportError != "" && contains(underTest, x.Labels.Peer) {
+			return &reports.Failure{Party: name(x.Labels.Peer), Operation: x.Operation, Step: offCallStep(x.Operation),
+				Rule: "the OFF answers DAS's calls", Expected: "an HTTP answer", Actual: x.TransportError,
+				Message: x.Method + " " + x.URL}
 		}
-		for _, v := range e.Faults() {
-			return &reports.Failure{Operation: v.Operation, Pointer: v.Pointer, Step: offCallStep(v.Operation),
+		for _, v := range x.Faults() {
+			party, step := x.Labels.Party, x.Labels.SpecStep
+			if v.Side == "response" && x.Recorder == "client" {
+				party = x.Labels.Peer
+				if party == "" {
+					party = "das" // the harness's and the offices' clients call DAS
+				}
+				if x.Labels.Party == "das" {
+					step = offCallStep(v.Operation)
+				}
+			}
+			return &reports.Failure{Party: name(party), Operation: v.Operation, Pointer: v.Pointer, Step: step,
 				Rule:     "das.yaml " + v.Side + " " + v.In + ": " + v.Rule,
 				Expected: v.Expected, Actual: v.Actual, Message: v.String()}
 		}
@@ -96,7 +126,7 @@ func contractFault(ex []openapi.Exchange, code string) *reports.Failure {
 
 // attemptFault explains a call DAS made for a retrieval that failed at the
 // office under test.
-func attemptFault(ex []openapi.Exchange, a das.Attempt, now time.Time) reports.Failure {
+func attemptFault(ex []openapi.Exchange, a das.Attempt) reports.Failure {
 	f := reports.Failure{Operation: "requestRetrieval", Step: offCallStep("requestRetrieval"), Rule: "the OFF answers the retrieval DAS forwards (POST retrievals)",
 		Expected: "201 with its request ack id", Actual: a.Error}
 	if a.Call != "office download URL" {
@@ -139,16 +169,14 @@ func lastDownloadURLExpiry(ex []openapi.Exchange) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// silentOFF is the failure of an OFF that let Patience pass: DAS's status of
-// the retrieval says what it is still waiting for.
-func silentOFF(w *harness.World, osf *office.Office, ack string, patience time.Duration) reports.Failure {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+// silentOFF is the failure of an OFF that let the spec's patience pass:
+// DAS's status of the retrieval says what it is still waiting for.
+func silentOFF(ctx context.Context, off harness.OFF, osf harness.OSF, ack string, patience time.Duration) reports.Failure {
 	actual := "no notification reached the OSF"
 	if st, err := osf.Status(ctx, ack); err == nil && st.StatusMessage != nil {
 		actual = fmt.Sprintf("after %v DAS still says %q (%s)", patience, *st.StatusMessage, st.RequestStatusCategory)
 	}
-	return reports.Failure{Operation: "notify", Step: notifyStep,
+	return reports.Failure{Party: off.Party(), Operation: "notify", Step: notifyStep,
 		Rule:     "the OFF notifies WIPO DAS (POST notifications) by its own request ack id once the document is available",
 		Expected: fmt.Sprintf("POST notifications from the OFF within %v", patience), Actual: actual,
 		Message: "retrieval " + ack + ": the OFF accepted the forwarded retrieval but never notified DAS"}
