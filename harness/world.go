@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/s3client"
+
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
@@ -73,7 +75,7 @@ type World struct {
 
 	AuthZ    *authz.Server
 	S3       *objectstore.Server
-	Storage  *objectstore.Storage
+	Storage  *s3client.Storage
 	Verifier *bearer.Verifier // DAS's token verifier and client whitelist
 	DAS      *das.Server
 	PCT      *pctdas.Server
@@ -204,7 +206,7 @@ func (w *World) startObjectStore(cfg Config) error {
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
 	sc.HTTPClient = w.CA.Client()
-	w.Storage, err = objectstore.NewStorage(sc)
+	w.Storage, err = s3client.NewStorage(sc)
 	return err
 }
 

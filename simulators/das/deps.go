@@ -9,26 +9,27 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/s3client"
+
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/faults"
-	"github.com/wipo-das/dasim/simulators/objectstore"
 )
 
-// ObjectStore is the S3 API as the DAS uses it; *objectstore.Storage is the
+// ObjectStore is the S3 API as the DAS uses it; *s3client.Storage is the
 // implementation, against the embedded object store or any real S3.
 type ObjectStore interface {
 	Library() string
 	Transit() string
-	PresignPut(ctx context.Context, bucket, key, contentType string, ttl time.Duration) (objectstore.Presigned, error)
-	PresignGet(ctx context.Context, bucket, key string, ttl time.Duration) (objectstore.Presigned, error)
-	Get(ctx context.Context, bucket, key string) (io.ReadCloser, objectstore.ObjectInfo, error)
+	PresignPut(ctx context.Context, bucket, key, contentType string, ttl time.Duration) (s3client.Presigned, error)
+	PresignGet(ctx context.Context, bucket, key string, ttl time.Duration) (s3client.Presigned, error)
+	Get(ctx context.Context, bucket, key string) (io.ReadCloser, s3client.ObjectInfo, error)
 	Put(ctx context.Context, bucket, key string, body io.Reader, size int64, contentType string) error
 	Copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string) error
 	Delete(ctx context.Context, bucket, key string) error
 }
 
-var _ ObjectStore = (*objectstore.Storage)(nil)
+var _ ObjectStore = (*s3client.Storage)(nil)
 
 // TokenSource gives DAS an access token for calls to one office: in setup A a
 // token of WIPO's authorization server, in setup B one of the office's own

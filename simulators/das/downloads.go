@@ -5,8 +5,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/s3client"
+
 	"github.com/wipo-das/dasim/simulators/faults"
-	"github.com/wipo-das/dasim/simulators/objectstore"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
@@ -81,7 +82,7 @@ func (s *Server) writeDownloadURL(w http.ResponseWriter, r *http.Request, rt *re
 	ctx := r.Context()
 	if s.deps.Faults.ExpireURL(faultParty, faults.DASOperation(r)) {
 		// A URL signed one TTL and a second ago: expired when handed out.
-		ctx = objectstore.WithSigningTime(ctx, s.deps.Clock.Now().Add(-s.cfg.DownloadURLTTL-time.Second))
+		ctx = s3client.WithSigningTime(ctx, s.deps.Clock.Now().Add(-s.cfg.DownloadURLTTL-time.Second))
 	}
 	p, err := s.deps.Storage.PresignGet(ctx, s.deps.Storage.Transit(), key, s.cfg.DownloadURLTTL)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/wipo-das/dasim/simulators/objectstore"
+	"github.com/wipo-das/dasim/simulators/s3client"
 )
 
 // Format magic numbers: a PDF starts with "%PDF-" (ISO 32000-1 §7.5.2), a
@@ -74,7 +74,7 @@ func (s *Server) inspectUpload(ctx context.Context, key, checksum, format string
 	// One GET: its size decides the empty and too-large cases before any
 	// byte is read, and the bytes hashed are those of the same object.
 	body, info, err := s.deps.Storage.Get(ctx, s.deps.Storage.Transit(), key)
-	if errors.Is(err, objectstore.ErrObjectNotFound) {
+	if errors.Is(err, s3client.ErrObjectNotFound) {
 		return "", "", 0, false, nil
 	}
 	if err != nil {

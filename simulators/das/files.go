@@ -27,7 +27,7 @@ func (s *Server) createUploadURL(w http.ResponseWriter, r *http.Request, caller 
 	}
 	key := uploadKey(caller, id)
 	// Only Host is signed (empty content type): WIPO's sample client PUTs with
-	// its own Content-Type (objectstore.Storage.PresignPut).
+	// its own Content-Type (s3client.Storage.PresignPut).
 	p, err := s.deps.Storage.PresignPut(r.Context(), s.deps.Storage.Transit(), key, "", s.cfg.UploadURLTTL)
 	if err != nil {
 		return fmt.Errorf("presigning upload %s: %w", key, err)

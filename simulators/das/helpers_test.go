@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/s3client"
+
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
@@ -62,7 +64,7 @@ type world struct {
 	authz    *authz.Server
 	verifier *bearer.Verifier
 	store    *objectstore.Server
-	storage  *objectstore.Storage
+	storage  *s3client.Storage
 	das      *Server
 	api      *httptest.Server
 	offices  OfficeMap
@@ -106,7 +108,7 @@ func newWorld(t testing.TB, o worldOptions) *world {
 	must(t, err)
 	s3 := httptest.NewServer(w.store.Handler())
 	t.Cleanup(s3.Close)
-	w.storage, err = objectstore.NewStorage(w.store.StorageConfig(s3.URL))
+	w.storage, err = s3client.NewStorage(w.store.StorageConfig(s3.URL))
 	must(t, err)
 
 	for _, code := range o.offices {

@@ -13,6 +13,7 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/s3client"
 )
 
 // clock.Clock already has gofakes3's Now and Since, so the world's clock is
@@ -76,13 +77,13 @@ func (s *Server) Handler() http.Handler {
 // StorageConfig returns what a Storage needs to reach this server at
 // endpoint (e.g. an httptest server's URL), with the lowest-sorting
 // configured credential.
-func (s *Server) StorageConfig(endpoint string) StorageConfig {
+func (s *Server) StorageConfig(endpoint string) s3client.StorageConfig {
 	keys := make([]string, 0, len(s.cfg.Credentials))
 	for k := range s.cfg.Credentials {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	return StorageConfig{
+	return s3client.StorageConfig{
 		Endpoint: endpoint, Region: s.cfg.Region,
 		AccessKey: keys[0], SecretKey: s.cfg.Credentials[keys[0]],
 		Library: s.cfg.LibraryBucket, Transit: s.cfg.TransitBucket,

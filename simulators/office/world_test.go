@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/s3client"
+
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
@@ -82,7 +84,7 @@ func newWorld(t *testing.T) *world {
 	must(t, err)
 	s3 := httptest.NewServer(store.Handler())
 	t.Cleanup(s3.Close)
-	storage, err := objectstore.NewStorage(store.StorageConfig(s3.URL))
+	storage, err := s3client.NewStorage(store.StorageConfig(s3.URL))
 	must(t, err)
 
 	// PCT DAS, the source of RO/IB documents, checks DAS's WIPO tokens.
