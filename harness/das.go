@@ -8,6 +8,7 @@ import (
 
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/office"
 )
@@ -81,7 +82,7 @@ func (w *World) DASURL() string { return w.URL("das") + DASBasePath }
 
 // Tokens returns a cached token source for id at the world's authorization server.
 func (w *World) Tokens(id *Identity) das.TokenSource {
-	return &authz.TokenCache{Client: w.TokenClient(id), Scope: authz.ScopeOfficeExchange}
+	return &clientauth.TokenCache{Client: w.TokenClient(id), Scope: authz.ScopeOfficeExchange}
 }
 
 // Settle waits until DAS has no background work running (documents being

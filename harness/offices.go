@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/office"
 	"github.com/wipo-das/dasim/simulators/pctdas"
@@ -72,9 +73,9 @@ func (w *World) AddOffice(ctx context.Context, cfg office.Config) (*office.Offic
 // dasTokens is DAS authenticating with private_key_jwt at issuer: WIPO's
 // authorization server (setup A) or an office's own (setup B).
 func (w *World) dasTokens(issuer string) das.TokenSource {
-	tc := &authz.TokenClient{HTTP: w.HTTPClient(), Issuer: issuer, ClientID: DASClientID,
+	tc := &clientauth.TokenClient{HTTP: w.HTTPClient(), Issuer: issuer, ClientID: DASClientID,
 		Key: w.dasIdentity.Key(), Now: w.Clock.Now, Rand: w.rand}
-	return &authz.TokenCache{Client: tc, Scope: authz.ScopeOfficeExchange}
+	return &clientauth.TokenCache{Client: tc, Scope: authz.ScopeOfficeExchange}
 }
 
 // Office returns the simulated office with ST.3 code, or nil.

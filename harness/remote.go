@@ -10,6 +10,7 @@ import (
 
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/tlsca"
@@ -66,14 +67,14 @@ func (w *World) RemoteOffice(n int) (*Client, error) {
 		openapi.WithParty("office "+ri.Office), openapi.WithTranscripts())
 	// The system under test keeps real time, not the world's virtual clock.
 	real := clock.System()
-	tc := &authz.TokenClient{HTTP: w.remote.HTTP, Issuer: w.remote.Issuer, ClientID: ri.ClientID, Key: ri.Key,
+	tc := &clientauth.TokenClient{HTTP: w.remote.HTTP, Issuer: w.remote.Issuer, ClientID: ri.ClientID, Key: ri.Key,
 		Now: real.Now, Rand: w.rand}
 	id := &Identity{Office: ri.Office, ClientID: ri.ClientID}
 	return &Client{Identity: id, base: w.remote.API, http: &hc,
-		tokens: &authz.TokenCache{Client: tc, Scope: authz.ScopeOfficeExchange}}, nil
+		tokens: &clientauth.TokenCache{Client: tc, Scope: authz.ScopeOfficeExchange}}, nil
 }
 
-var _ das.TokenSource = (*authz.TokenCache)(nil)
+var _ das.TokenSource = (*clientauth.TokenCache)(nil)
 
 // Await waits until the retrieval ack is no longer pending: the simulated
 // DAS is settled at once; a remote one is polled in real time, up to ctx.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 )
 
 var (
@@ -36,14 +37,14 @@ func TestWorldIssuesTokensOverHTTPS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	files, err := authz.GenerateKeyFiles(rand.Reader, w.Clock.Now())
+	files, err := clientauth.GenerateKeyFiles(rand.Reader, w.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := w.AuthZ.Register(authz.Client{ID: "ee-office", KeysPEM: files.CertPEM}); err != nil {
 		t.Fatal(err)
 	}
-	tc := &authz.TokenClient{HTTP: w.HTTPClient(), Issuer: w.AuthZ.Issuer(), ClientID: "ee-office",
+	tc := &clientauth.TokenClient{HTTP: w.HTTPClient(), Issuer: w.AuthZ.Issuer(), ClientID: "ee-office",
 		Key: files.Key, Now: w.Clock.Now}
 	tok, err := tc.Token(ctx, authz.ScopeOfficeExchange)
 	if err != nil {

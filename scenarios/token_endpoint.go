@@ -5,8 +5,10 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
 	"github.com/wipo-das/dasim/harness"
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 )
 
 var _ = Describe("Token endpoint: private_key_jwt client credentials (WIPO authentication pages, RFC 7523)",
@@ -27,7 +29,7 @@ var _ = Describe("Token endpoint: private_key_jwt client credentials (WIPO authe
 			Source: "WIPO DAS private_key_jwt authentication page (seeds); RFC 7523 section 3",
 		}, func(ctx SpecContext) {
 			By("building the assertion the seeds' script builds")
-			assertion, err := w.Assertion(ee, authz.AssertionSpec{})
+			assertion, err := w.Assertion(ee, clientauth.AssertionSpec{})
 			Expect(err).NotTo(HaveOccurred())
 			By("posting it to the token endpoint with grant_type=client_credentials")
 			res, err := w.PostToken(ctx, harness.ClientCredentialsForm(assertion, authz.ScopeOfficeExchange))
@@ -44,7 +46,7 @@ var _ = Describe("Token endpoint: private_key_jwt client credentials (WIPO authe
 			Source: "RFC 7518 section 3.4; fapi-checks N32",
 		}, func(ctx SpecContext) {
 			By("signing the assertion, then re-encoding its signature as DER (what openssl dgst -sign prints)")
-			assertion, err := w.Assertion(ee, authz.AssertionSpec{})
+			assertion, err := w.Assertion(ee, clientauth.AssertionSpec{})
 			Expect(err).NotTo(HaveOccurred())
 			res, err := w.PostToken(ctx, harness.ClientCredentialsForm(derEncoded(assertion), ""))
 			Expect(err).NotTo(HaveOccurred())
@@ -58,7 +60,7 @@ var _ = Describe("Token endpoint: private_key_jwt client credentials (WIPO authe
 			Rule:   "The JWT MUST contain an aud claim identifying the authorization server as an intended audience",
 			Source: "RFC 7523 section 3 item 3; fapi-checks N42",
 		}, func(ctx SpecContext) {
-			assertion, err := w.Assertion(ee, authz.AssertionSpec{Audience: "https://logindev.wipo.int:443/am/oauth2/access_token"})
+			assertion, err := w.Assertion(ee, clientauth.AssertionSpec{Audience: "https://logindev.wipo.int:443/am/oauth2/access_token"})
 			Expect(err).NotTo(HaveOccurred())
 			res, err := w.PostToken(ctx, harness.ClientCredentialsForm(assertion, ""))
 			Expect(err).NotTo(HaveOccurred())
@@ -71,7 +73,7 @@ var _ = Describe("Token endpoint: private_key_jwt client credentials (WIPO authe
 			Rule:   "The authorization server may ensure that JWTs are not replayed by maintaining the set of used jti values",
 			Source: "RFC 7523 section 3 item 7; OpenID Connect Core section 9; fapi-checks N60",
 		}, func(ctx SpecContext) {
-			assertion, err := w.Assertion(ee, authz.AssertionSpec{JTI: "replay-1234567890abc", IssuedAt: true})
+			assertion, err := w.Assertion(ee, clientauth.AssertionSpec{JTI: "replay-1234567890abc", IssuedAt: true})
 			Expect(err).NotTo(HaveOccurred())
 			By("using the assertion once")
 			first, err := w.PostToken(ctx, harness.ClientCredentialsForm(assertion, ""))
@@ -88,7 +90,7 @@ var _ = Describe("Token endpoint: private_key_jwt client credentials (WIPO authe
 			Rule:   "invalid_scope: the requested scope is invalid, unknown, malformed, or exceeds the scope granted",
 			Source: "RFC 6749 section 5.2; fapi-checks N62",
 		}, func(ctx SpecContext) {
-			assertion, err := w.Assertion(ee, authz.AssertionSpec{})
+			assertion, err := w.Assertion(ee, clientauth.AssertionSpec{})
 			Expect(err).NotTo(HaveOccurred())
 			res, err := w.PostToken(ctx, harness.ClientCredentialsForm(assertion, "das-api/everything"))
 			Expect(err).NotTo(HaveOccurred())
@@ -101,7 +103,7 @@ var _ = Describe("Token endpoint: private_key_jwt client credentials (WIPO authe
 			Source: "RFC 7523 section 3 item 4; fapi-checks N53",
 		}, func(ctx SpecContext) {
 			By("signing an assertion valid 10 s, as the seeds' script does")
-			assertion, err := w.Assertion(ee, authz.AssertionSpec{Lifetime: 10e9})
+			assertion, err := w.Assertion(ee, clientauth.AssertionSpec{Lifetime: 10e9})
 			Expect(err).NotTo(HaveOccurred())
 			By("advancing the world clock five minutes")
 			Expect(w.Advance(5 * 60e9)).To(Succeed())
@@ -115,7 +117,7 @@ var _ = Describe("Token endpoint: private_key_jwt client credentials (WIPO authe
 
 // derEncoded replaces an ES256 JWS's R||S signature by its ASN.1 DER form.
 func derEncoded(jws string) string {
-	der, err := authz.DEREncodedJWS(jws)
+	der, err := clientauth.DEREncodedJWS(jws)
 	Expect(err).NotTo(HaveOccurred())
 	return der
 }

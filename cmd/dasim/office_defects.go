@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/office"
 )
@@ -33,11 +34,13 @@ func rule(operation string, kind faults.Kind, status int) func(*office.Config, *
 func defects() []defect {
 	return []defect{
 		{"der-assertion", "client assertions carry DER-encoded ES256 signatures, not R||S", func(cfg *office.Config, deps *office.Deps, hc *http.Client) error {
-			deps.Tokens = flawedTokens(cfg, deps, hc, func(*authz.AssertionSpec) {}, authz.DEREncodedJWS)
+			deps.Tokens = flawedTokens(cfg, deps, hc, func(*clientauth.AssertionSpec) {}, clientauth.DEREncodedJWS)
 			return nil
 		}},
 		{"wrong-aud", "client assertions name the issuer as aud, not the token endpoint", func(cfg *office.Config, deps *office.Deps, hc *http.Client) error {
-			deps.Tokens = flawedTokens(cfg, deps, hc, func(spec *authz.AssertionSpec) { spec.Audience = strings.TrimSuffix(spec.Audience, "/access_token") }, nil)
+			deps.Tokens = flawedTokens(cfg, deps, hc, func(spec *clientauth.AssertionSpec) {
+				spec.Audience = strings.TrimSuffix(spec.Audience, "/access_token")
+			}, nil)
 			return nil
 		}},
 		{"no-notification", "never notifies DAS after a forwarded retrieval", rule("notify", faults.NotificationDropped, 0)},
@@ -88,8 +91,8 @@ func (f *defectFlags) Set(v string) error {
 // flawedTokens is the seeds' token client with one mistake in the
 // assertion: alter changes its claims before signing, resign (optional)
 // rewrites the signed assertion. No caching: every call shows the mistake.
-func flawedTokens(cfg *office.Config, deps *office.Deps, hc *http.Client, alter func(*authz.AssertionSpec), resign func(string) (string, error)) office.TokenFunc {
-	tc := &authz.TokenClient{HTTP: hc, Issuer: cfg.WIPOIssuer, ClientID: cfg.ClientID, Key: deps.Key, Now: deps.Clock.Now}
+func flawedTokens(cfg *office.Config, deps *office.Deps, hc *http.Client, alter func(*clientauth.AssertionSpec), resign func(string) (string, error)) office.TokenFunc {
+	tc := &clientauth.TokenClient{HTTP: hc, Issuer: cfg.WIPOIssuer, ClientID: cfg.ClientID, Key: deps.Key, Now: deps.Clock.Now}
 	scope := or(cfg.Scope, authz.ScopeOfficeExchange)
 	return func(ctx context.Context) (string, error) {
 		meta, err := tc.Discover(ctx)
@@ -97,9 +100,9 @@ func flawedTokens(cfg *office.Config, deps *office.Deps, hc *http.Client, alter 
 			return "", err
 		}
 		endpoint, _ := meta["token_endpoint"].(string)
-		spec := authz.AssertionSpec{ClientID: tc.ClientID, Audience: endpoint}
+		spec := clientauth.AssertionSpec{ClientID: tc.ClientID, Audience: endpoint}
 		alter(&spec)
-		assertion, err := authz.SignAssertion(tc.Key, spec, tc.Now())
+		assertion, err := clientauth.SignAssertion(tc.Key, spec, tc.Now())
 		if err == nil && resign != nil {
 			assertion, err = resign(assertion)
 		}

@@ -17,7 +17,9 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jws"
+
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
@@ -57,7 +59,7 @@ func newEnv(t testing.TB, edit func(*Config)) *env {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"ep-client", "stranger"} {
-		files, err := authz.GenerateKeyFiles(rand.Reader, epoch)
+		files, err := clientauth.GenerateKeyFiles(rand.Reader, epoch)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -302,7 +304,7 @@ func TestRemoteJWKS(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Config.Handler = as.Handler()
-	files, _ := authz.GenerateKeyFiles(rand.Reader, epoch)
+	files, _ := clientauth.GenerateKeyFiles(rand.Reader, epoch)
 	_ = as.Register(authz.Client{ID: "wipo-das", KeysPEM: files.CertPEM})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

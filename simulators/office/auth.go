@@ -9,6 +9,7 @@ import (
 
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 )
 
 // DASOfficeCode is the office code the office's whitelist gives DAS's client
@@ -81,7 +82,7 @@ func (o *Office) RegisterDAS(certPEM []byte) error {
 // client assertion signed with the office's key, exchanged at WIPO's token
 // endpoint for a token of Config.Scope, kept until shortly before it expires.
 func (o *Office) wipoTokens() TokenFunc {
-	c := &authz.TokenCache{Scope: o.cfg.Scope, Client: &authz.TokenClient{HTTP: o.raw, Issuer: o.cfg.WIPOIssuer,
+	c := &clientauth.TokenCache{Scope: o.cfg.Scope, Client: &clientauth.TokenClient{HTTP: o.raw, Issuer: o.cfg.WIPOIssuer,
 		ClientID: o.cfg.ClientID, Key: o.key, Profile: authz.ProfileWIPO, Lifetime: 60 * time.Second,
 		Now: o.deps.Clock.Now, Rand: o.deps.Rand}}
 	return func(ctx context.Context) (string, error) {

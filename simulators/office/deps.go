@@ -31,7 +31,7 @@ type Deps struct {
 	// Faults makes the office misbehave on purpose (party "office <Code>").
 	Faults *faults.Set
 	// Tokens overrides how the office gets its tokens for DAS; default: the
-	// seeds' private_key_jwt client (authz.TokenClient) at Config.WIPOIssuer.
+	// seeds' private_key_jwt client (clientauth.TokenClient) at Config.WIPOIssuer.
 	Tokens TokenFunc
 	// WIPOKeys verifies DAS's tokens in setup A; default: WIPO's JWKS fetched
 	// from Config.WIPOJWKSURI (so WIPO's server must be up before New).

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/s3client"
 
 	"github.com/wipo-das/dasim/openapi"
@@ -48,7 +49,7 @@ type world struct {
 	dasAuth *bearer.Verifier
 	das     *das.Server
 	dasURL  string
-	dasKeys *authz.KeyFiles
+	dasKeys *clientauth.KeyFiles
 	offices das.OfficeMap
 	pct     *pctdas.Server
 	// tolerated are request violations a test commits on purpose (in:
@@ -73,7 +74,7 @@ func newWorld(t *testing.T) *world {
 
 	// DAS is a private_key_jwt client of WIPO's server (setup A) and of
 	// offices' own servers (setup B), with the files of the seeds' keygen script.
-	w.dasKeys, err = authz.GenerateKeyFiles(rand.Reader, epoch)
+	w.dasKeys, err = clientauth.GenerateKeyFiles(rand.Reader, epoch)
 	must(t, err)
 	must(t, w.wipo.Register(authz.Client{ID: dasClientID, KeysPEM: w.dasKeys.CertPEM}))
 	w.dasAuth, err = bearer.New(bearer.Config{Issuer: w.wipo.Issuer(), Keys: bearer.StaticKeys(w.wipo.PublicKeys()),
@@ -140,7 +141,7 @@ func (w *world) newOffice(cfg office.Config) *office.Office {
 
 // dasTokens is DAS authenticating at issuer with its private_key_jwt key.
 func (w *world) dasTokens(issuer string) func(ctx context.Context) (string, error) {
-	tc := &authz.TokenClient{HTTP: http.DefaultClient, Issuer: issuer, ClientID: dasClientID, Key: w.dasKeys.Key,
+	tc := &clientauth.TokenClient{HTTP: http.DefaultClient, Issuer: issuer, ClientID: dasClientID, Key: w.dasKeys.Key,
 		Profile: authz.ProfileWIPO, Now: w.clock.Now}
 	return func(ctx context.Context) (string, error) {
 		tr, err := tc.Token(ctx, authz.ScopeOfficeExchange)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/office"
@@ -81,7 +82,7 @@ func TestFetchChecksNumbersAndAccessCodes(t *testing.T) {
 	azHTTP.Config.Handler = wipo.Handler()
 	azHTTP.Start()
 	defer azHTTP.Close()
-	dasKeys, err := authz.GenerateKeyFiles(rand.Reader, clk.Now())
+	dasKeys, err := clientauth.GenerateKeyFiles(rand.Reader, clk.Now())
 	must(t, err)
 	must(t, wipo.Register(authz.Client{ID: office.DefaultDASClientID, KeysPEM: dasKeys.CertPEM}))
 
@@ -95,7 +96,7 @@ func TestFetchChecksNumbersAndAccessCodes(t *testing.T) {
 	srv.Start()
 	defer srv.Close()
 
-	tc := &authz.TokenClient{HTTP: srv.Client(), Issuer: wipo.Issuer(), ClientID: office.DefaultDASClientID, Key: dasKeys.Key, Now: clk.Now}
+	tc := &clientauth.TokenClient{HTTP: srv.Client(), Issuer: wipo.Issuer(), ClientID: office.DefaultDASClientID, Key: dasKeys.Key, Now: clk.Now}
 	src := &pctdas.Source{BaseURL: pct.APIBaseURL(), Recorder: log, Token: func(ctx context.Context) (string, error) {
 		tr, err := tc.Token(ctx, authz.ScopeOfficeExchange)
 		if err != nil {
