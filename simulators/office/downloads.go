@@ -31,9 +31,9 @@ func (o *Office) downloadURLByDocument(w http.ResponseWriter, r *http.Request) e
 	o.mu.Lock()
 	f, ok := o.forwarded[req.OsfAckID]
 	o.mu.Unlock()
-	if ok && (f.doc.Number != req.DocumentNumber || f.doc.kind() != req.DocumentKindCategory) {
+	if ok && (f.doc.Number != req.DocumentNumber || f.doc.KindCategory() != req.DocumentKindCategory) {
 		return protocol.NewDASError(http.StatusBadRequest, protocol.CodeInvalidInputData, protocol.DetailNotRegistered,
-			"retrieval %s is for %s %s, not %s %s", req.OsfAckID, f.doc.kind(), f.doc.Number, req.DocumentKindCategory, req.DocumentNumber)
+			"retrieval %s is for %s %s, not %s %s", req.OsfAckID, f.doc.KindCategory(), f.doc.Number, req.DocumentKindCategory, req.DocumentNumber)
 	}
 	return o.answerDownloadURL(w, req.OsfAckID, "requestFileDownloadUrl")
 }
@@ -64,8 +64,8 @@ func (o *Office) answerDownloadURL(w http.ResponseWriter, ack, operation string)
 	}
 	size := int64(len(f.doc.Content))
 	return writeJSON(w, http.StatusOK, urlDownloadResponse{FileDownloadURL: o.signedLink(ack, expires),
-		FileDownloadURLExpiryDate: expires.UTC().Format(time.RFC3339), FileFormatCategory: f.doc.format(),
-		FileChecksum: f.doc.checksum(), FileSizeQuantity: &size})
+		FileDownloadURLExpiryDate: expires.UTC().Format(time.RFC3339), FileFormatCategory: f.doc.FileFormat(),
+		FileChecksum: f.doc.Checksum(), FileSizeQuantity: &size})
 }
 
 // signedLink is the office's own expiring link: HMAC-SHA256 over path and
@@ -105,7 +105,7 @@ func (o *Office) serveFile(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	var ctype string
 	if ok {
-		body, ctype = f.doc.Content, f.doc.contentType()
+		body, ctype = f.doc.Content, f.doc.ContentType()
 	}
 	o.mu.Unlock()
 	if !ok {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/priority"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
@@ -85,7 +86,7 @@ func (o *Office) receiveRetrieval(w http.ResponseWriter, r *http.Request) error 
 // lookup checks a retrieval key against the library with WIPO's detail codes.
 func (o *Office) lookup(kind, number, date, code string) (Document, Hosting, error) {
 	o.mu.Lock()
-	st, ok := o.docs[docKey(kindOr(kind), number)]
+	st, ok := o.docs[priority.ID(kindOr(kind), number)]
 	var doc Document
 	var hosting Hosting
 	withdrawn := false
@@ -135,7 +136,7 @@ func (o *Office) prepare(f *forwarded) {
 			code := protocol.DetailTransferFailed
 			o.notifyDAS(f, notification{RequestAckID: f.ack, RequestStatusCategory: "error", ErrorCode: &code,
 				StatusMessage:        clip(fmt.Sprintf("office %s could not put the document into the DAS transit zone: %v", o.cfg.Code, err)),
-				DocumentKindCategory: f.doc.kind(), DocumentNumber: f.doc.Number, DocumentDate: f.doc.FilingDate})
+				DocumentKindCategory: f.doc.KindCategory(), DocumentNumber: f.doc.Number, DocumentDate: f.doc.FilingDate})
 			return
 		}
 		o.notifyDAS(f, o.availability(f))
@@ -162,8 +163,8 @@ func (o *Office) availability(f *forwarded) notification {
 	defer o.mu.Unlock()
 	return notification{RequestAckID: f.ack, RequestStatusCategory: "success",
 		DocumentAvailabilityDate: o.deps.Clock.Now().UTC().Format(time.RFC3339),
-		DocumentKindCategory:     f.doc.kind(), DocumentNumber: f.doc.Number, DocumentDate: f.doc.FilingDate,
-		FileID: f.fileID, FileChecksum: f.doc.checksum()}
+		DocumentKindCategory:     f.doc.KindCategory(), DocumentNumber: f.doc.Number, DocumentDate: f.doc.FilingDate,
+		FileID: f.fileID, FileChecksum: f.doc.Checksum()}
 }
 
 // notifyDAS POSTs notifications to DAS through the notification faults, each

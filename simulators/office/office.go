@@ -71,7 +71,7 @@ func New(cfg Config, deps Deps) (*Office, error) {
 	}
 	o.outbox = deps.Faults.Outbox(o.party)
 	for _, d := range cfg.Documents {
-		o.docs[d.key()] = &docState{doc: d, hosting: d.hosting(cfg)}
+		o.docs[d.ID()] = &docState{doc: d, hosting: d.HostedAt(cfg.DefaultHosting, cfg.TransitThreshold)}
 	}
 	if err := o.setUpAuth(); err != nil {
 		return nil, err
