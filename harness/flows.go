@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/wipo-das/dasim/simulators/office"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
@@ -35,7 +34,7 @@ func PDF(label string, size int) []byte {
 
 // RetrievalStatus is one entry of GET retrievals/statuses (das.yaml
 // RetrievalStatus), as the simulated offices read it.
-type RetrievalStatus = office.RetrievalStatus
+type RetrievalStatus = protocol.RetrievalStatus
 
 // UploadFile does steps (1a) and (1b): a presigned URL, then the bytes. It
 // returns the file id and the file status DAS reports after the upload.

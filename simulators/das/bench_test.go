@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"runtime"
 	"testing"
+
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // BenchmarkRetrievalStatuses measures GET retrievals/statuses over loopback
@@ -78,7 +80,7 @@ func (w *world) fill(n int) float64 {
 		app := fmt.Sprintf("%s P2023%07d", code, i)
 		reg := &registration{ackID: ack, office: code, hosting: hostedLibrary, registeredAt: s.deps.Clock.Now(),
 			content: content{libraryKey: "library/" + code + "/" + ack, format: "pdf", checksum: sha([]byte(app)), size: 48213}}
-		applyRegistration(reg, registrationRequest{DocumentKindCategory: "patent", DocumentNumber: app, DocumentDate: "2023-03-14",
+		applyRegistration(reg, protocol.RegistrationRequest{DocumentKindCategory: "patent", DocumentNumber: app, DocumentDate: "2023-03-14",
 			DasAccessCode: "AB21", ApplicationCategory: ptr("priority document"), ApplicationNumber: &app, ApplicationFilingDate: ptr("2023-03-14")})
 		regs[i] = reg
 		s.mu.Lock()

@@ -29,7 +29,7 @@ func (s *Server) downloadURLByAck(w http.ResponseWriter, r *http.Request, caller
 // sample project: the document key and the OSF's ack id in the body. The key
 // must be the retrieval's own.
 func (s *Server) downloadURLByBody(w http.ResponseWriter, r *http.Request, caller string) error {
-	var req urlDownloadRequest
+	var req protocol.URLDownloadRequest
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
@@ -88,6 +88,6 @@ func (s *Server) writeDownloadURL(w http.ResponseWriter, r *http.Request, rt *re
 	if err != nil {
 		return fmt.Errorf("presigning download %s: %w", key, err)
 	}
-	return writeJSON(w, http.StatusOK, urlDownloadResponse{FileDownloadURL: p.URL, FileDownloadURLExpiryDate: rfc3339(p.Expires),
+	return writeJSON(w, http.StatusOK, protocol.URLDownloadResponse{FileDownloadURL: p.URL, FileDownloadURLExpiryDate: rfc3339(p.Expires),
 		FileID: f.id, FileFormatCategory: format, FileChecksum: checksum, FileSizeQuantity: ptr(size)})
 }

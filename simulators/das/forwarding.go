@@ -16,11 +16,11 @@ import (
 // OFF and receives a request acknowledgement id issued by OFF").
 func (s *Server) forward(rt *retrieval) {
 	s.mu.RLock()
-	req := retrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: rt.kind, DocumentNumber: rt.number,
+	req := protocol.RetrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: rt.kind, DocumentNumber: rt.number,
 		DocumentDate: rt.date, DasAccessCode: rt.accessCode, ApplicationCategory: rt.appCategory,
 		ApplicationNumber: rt.appNumber, ApplicationFilingDate: rt.appFilingDate, RequestingOfficeCode: rt.osf}
 	s.mu.RUnlock()
-	var ack retrievalAck
+	var ack protocol.RetrievalAck
 	s.dispatch(&outboundCall{name: "forward retrieval", office: rt.off, rt: rt, flow: "c.2", step: "forward",
 		do: func(ctx context.Context, ep OfficeEndpoint) *callError {
 			return s.callAPI(ctx, ep, http.MethodPost, "/retrievals", req, &ack, protocol.DetailOFFUnreachable)
@@ -34,7 +34,7 @@ func (s *Server) forward(rt *retrieval) {
 			rt.offAckID = ack.RequestAckID
 			s.st.offAcks[offAckKey(rt.off, ack.RequestAckID)] = rt
 			now := s.deps.Clock.Now()
-			rt.message = fmt.Sprintf("forwarded to office %s on %s (its requestAckId %s), waiting for its notification until %s",
+			rt.message = fmt.Sprintf("forwarded to office %s on %s (its requestAckId %s), waiting for its protocol.Notification until %s",
 				rt.off, rfc3339(now), ack.RequestAckID, rfc3339(now.Add(s.cfg.OFFDeadline)))
 			s.st.offDeadlines[rt.ackID] = s.deps.Clock.AfterFunc(s.cfg.OFFDeadline, func() {
 				s.runTracked(func() { s.offMissedDeadline(rt) })
@@ -60,7 +60,7 @@ func (s *Server) offMissedDeadline(rt *retrieval) {
 // retrieval, by the ack id the OFF issued (c.2 step 3, c.3 step 6). Delivery
 // is at least once, so a repeat is accepted and ignored.
 func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, caller string) error {
-	var n notification
+	var n protocol.Notification
 	if err := decodeBody(r, &n); err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, cal
 // c.3, the file the OFF uploaded and set with PUT retrievals; c.2, "WIPO DAS
 // retrieves the file location URL [GET files/url-downloads] ... WIPO DAS
 // download the document file content from OFF".
-func (s *Server) fetchFromOffice(rt *retrieval, n notification) {
+func (s *Server) fetchFromOffice(rt *retrieval, n protocol.Notification) {
 	f, err := s.newDelivery(rt)
 	if err != nil {
 		s.completeError(rt, protocol.DetailInternal, "could not prepare the document: "+err.Error())
@@ -113,7 +113,7 @@ func (s *Server) fetchFromOffice(rt *retrieval, n notification) {
 	}
 	s.dispatch(&outboundCall{name: "office download URL", office: rt.off, rt: rt, flow: "c.2", step: "fetch",
 		do: func(ctx context.Context, ep OfficeEndpoint) *callError {
-			var dl urlDownloadResponse
+			var dl protocol.URLDownloadResponse
 			path := "/files/url-downloads?" + url.Values{"requestAckId": {rt.offAckID}}.Encode()
 			if e := s.callAPI(ctx, ep, http.MethodGet, path, nil, &dl, protocol.DetailOFFUnreachable); e != nil {
 				return e

@@ -267,7 +267,7 @@ func pdf(label string) []byte {
 // upload does flow c.1 steps (1a) and (1b): URL, then the raw PUT.
 func (o *office) upload(t testing.TB, format string, content []byte, checksum string) string {
 	t.Helper()
-	var up urlUploadResponse
+	var up protocol.URLUploadResponse
 	o.expect(t, 201, "POST", "/files/url-uploads", map[string]any{"fileReference": "ref.pdf", "fileFormatCategory": format, "fileChecksum": checksum}, &up)
 	req, err := http.NewRequest(http.MethodPut, up.FileUploadURL, bytes.NewReader(content))
 	must(t, err)
@@ -311,14 +311,14 @@ func (o *office) deposit(t testing.TB, d doc, content []byte) {
 // retrieve requests d and returns the DAS ack id.
 func (o *office) retrieve(t testing.TB, d doc) string {
 	t.Helper()
-	var ack retrievalAck
+	var ack protocol.RetrievalAck
 	o.expect(t, 201, "POST", "/retrievals", d.retrieval(), &ack)
 	return ack.RequestAckID
 }
 
-func (o *office) status(t testing.TB, ack string) retrievalStatus {
+func (o *office) status(t testing.TB, ack string) protocol.RetrievalStatus {
 	t.Helper()
-	var bag statusBag
+	var bag protocol.StatusBag
 	o.expect(t, 200, "GET", "/retrievals/statuses?requestAckId="+ack, nil, &bag)
 	if len(bag.Bag) != 1 {
 		t.Fatalf("statuses of %s: %d entries", ack, len(bag.Bag))
@@ -329,7 +329,7 @@ func (o *office) status(t testing.TB, ack string) retrievalStatus {
 // download does steps (2c) and (2d) and returns the bytes.
 func (o *office) download(t testing.TB, ack string) []byte {
 	t.Helper()
-	var dl urlDownloadResponse
+	var dl protocol.URLDownloadResponse
 	o.expect(t, 200, "GET", "/files/url-downloads?requestAckId="+ack, nil, &dl)
 	resp, err := http.Get(dl.FileDownloadURL)
 	must(t, err)

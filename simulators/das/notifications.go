@@ -18,7 +18,7 @@ func (s *Server) notifyOSF(rt *retrieval) {
 		return
 	}
 	s.mu.RLock()
-	n := notification{RequestAckID: rt.ackID, RequestStatusCategory: rt.status,
+	n := protocol.Notification{RequestAckID: rt.ackID, RequestStatusCategory: rt.status,
 		DocumentKindCategory: rt.kind, DocumentNumber: rt.number, DocumentDate: rt.date}
 	if rt.status == statusSuccess {
 		n.DocumentAvailabilityDate = rfc3339(rt.availableAt)

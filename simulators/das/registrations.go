@@ -19,7 +19,7 @@ type content struct {
 
 // decodeRegistration reads the body of POST or PUT registrations and
 // applies the storage rules to it; withFile says it names an upload.
-func (s *Server) decodeRegistration(r *http.Request) (req registrationRequest, withFile bool, err error) {
+func (s *Server) decodeRegistration(r *http.Request) (req protocol.RegistrationRequest, withFile bool, err error) {
 	if err := decodeBody(r, &req); err != nil {
 		return req, false, err
 	}
@@ -75,7 +75,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string)
 	return writeJSON(w, http.StatusCreated, ackOf(reg, "registration - recorded"))
 }
 
-func duplicate(existing *registration, req registrationRequest) error {
+func duplicate(existing *registration, req protocol.RegistrationRequest) error {
 	if existing == nil || existing.withdrawn {
 		return nil
 	}
@@ -84,15 +84,15 @@ func duplicate(existing *registration, req registrationRequest) error {
 		req.DocumentNumber, req.DocumentKindCategory, existing.ackID)
 }
 
-func applyRegistration(reg *registration, req registrationRequest) {
+func applyRegistration(reg *registration, req protocol.RegistrationRequest) {
 	reg.kind, reg.number, reg.date = req.DocumentKindCategory, req.DocumentNumber, req.DocumentDate
 	reg.accessCode = strings.ToUpper(req.DasAccessCode)
 	reg.appCategory, reg.appNumber, reg.appFilingDate, reg.email = req.ApplicationCategory, req.ApplicationNumber, req.ApplicationFilingDate, req.Email
 }
 
-func ackOf(reg *registration, message string) registrationAck {
-	return registrationAck{RequestAckID: reg.ackID, OperationCategory: "registration", RequestStatusCategory: statusSuccess,
-		StatusMessage: message, DocumentKindCategory: reg.kind, DocumentNumber: reg.number, DocumentDate: reg.date}
+func ackOf(reg *registration, message string) protocol.RegistrationAck {
+	return protocol.RegistrationAck{RequestAckID: reg.ackID, OperationCategory: "registration", RequestStatusCategory: statusSuccess,
+		StatusMessage: &message, DocumentKindCategory: reg.kind, DocumentNumber: reg.number, DocumentDate: reg.date}
 }
 
 // correctRegistration is PUT registrations: "correct filing date or parent

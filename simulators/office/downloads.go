@@ -24,7 +24,7 @@ func (o *Office) downloadURLByAck(w http.ResponseWriter, r *http.Request) error 
 // downloadURLByDocument is the Java sample project's POST form, the document
 // key in the body; osfAckId names the office's ack id.
 func (o *Office) downloadURLByDocument(w http.ResponseWriter, r *http.Request) error {
-	var req urlDownloadRequest
+	var req protocol.URLDownloadRequest
 	if err := decode(r, &req); err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (o *Office) answerDownloadURL(w http.ResponseWriter, ack, operation string)
 		expires = o.deps.Clock.Now().Add(-time.Second)
 	}
 	size := int64(len(f.doc.Content))
-	return writeJSON(w, http.StatusOK, urlDownloadResponse{FileDownloadURL: o.signedLink(ack, expires),
+	return writeJSON(w, http.StatusOK, protocol.URLDownloadResponse{FileDownloadURL: o.signedLink(ack, expires),
 		FileDownloadURLExpiryDate: expires.UTC().Format(time.RFC3339), FileFormatCategory: f.doc.FileFormat(),
 		FileChecksum: f.doc.Checksum(), FileSizeQuantity: &size})
 }

@@ -53,7 +53,7 @@ func (o *Office) Forwarded() map[string]ForwardedRetrieval {
 // (-7, -12, -14, several details at once); the ack comes back at once and the
 // document is prepared later on the world clock.
 func (o *Office) receiveRetrieval(w http.ResponseWriter, r *http.Request) error {
-	var req retrievalRequest
+	var req protocol.RetrievalRequest
 	if err := decode(r, &req); err != nil {
 		return err
 	}
@@ -74,11 +74,12 @@ func (o *Office) receiveRetrieval(w http.ResponseWriter, r *http.Request) error 
 	if !f.ready {
 		o.deps.Clock.AfterFunc(o.cfg.PrepareDelay, func() { o.prepare(f) })
 	}
-	ack := retrievalAck{RequestAckID: f.ack, OperationCategory: "retrieval",
-		RequestStatusCategory: "pending", StatusMessage: "retrieval - recorded"}
+	msg := "retrieval - recorded"
+	ack := protocol.RetrievalAck{RequestAckID: f.ack, OperationCategory: "retrieval",
+		RequestStatusCategory: "pending", StatusMessage: &msg}
 	if o.cfg.Defects.OmitRetrievalAckID {
 		return writeJSON(w, http.StatusCreated, map[string]string{"operationCategory": ack.OperationCategory,
-			"requestStatusCategory": ack.RequestStatusCategory, "statusMessage": ack.StatusMessage})
+			"requestStatusCategory": ack.RequestStatusCategory, "statusMessage": msg})
 	}
 	return writeJSON(w, http.StatusCreated, ack)
 }
@@ -134,7 +135,7 @@ func (o *Office) prepare(f *forwarded) {
 			f.failed = err.Error()
 			o.mu.Unlock()
 			code := protocol.DetailTransferFailed
-			o.notifyDAS(f, notification{RequestAckID: f.ack, RequestStatusCategory: "error", ErrorCode: &code,
+			o.notifyDAS(f, protocol.Notification{RequestAckID: f.ack, RequestStatusCategory: "error", ErrorCode: &code,
 				StatusMessage:        clip(fmt.Sprintf("office %s could not put the document into the DAS transit zone: %v", o.cfg.Code, err)),
 				DocumentKindCategory: f.doc.KindCategory(), DocumentNumber: f.doc.Number, DocumentDate: f.doc.FilingDate})
 			return
@@ -149,7 +150,7 @@ func (o *Office) pushThroughTransit(ctx context.Context, f *forwarded) error {
 	if err != nil {
 		return err
 	}
-	if err := o.call(ctx, "PUT", "/retrievals", retrievalFileUpdate{RequestAckID: f.ack, FileID: fileID}, nil); err != nil {
+	if err := o.call(ctx, "PUT", "/retrievals", protocol.RetrievalFileUpdate{RequestAckID: f.ack, FileID: fileID}, nil); err != nil {
 		return err
 	}
 	o.mu.Lock()
@@ -158,10 +159,10 @@ func (o *Office) pushThroughTransit(ctx context.Context, f *forwarded) error {
 	return nil
 }
 
-func (o *Office) availability(f *forwarded) notification {
+func (o *Office) availability(f *forwarded) protocol.Notification {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return notification{RequestAckID: f.ack, RequestStatusCategory: "success",
+	return protocol.Notification{RequestAckID: f.ack, RequestStatusCategory: "success",
 		DocumentAvailabilityDate: o.deps.Clock.Now().UTC().Format(time.RFC3339),
 		DocumentKindCategory:     f.doc.KindCategory(), DocumentNumber: f.doc.Number, DocumentDate: f.doc.FilingDate,
 		FileID: f.fileID, FileChecksum: f.doc.Checksum()}
@@ -169,7 +170,7 @@ func (o *Office) availability(f *forwarded) notification {
 
 // notifyDAS POSTs notifications to DAS through the notification faults, each
 // delivery retried on the world clock.
-func (o *Office) notifyDAS(f *forwarded, n notification) {
+func (o *Office) notifyDAS(f *forwarded, n protocol.Notification) {
 	o.outbox.Deliver("notify", func() {
 		o.retry(func(ctx context.Context) error { return o.call(ctx, "POST", "/notifications", n, nil) }, func(err error) {
 			if err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/wipo-das/dasim/simulators/priority"
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // docState is a document of the library and what DAS knows of it.
@@ -99,7 +100,7 @@ func (o *Office) Register(ctx context.Context, d Document) error {
 			return fmt.Errorf("office %s: register %s: %w", o.cfg.Code, doc.Number, err)
 		}
 	}
-	var ack registrationAck
+	var ack protocol.RegistrationAck
 	if err := o.call(ctx, "POST", "/registrations", registrationBody(doc, fileID), &ack); err != nil {
 		return fmt.Errorf("office %s: register %s: %w", o.cfg.Code, doc.Number, err)
 	}
@@ -156,7 +157,7 @@ func (o *Office) Correct(ctx context.Context, kind, number string, c Correction)
 	if c.Content != nil && fileID != "" {
 		body.FileID = &fileID
 	}
-	var ack registrationAck
+	var ack protocol.RegistrationAck
 	if err := o.call(ctx, "PUT", "/registrations", body, &ack); err != nil {
 		return fmt.Errorf("office %s: correct %s: %w", o.cfg.Code, number, err)
 	}
@@ -176,7 +177,7 @@ func (o *Office) Withdraw(ctx context.Context, kind, number string) error {
 		return fmt.Errorf("office %s: no document %s %s", o.cfg.Code, kindOr(kind), number)
 	}
 	q := url.Values{"documentKindCategory": {st.doc.KindCategory()}, "documentNumber": {number}, "dasAccessCode": {st.doc.AccessCode}}
-	var ack registrationAck
+	var ack protocol.RegistrationAck
 	if err := o.call(ctx, "DELETE", "/registrations?"+q.Encode(), nil, &ack); err != nil {
 		return fmt.Errorf("office %s: withdraw %s: %w", o.cfg.Code, number, err)
 	}
@@ -188,8 +189,8 @@ func (o *Office) Withdraw(ctx context.Context, kind, number string) error {
 
 // uploadFile does steps (1a) and (1b): a presigned URL from DAS, then the bytes.
 func (o *Office) uploadFile(ctx context.Context, d Document) (string, error) {
-	var up urlUploadResponse
-	req := urlUploadRequest{FileReference: fileReference(d), FileFormatCategory: d.FileFormat(), FileChecksum: d.Checksum()}
+	var up protocol.URLUploadResponse
+	req := protocol.URLUploadRequest{FileReference: fileReference(d), FileFormatCategory: d.FileFormat(), FileChecksum: d.Checksum()}
 	if err := o.call(ctx, "POST", "/files/url-uploads", req, &up); err != nil {
 		return "", err
 	}
@@ -199,12 +200,12 @@ func (o *Office) uploadFile(ctx context.Context, d Document) (string, error) {
 	return up.FileID, nil
 }
 
-func registrationBody(d Document, fileID string) registrationRequest {
+func registrationBody(d Document, fileID string) protocol.RegistrationRequest {
 	cat := "priority document"
-	return registrationRequest{OperationCategory: "registration", DocumentKindCategory: d.KindCategory(),
+	return protocol.RegistrationRequest{OperationCategory: "registration", DocumentKindCategory: d.KindCategory(),
 		DocumentNumber: d.Number, DocumentDate: d.FilingDate, DasAccessCode: d.AccessCode,
-		ApplicationCategory: &cat, ApplicationNumber: optional(d.ApplicationNumber),
-		ApplicationFilingDate: optional(d.ApplicationFilingDate), Email: optional(d.Email), FileID: optional(fileID)}
+		ApplicationCategory: &cat, ApplicationNumber: protocol.Optional(d.ApplicationNumber),
+		ApplicationFilingDate: protocol.Optional(d.ApplicationFilingDate), Email: protocol.Optional(d.Email), FileID: protocol.Optional(fileID)}
 }
 
 // fileReference is the office's own name for a file, e.g. EE-P202300012-priority.pdf

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"slices"
 	"time"
+
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // Notification is one POST notifications DAS sent this office as OSF.
@@ -55,9 +57,9 @@ func (o *Office) Received(ackID string) (Received, bool) {
 // RequestRetrieval is flow c.1 step (2a): "OSF sends a document retrieval
 // request to WIPO DAS and receives a request acknowledgement id".
 func (o *Office) RequestRetrieval(ctx context.Context, key RetrievalKey) (string, error) {
-	req := retrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: kindOr(key.Kind),
+	req := protocol.RetrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: kindOr(key.Kind),
 		DocumentNumber: key.Number, DocumentDate: key.FilingDate, DasAccessCode: key.AccessCode}
-	var ack retrievalAck
+	var ack protocol.RetrievalAck
 	if err := o.call(ctx, "POST", "/retrievals", req, &ack); err != nil {
 		return "", fmt.Errorf("office %s: retrieve %s: %w", o.cfg.Code, key.Number, err)
 	}
@@ -77,7 +79,7 @@ func (o *Office) RequestRetrieval(ctx context.Context, key RetrievalKey) (string
 // of c.2/c.3): recorded, answered 204 — repeats and late or reordered ones
 // too, since delivery is at least once.
 func (o *Office) receiveNotification(w http.ResponseWriter, r *http.Request) error {
-	var in notification
+	var in protocol.Notification
 	if err := decode(r, &in); err != nil {
 		return err
 	}
@@ -106,17 +108,17 @@ func (r *Received) record(n Notification) {
 
 // Status polls GET retrievals/statuses for one retrieval (Figure B: "OSF
 // checking document availability").
-func (o *Office) Status(ctx context.Context, ackID string) (RetrievalStatus, error) {
-	var bag statusBag
+func (o *Office) Status(ctx context.Context, ackID string) (protocol.RetrievalStatus, error) {
+	var bag protocol.StatusBag
 	if err := o.call(ctx, "GET", "/retrievals/statuses?"+url.Values{"requestAckId": {ackID}}.Encode(), nil, &bag); err != nil {
-		return RetrievalStatus{}, fmt.Errorf("office %s: status of %s: %w", o.cfg.Code, ackID, err)
+		return protocol.RetrievalStatus{}, fmt.Errorf("office %s: status of %s: %w", o.cfg.Code, ackID, err)
 	}
 	for _, s := range bag.Bag {
 		if s.RequestAckID == ackID {
 			return s, nil
 		}
 	}
-	return RetrievalStatus{}, fmt.Errorf("office %s: status of %s: not in the answer", o.cfg.Code, ackID)
+	return protocol.RetrievalStatus{}, fmt.Errorf("office %s: status of %s: not in the answer", o.cfg.Code, ackID)
 }
 
 // Download is flow c.1 steps (2c)-(2e): files/url-downloads, GET the
@@ -175,10 +177,10 @@ func (o *Office) Delete(ctx context.Context, ackID string) error {
 // 403 — is not the end: "Downloads can be repeated while the requested
 // document is not deleted from WIPO DAS" (seeds), so the OSF asks for a
 // new one, up to three times.
-func (o *Office) fetchFresh(ctx context.Context, ackID string) (urlDownloadResponse, []byte, error) {
+func (o *Office) fetchFresh(ctx context.Context, ackID string) (protocol.URLDownloadResponse, []byte, error) {
 	var lastErr error
 	for range 3 {
-		var dl urlDownloadResponse
+		var dl protocol.URLDownloadResponse
 		if err := o.call(ctx, "GET", "/files/url-downloads?"+url.Values{"requestAckId": {ackID}}.Encode(), nil, &dl); err != nil {
 			return dl, nil, err
 		}
@@ -193,7 +195,7 @@ func (o *Office) fetchFresh(ctx context.Context, ackID string) (urlDownloadRespo
 		}
 		return dl, body, err
 	}
-	return urlDownloadResponse{}, nil, fmt.Errorf("no usable file location URL after 3 requests: %w", lastErr)
+	return protocol.URLDownloadResponse{}, nil, fmt.Errorf("no usable file location URL after 3 requests: %w", lastErr)
 }
 
 // fetch GETs a presigned URL with no Authorization header; status is the
