@@ -208,7 +208,7 @@ func TestVerifierRefusals(t *testing.T) {
 			})
 			rec := httptest.NewRecorder()
 			called := false
-			e.v.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { called = true })).ServeHTTP(rec, tc.setup(e))
+			e.v.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { called = true }), writeWIPO).ServeHTTP(rec, tc.setup(e))
 			if called {
 				t.Fatal("handler called for a refused request")
 			}
@@ -255,7 +255,7 @@ func TestVerifierAcceptsAndPutsPrincipal(t *testing.T) {
 	e := newEnv(t, nil)
 	tok := e.token("ep-client")
 	var got *Principal
-	h := e.v.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got, _ = FromContext(r.Context()) }))
+	h := e.v.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got, _ = FromContext(r.Context()) }), writeWIPO)
 	for i, scheme := range []string{"Bearer", "bearer", "BEARER", "BeArEr"} {
 		r := bearerReq("")
 		r.Header.Set("Authorization", scheme+" "+tok)
@@ -322,4 +322,9 @@ func TestRemoteJWKS(t *testing.T) {
 	if err != nil || p.OfficeCode != "WO" {
 		t.Fatalf("%v %+v", err, p)
 	}
+}
+
+// writeWIPO is what a DAS party's writer does with a refusal.
+func writeWIPO(w http.ResponseWriter, _ *http.Request, e *Error) {
+	protocol.WriteDASError(w, e.WIPOAnswer(), protocol.ShapeFlat)
 }

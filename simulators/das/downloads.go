@@ -80,11 +80,11 @@ func (s *Server) writeDownloadURL(w http.ResponseWriter, r *http.Request, rt *re
 		return refusal
 	}
 	ctx := r.Context()
-	if s.deps.Faults.ExpireURL(faultParty, faults.DASOperation(r)) {
+	if s.deps.faults.ExpireURL(faultParty, faults.DASOperation(r)) {
 		// A URL signed one TTL and a second ago: expired when handed out.
-		ctx = s3client.WithSigningTime(ctx, s.deps.Clock.Now().Add(-s.cfg.DownloadURLTTL-time.Second))
+		ctx = s3client.WithSigningTime(ctx, s.deps.clock.Now().Add(-s.cfg.DownloadURLTTL-time.Second))
 	}
-	p, err := s.deps.Storage.PresignGet(ctx, s.deps.Storage.Transit(), key, s.cfg.DownloadURLTTL)
+	p, err := s.deps.storage.PresignGet(ctx, s.deps.storage.Transit(), key, s.cfg.DownloadURLTTL)
 	if err != nil {
 		return fmt.Errorf("presigning download %s: %w", key, err)
 	}

@@ -28,11 +28,11 @@ func (s *Server) createUploadURL(w http.ResponseWriter, r *http.Request, caller 
 	key := uploadKey(caller, id)
 	// Only Host is signed (empty content type): WIPO's sample client PUTs with
 	// its own Content-Type (s3client.Storage.PresignPut).
-	p, err := s.deps.Storage.PresignPut(r.Context(), s.deps.Storage.Transit(), key, "", s.cfg.UploadURLTTL)
+	p, err := s.deps.storage.PresignPut(r.Context(), s.deps.storage.Transit(), key, "", s.cfg.UploadURLTTL)
 	if err != nil {
 		return fmt.Errorf("presigning upload %s: %w", key, err)
 	}
-	now := s.deps.Clock.Now()
+	now := s.deps.clock.Now()
 	f := &file{id: id, office: caller, role: roleUpload, key: key, reference: protocol.Optional(req.FileReference),
 		format: req.FileFormatCategory, checksum: req.FileChecksum, status: fileProcessing,
 		urlExpires: p.Expires, createdAt: now}
@@ -75,7 +75,7 @@ func (s *Server) refreshUploadURL(w http.ResponseWriter, r *http.Request, caller
 	if refusal != nil {
 		return refusal
 	}
-	p, err := s.deps.Storage.PresignPut(r.Context(), s.deps.Storage.Transit(), f.key, "", s.cfg.UploadURLTTL)
+	p, err := s.deps.storage.PresignPut(r.Context(), s.deps.storage.Transit(), f.key, "", s.cfg.UploadURLTTL)
 	if err != nil {
 		return fmt.Errorf("presigning upload %s: %w", f.key, err)
 	}
@@ -127,14 +127,14 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request, caller strin
 		s.mu.Unlock()
 		return err
 	}
-	f.status, f.goneAt = fileDeleted, s.deps.Clock.Now()
+	f.status, f.goneAt = fileDeleted, s.deps.clock.Now()
 	f.message = fmt.Sprintf("deleted by office %s on %s", caller, rfc3339(f.goneAt))
 	if f.expiry != nil {
 		f.expiry.Stop()
 	}
 	key := f.key
 	s.mu.Unlock()
-	if err := s.deps.Storage.Delete(r.Context(), s.deps.Storage.Transit(), key); err != nil {
+	if err := s.deps.storage.Delete(r.Context(), s.deps.storage.Transit(), key); err != nil {
 		return fmt.Errorf("deleting %s: %w", key, err)
 	}
 	w.WriteHeader(http.StatusNoContent)

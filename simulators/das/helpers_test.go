@@ -119,24 +119,30 @@ func newWorld(t testing.TB, o worldOptions) *world {
 	if o.config != nil {
 		o.config(&cfg)
 	}
-	w.das, err = New(cfg, Deps{Clock: w.clock, Storage: w.storage, Authenticate: w.verifier.Middleware,
-		CallerOffice: func(ctx context.Context) (string, bool) {
-			p, ok := bearer.FromContext(ctx)
-			if !ok {
-				return "", false
-			}
-			return p.OfficeCode, true
-		},
-		Offices: w.offices, PCT: o.pct, Recorder: w.log})
+	opts := []Option{WithContext(t.Context()), WithClock(w.clock), WithStorage(w.storage), WithAuthentication(w.authenticate),
+		WithOffices(w.offices), WithRecorder(w.log)}
+	if o.pct != nil {
+		opts = append(opts, WithPCT(o.pct))
+	}
+	w.das, err = New(cfg, opts...)
 	must(t, err)
 	dasRef = w.das
 	w.api = httptest.NewServer(w.das.Handler())
 	t.Cleanup(func() {
-		w.das.Close()
+		must(t, w.das.Close(context.WithoutCancel(t.Context())))
 		w.api.Close()
 		w.assertContractKept()
 	})
 	return w
+}
+
+// authenticate is the world's bearer check, as the harness wires it.
+func (w *world) authenticate(r *http.Request) (string, error) {
+	p, e := w.verifier.Authenticate(r)
+	if e != nil {
+		return "", e
+	}
+	return p.OfficeCode, nil
 }
 
 func (w *world) dasToken(ctx context.Context) (string, error) {

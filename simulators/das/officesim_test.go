@@ -45,7 +45,9 @@ func newOfficeSim(t testing.TB, w *world, code string) *officeSim {
 	api.HandleFunc("POST "+base+"/retrievals", sim.forward)
 	api.HandleFunc("GET "+base+"/files/url-downloads", sim.downloadURL)
 	root := http.NewServeMux()
-	root.Handle("/", openapi.DAS().Middleware(v.Middleware(api), openapi.WithRecorder(w.log), openapi.WithParty("office "+code), openapi.WithTranscripts()))
+	root.Handle("/", openapi.DAS().Middleware(v.Middleware(api, func(w http.ResponseWriter, _ *http.Request, e *bearer.Error) {
+		protocol.WriteDASError(w, e.WIPOAnswer(), protocol.ShapeFlat)
+	}), openapi.WithRecorder(w.log), openapi.WithParty("office "+code), openapi.WithTranscripts()))
 	root.HandleFunc("GET /docs/{ack}", sim.serveDoc) // the office's own presigned-like URL, outside the contract
 	sim.http = httptest.NewServer(root)
 	t.Cleanup(sim.http.Close)

@@ -1,6 +1,7 @@
 package das
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -19,7 +20,7 @@ func (s *Server) requestRetrieval(w http.ResponseWriter, r *http.Request, caller
 	owner, roIB := docOwner(req.DocumentNumber)
 	rt := &retrieval{osf: caller, kind: req.DocumentKindCategory, number: req.DocumentNumber, date: req.DocumentDate,
 		accessCode: strings.ToUpper(req.DasAccessCode), appCategory: req.ApplicationCategory, appNumber: req.ApplicationNumber,
-		appFilingDate: req.ApplicationFilingDate, status: statusPending, off: owner, createdAt: s.deps.Clock.Now()}
+		appFilingDate: req.ApplicationFilingDate, status: statusPending, off: owner, createdAt: s.deps.clock.Now()}
 	if roIB {
 		// PCT DAS checks the key of RO/IB documents itself (PCTSource).
 		rt.src, rt.message = fromPCT, "retrieval - recorded; fetching the document from PCT DAS"
@@ -49,7 +50,7 @@ func (s *Server) requestRetrieval(w http.ResponseWriter, r *http.Request, caller
 	s.st.office(caller).pending[id] = rt
 	msg := rt.message
 	s.mu.Unlock()
-	s.goBackground(func() { s.prepare(rt) })
+	s.goBackground(func(ctx context.Context) { s.prepare(ctx, rt) })
 	return writeJSON(w, http.StatusCreated, protocol.RetrievalAck{RequestAckID: id, OperationCategory: "retrieval",
 		RequestStatusCategory: statusPending, StatusMessage: &msg})
 }
@@ -139,10 +140,10 @@ func (s *Server) setRetrievalFile(w http.ResponseWriter, r *http.Request, caller
 	s.mu.Lock()
 	if prev := rt.offFile; prev != nil {
 		prev.usedBy, prev.message = "", "file accepted; replaced on retrieval "+req.RequestAckID
-		s.scheduleExpiryLocked(prev, s.deps.Clock.Now())
+		s.scheduleExpiryLocked(prev, s.deps.clock.Now())
 	}
 	rt.offFile = f
-	rt.message = "file " + f.id + " recorded, waiting for the protocol.Notification of office " + caller
+	rt.message = "file " + f.id + " recorded, waiting for the notification of office " + caller
 	st := s.statusLocked(rt, req.RequestAckID)
 	st.FileID = ptr(f.id)
 	st.FileStatusCategory = f.status

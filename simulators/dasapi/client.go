@@ -135,6 +135,9 @@ func (r *Response) Decode(v any) error {
 // The error is a *CallError when no answer came.
 func (c *Client) Call(ctx context.Context, method, path string, query url.Values, body any) (*Response, error) {
 	op := method + " " + path
+	if c.base == "" {
+		return nil, &CallError{Operation: op, Err: errors.New("no API root to call: the client was built without a BaseURL"), final: true}
+	}
 	u := c.base + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()

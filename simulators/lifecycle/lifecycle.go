@@ -36,8 +36,12 @@ type Group struct {
 }
 
 // New returns a group whose work runs on ctx's values (not its
-// cancellation) and whose timers run on c.
+// cancellation) and whose timers run on c. A nil ctx (a party built with no
+// context of a caller) gives the group a context of its own, ended by Close.
 func New(ctx context.Context, c clock.Clock) *Group {
+	if ctx == nil {
+		ctx = unparented{}
+	}
 	gctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	g := &Group{ctx: gctx, cancel: cancel, clock: c, timers: map[*timer]struct{}{}}
 	g.idle = sync.NewCond(&g.mu)
@@ -231,3 +235,12 @@ func (g *Group) Close(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// unparented is the root of a group built without a caller's context: no
+// deadline, no values, never done by itself.
+type unparented struct{}
+
+func (unparented) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (unparented) Done() <-chan struct{}       { return nil }
+func (unparented) Err() error                  { return nil }
+func (unparented) Value(any) any               { return nil }

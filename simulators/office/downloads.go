@@ -58,9 +58,9 @@ func (o *Office) answerDownloadURL(w http.ResponseWriter, ack, operation string)
 		return protocol.NewDASError(http.StatusConflict, protocol.CodeConflict, protocol.DetailNotReady,
 			"the document of retrieval %s is not available yet (status pending)", ack)
 	}
-	expires := o.deps.Clock.Now().Add(o.cfg.DownloadURLTTL)
-	if o.deps.Faults.ExpireURL(o.party, operation) {
-		expires = o.deps.Clock.Now().Add(-time.Second)
+	expires := o.deps.clock.Now().Add(o.cfg.DownloadURLTTL)
+	if o.deps.faults.ExpireURL(o.party, operation) {
+		expires = o.deps.clock.Now().Add(-time.Second)
 	}
 	size := int64(len(f.doc.Content))
 	return writeJSON(w, http.StatusOK, protocol.URLDownloadResponse{FileDownloadURL: o.signedLink(ack, expires),
@@ -94,7 +94,7 @@ func (o *Office) serveFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	unix, err := strconv.ParseInt(exp, 10, 64)
-	now := o.deps.Clock.Now()
+	now := o.deps.clock.Now()
 	if err != nil || !now.Before(time.Unix(unix, 0)) {
 		http.Error(w, fmt.Sprintf("link expired at %s, clock is %s", time.Unix(unix, 0).UTC().Format(time.RFC3339),
 			now.UTC().Format(time.RFC3339)), http.StatusForbidden)
@@ -112,7 +112,7 @@ func (o *Office) serveFile(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such retrieval", http.StatusNotFound)
 		return
 	}
-	body = o.deps.Faults.Served(o.party, faults.OpDownloadFile, body)
+	body = o.deps.faults.Served(o.party, faults.OpDownloadFile, body)
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	_, _ = w.Write(body)

@@ -57,8 +57,8 @@ func (o *Office) receiveRetrieval(w http.ResponseWriter, r *http.Request) error 
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	if o.deps.CheckNumber != nil {
-		if e := o.deps.CheckNumber(req.DocumentNumber); e != nil {
+	if o.deps.checkNumber != nil {
+		if e := o.deps.checkNumber(req.DocumentNumber); e != nil {
 			return e
 		}
 	}
@@ -72,7 +72,7 @@ func (o *Office) receiveRetrieval(w http.ResponseWriter, r *http.Request) error 
 	o.forwarded[f.ack] = f
 	o.mu.Unlock()
 	if !f.ready {
-		o.deps.Clock.AfterFunc(o.cfg.PrepareDelay, func() { o.prepare(f) })
+		o.work.AfterFunc(o.cfg.PrepareDelay, func(context.Context) { o.prepare(f) })
 	}
 	msg := "retrieval - recorded"
 	ack := protocol.RetrievalAck{RequestAckID: f.ack, OperationCategory: "retrieval",
@@ -150,7 +150,7 @@ func (o *Office) pushThroughTransit(ctx context.Context, f *forwarded) error {
 	if err != nil {
 		return err
 	}
-	if err := o.call(ctx, "PUT", "/retrievals", protocol.RetrievalFileUpdate{RequestAckID: f.ack, FileID: fileID}, nil); err != nil {
+	if _, _, err := o.das.SetRetrievalFile(ctx, protocol.RetrievalFileUpdate{RequestAckID: f.ack, FileID: fileID}); err != nil {
 		return err
 	}
 	o.mu.Lock()
@@ -163,7 +163,7 @@ func (o *Office) availability(f *forwarded) protocol.Notification {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return protocol.Notification{RequestAckID: f.ack, RequestStatusCategory: "success",
-		DocumentAvailabilityDate: o.deps.Clock.Now().UTC().Format(time.RFC3339),
+		DocumentAvailabilityDate: o.deps.clock.Now().UTC().Format(time.RFC3339),
 		DocumentKindCategory:     f.doc.KindCategory(), DocumentNumber: f.doc.Number, DocumentDate: f.doc.FilingDate,
 		FileID: f.fileID, FileChecksum: f.doc.Checksum()}
 }
@@ -172,9 +172,9 @@ func (o *Office) availability(f *forwarded) protocol.Notification {
 // delivery retried on the world clock.
 func (o *Office) notifyDAS(f *forwarded, n protocol.Notification) {
 	o.outbox.Deliver("notify", func() {
-		o.retry(func(ctx context.Context) error { return o.call(ctx, "POST", "/notifications", n, nil) }, func(err error) {
+		o.retry(func(ctx context.Context) error { _, err := o.das.Notify(ctx, n); return err }, func(err error) {
 			if err != nil {
-				o.deps.Logger.Warn("office: notification to DAS lost", "office", o.cfg.Code, "ack", f.ack, "error", err)
+				o.deps.logger.Warn("office: notification to DAS lost", "office", o.cfg.Code, "ack", f.ack, "error", err)
 				return
 			}
 			o.mu.Lock()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/wipo-das/dasim/simulators/priority"
 	"github.com/wipo-das/dasim/simulators/protocol"
@@ -42,13 +41,13 @@ func (o *Office) Registration(kind, number string) (Registration, bool) {
 		FileID: d.fileID, AckID: d.ackID}, true
 }
 
-// Documents returns the library's documents.
+// Documents returns the library's documents, in the order they joined it.
 func (o *Office) Documents() []Document {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	out := make([]Document, 0, len(o.docs))
-	for _, d := range o.docs {
-		out = append(out, d.doc)
+	out := make([]Document, 0, len(o.order))
+	for _, id := range o.order {
+		out = append(out, o.docs[id].doc)
 	}
 	return out
 }
@@ -60,8 +59,17 @@ func (o *Office) Add(d Document) error {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.docs[d.ID()] = &docState{doc: d, hosting: d.HostedAt(o.cfg.DefaultHosting, o.cfg.TransitThreshold)}
+	o.addLocked(d)
 	return nil
+}
+
+// addLocked puts d into the library, keeping the order documents joined
+// it; o.mu is held (or o not yet shared).
+func (o *Office) addLocked(d Document) {
+	if _, ok := o.docs[d.ID()]; !ok {
+		o.order = append(o.order, d.ID())
+	}
+	o.docs[d.ID()] = &docState{doc: d, hosting: d.HostedAt(o.cfg.DefaultHosting, o.cfg.TransitThreshold)}
 }
 
 // RegisterAll registers every document of the library not yet registered,
@@ -100,8 +108,8 @@ func (o *Office) Register(ctx context.Context, d Document) error {
 			return fmt.Errorf("office %s: register %s: %w", o.cfg.Code, doc.Number, err)
 		}
 	}
-	var ack protocol.RegistrationAck
-	if err := o.call(ctx, "POST", "/registrations", registrationBody(doc, fileID), &ack); err != nil {
+	ack, _, err := o.das.Register(ctx, registrationBody(doc, fileID))
+	if err != nil {
 		return fmt.Errorf("office %s: register %s: %w", o.cfg.Code, doc.Number, err)
 	}
 	o.mu.Lock()
@@ -157,8 +165,8 @@ func (o *Office) Correct(ctx context.Context, kind, number string, c Correction)
 	if c.Content != nil && fileID != "" {
 		body.FileID = &fileID
 	}
-	var ack protocol.RegistrationAck
-	if err := o.call(ctx, "PUT", "/registrations", body, &ack); err != nil {
+	ack, _, err := o.das.CorrectRegistration(ctx, body)
+	if err != nil {
 		return fmt.Errorf("office %s: correct %s: %w", o.cfg.Code, number, err)
 	}
 	o.mu.Lock()
@@ -176,9 +184,8 @@ func (o *Office) Withdraw(ctx context.Context, kind, number string) error {
 	if !ok {
 		return fmt.Errorf("office %s: no document %s %s", o.cfg.Code, kindOr(kind), number)
 	}
-	q := url.Values{"documentKindCategory": {st.doc.KindCategory()}, "documentNumber": {number}, "dasAccessCode": {st.doc.AccessCode}}
-	var ack protocol.RegistrationAck
-	if err := o.call(ctx, "DELETE", "/registrations?"+q.Encode(), nil, &ack); err != nil {
+	ack, _, err := o.das.Withdraw(ctx, st.doc.KindCategory(), number, st.doc.AccessCode)
+	if err != nil {
 		return fmt.Errorf("office %s: withdraw %s: %w", o.cfg.Code, number, err)
 	}
 	o.mu.Lock()
@@ -189,9 +196,9 @@ func (o *Office) Withdraw(ctx context.Context, kind, number string) error {
 
 // uploadFile does steps (1a) and (1b): a presigned URL from DAS, then the bytes.
 func (o *Office) uploadFile(ctx context.Context, d Document) (string, error) {
-	var up protocol.URLUploadResponse
 	req := protocol.URLUploadRequest{FileReference: fileReference(d), FileFormatCategory: d.FileFormat(), FileChecksum: d.Checksum()}
-	if err := o.call(ctx, "POST", "/files/url-uploads", req, &up); err != nil {
+	up, _, err := o.das.CreateUploadURL(ctx, req)
+	if err != nil {
 		return "", err
 	}
 	if err := o.upload(ctx, up.FileUploadURL, d.ContentType(), d.Content); err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"time"
 
@@ -59,8 +58,8 @@ func (o *Office) Received(ackID string) (Received, bool) {
 func (o *Office) RequestRetrieval(ctx context.Context, key RetrievalKey) (string, error) {
 	req := protocol.RetrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: kindOr(key.Kind),
 		DocumentNumber: key.Number, DocumentDate: key.FilingDate, DasAccessCode: key.AccessCode}
-	var ack protocol.RetrievalAck
-	if err := o.call(ctx, "POST", "/retrievals", req, &ack); err != nil {
+	ack, _, err := o.das.RequestRetrieval(ctx, req)
+	if err != nil {
 		return "", fmt.Errorf("office %s: retrieve %s: %w", o.cfg.Code, key.Number, err)
 	}
 	o.mu.Lock()
@@ -83,7 +82,7 @@ func (o *Office) receiveNotification(w http.ResponseWriter, r *http.Request) err
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	n := Notification{At: o.deps.Clock.Now(), Status: in.RequestStatusCategory, ErrorCode: in.ErrorCode,
+	n := Notification{At: o.deps.clock.Now(), Status: in.RequestStatusCategory, ErrorCode: in.ErrorCode,
 		StatusMessage: in.StatusMessage, FileID: in.FileID, FileChecksum: in.FileChecksum}
 	o.mu.Lock()
 	if rt, ok := o.retrievals[in.RequestAckID]; ok {
@@ -109,8 +108,8 @@ func (r *Received) record(n Notification) {
 // Status polls GET retrievals/statuses for one retrieval (Figure B: "OSF
 // checking document availability").
 func (o *Office) Status(ctx context.Context, ackID string) (protocol.RetrievalStatus, error) {
-	var bag protocol.StatusBag
-	if err := o.call(ctx, "GET", "/retrievals/statuses?"+url.Values{"requestAckId": {ackID}}.Encode(), nil, &bag); err != nil {
+	bag, _, err := o.das.RetrievalStatuses(ctx, ackID)
+	if err != nil {
 		return protocol.RetrievalStatus{}, fmt.Errorf("office %s: status of %s: %w", o.cfg.Code, ackID, err)
 	}
 	for _, s := range bag.Bag {
@@ -161,7 +160,7 @@ func (o *Office) Download(ctx context.Context, ackID string) ([]byte, error) {
 
 // Delete removes the retrieval's file from the DAS transit zone (step 2e).
 func (o *Office) Delete(ctx context.Context, ackID string) error {
-	if err := o.call(ctx, "DELETE", "/files?"+url.Values{"requestAckId": {ackID}}.Encode(), nil, nil); err != nil {
+	if _, err := o.das.DeleteFile(ctx, "", ackID); err != nil {
 		return fmt.Errorf("office %s: delete %s: %w", o.cfg.Code, ackID, err)
 	}
 	o.mu.Lock()
@@ -180,11 +179,11 @@ func (o *Office) Delete(ctx context.Context, ackID string) error {
 func (o *Office) fetchFresh(ctx context.Context, ackID string) (protocol.URLDownloadResponse, []byte, error) {
 	var lastErr error
 	for range 3 {
-		var dl protocol.URLDownloadResponse
-		if err := o.call(ctx, "GET", "/files/url-downloads?"+url.Values{"requestAckId": {ackID}}.Encode(), nil, &dl); err != nil {
-			return dl, nil, err
+		dl, _, err := o.das.DownloadURL(ctx, ackID)
+		if err != nil {
+			return protocol.URLDownloadResponse{}, nil, err
 		}
-		if exp, err := time.Parse(time.RFC3339, dl.FileDownloadURLExpiryDate); err == nil && !exp.After(o.deps.Clock.Now()) {
+		if exp, err := time.Parse(time.RFC3339, dl.FileDownloadURLExpiryDate); err == nil && !exp.After(o.deps.clock.Now()) {
 			lastErr = fmt.Errorf("fileDownloadUrl expired at %s when it was handed out", dl.FileDownloadURLExpiryDate)
 			continue
 		}
@@ -193,7 +192,7 @@ func (o *Office) fetchFresh(ctx context.Context, ackID string) (protocol.URLDown
 			lastErr = err
 			continue
 		}
-		return dl, body, err
+		return *dl, body, err
 	}
 	return protocol.URLDownloadResponse{}, nil, fmt.Errorf("no usable file location URL after 3 requests: %w", lastErr)
 }
@@ -201,11 +200,7 @@ func (o *Office) fetchFresh(ctx context.Context, ackID string) (protocol.URLDown
 // fetch GETs a presigned URL with no Authorization header; status is the
 // store's answer (0 when none came).
 func (o *Office) fetch(ctx context.Context, rawURL string) (body []byte, status int, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, 0, fmt.Errorf("fileDownloadUrl %q: %w", rawURL, err)
-	}
-	res, err := o.raw.Do(req)
+	res, err := o.das.Transfer(ctx, http.MethodGet, rawURL, nil, nil, 0)
 	if err != nil {
 		return nil, 0, err
 	}
