@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/wipo-das/dasim/openapi"
-	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/priority"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
@@ -134,7 +133,7 @@ func (c Config) withDefaults() Config {
 	}
 	def((*string)(&c.Setup), string(SetupA))
 	def(&c.DASClientID, DefaultDASClientID)
-	def(&c.Scope, authz.ScopeOfficeExchange)
+	def(&c.Scope, protocol.ScopeOfficeExchange)
 	def((*string)(&c.DefaultHosting), string(Library))
 	if c.TransitThreshold == 0 {
 		c.TransitThreshold = DefaultTransitThreshold
