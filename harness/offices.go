@@ -12,6 +12,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/office"
 	"github.com/wipo-das/dasim/simulators/pctdas"
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // officeOptions are the world's facilities every office runs with.
@@ -35,7 +36,7 @@ func (w *World) startPCT(cfg Config) error {
 	}
 	oc := office.Config{Code: pctdas.Code, ClientID: pctdas.ClientID, BaseURL: l.URL, WIPOIssuer: w.AuthZ.Issuer(),
 		Setup: office.SetupA, DASClientID: DASClientID, Documents: docs, DefaultHosting: office.Home,
-		TransitThreshold: 1 << 40, PrepareDelay: -1}
+		TransitThreshold: 1 << 40, PrepareDelay: -1, ErrorShape: w.errorShape}
 	opts := append(w.officeOptions(), office.WithNumberCheck(pctdas.CheckNumber))
 	if w.PCT, err = office.New(oc, opts...); err != nil {
 		return fmt.Errorf("pctdas: %w", err)
@@ -68,6 +69,9 @@ func (w *World) AddOffice(ctx context.Context, cfg office.Config) (*office.Offic
 	cfg.BaseURL, cfg.DASBaseURL, cfg.WIPOIssuer = l.URL, w.DASURL(), w.AuthZ.Issuer()
 	if cfg.DASClientID == "" {
 		cfg.DASClientID = DASClientID
+	}
+	if cfg.ErrorShape == protocol.ShapeFlat {
+		cfg.ErrorShape = w.errorShape
 	}
 	opts := w.officeOptions()
 	mux := http.NewServeMux()

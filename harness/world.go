@@ -50,7 +50,8 @@ type Config struct {
 	// real time; 0: das.DefaultOutboundTimeout. Scenarios of slow offices
 	// shorten it.
 	DASOutboundTimeout time.Duration
-	// ErrorShape of DAS error bodies: flat (default) or wrapped.
+	// ErrorShape of the WIPO error bodies of DAS, PCT DAS and every
+	// simulated office: flat (default) or wrapped.
 	ErrorShape protocol.ErrorShape
 	// PCTDocuments are PCT DAS's RO/IB documents; nil: its deterministic demo set.
 	PCTDocuments []office.Document
@@ -87,6 +88,8 @@ type World struct {
 	// (it trusts the world's CA), so Close can end its idle connections.
 	transport *http.Transport
 	ownClock  *clock.Virtual // a running clock StartWorld made, closed with the world
+	// errorShape is the WIPO error shape of every party of the world.
+	errorShape protocol.ErrorShape
 
 	remote *RemoteDAS // DAS under test, when bound
 
@@ -123,7 +126,7 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 			return nil, err
 		}
 	}
-	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, ctx: ctx, listeners: map[string]*listener{},
+	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, ctx: ctx, errorShape: cfg.ErrorShape, listeners: map[string]*listener{},
 		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey}
 	w.recorder = cfg.Recorder
 	if w.recorder == nil {
