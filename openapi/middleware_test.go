@@ -18,6 +18,22 @@ func fixedHandler(status int, body string) http.Handler {
 	})
 }
 
+// postBadAccessCode sends h a retrieval whose dasAccessCode breaks its pattern.
+func postBadAccessCode(t *testing.T, h http.Handler) *http.Response {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	body := strings.Replace(validRetrieval, `"AB21"`, `"AB2"`, 1)
+	req, _ := http.NewRequest("POST", srv.URL+"/das/v1/requests/retrievals", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", validToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
 func TestMiddlewareHandsRefusalsToThePartyWriter(t *testing.T) {
 	var log Log
 	reached := false
@@ -30,17 +46,7 @@ func TestMiddlewareHandsRefusalsToThePartyWriter(t *testing.T) {
 		w.WriteHeader(ref.Status)
 		_, _ = io.WriteString(w, `{"code":"INVALID_INPUT_DATA","message":null,"details":[{"code":-1,"message":"party's own words"}]}`)
 	}))
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-
-	body := strings.Replace(validRetrieval, `"AB21"`, `"AB2"`, 1)
-	req, _ := http.NewRequest("POST", srv.URL+"/das/v1/requests/retrievals", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", validToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := postBadAccessCode(t, h)
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if reached {
@@ -61,16 +67,7 @@ func TestMiddlewareHandsRefusalsToThePartyWriter(t *testing.T) {
 }
 
 func TestMiddlewareWithoutAPartyWriterAnswersProblemJSON(t *testing.T) {
-	srv := httptest.NewServer(DAS().Middleware(fixedHandler(200, "{}")))
-	defer srv.Close()
-	body := strings.Replace(validRetrieval, `"AB21"`, `"AB2"`, 1)
-	req, _ := http.NewRequest("POST", srv.URL+"/das/v1/requests/retrievals", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", validToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := postBadAccessCode(t, DAS().Middleware(fixedHandler(200, "{}")))
 	defer resp.Body.Close()
 	var p struct {
 		Type, Title, Detail string
