@@ -2,7 +2,6 @@ package harness
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 
@@ -54,7 +53,7 @@ func (w *World) startDAS(cfg Config) error {
 		return err
 	}
 	opts := []das.Option{das.WithContext(w.ctx), das.WithClock(w.Clock), das.WithStorage(w.Storage), das.WithRandom(w.rand),
-		das.WithAuthentication(w.authenticateOffice), das.WithOffices(&w.offices), das.WithHTTPClient(w.HTTPClient()),
+		das.WithAuthentication(w.Verifier.OfficeOf), das.WithOffices(&w.offices), das.WithHTTPClient(w.HTTPClient()),
 		das.WithRecorder(w.recorder), das.WithFaults(w.Faults)}
 	if w.pct != nil {
 		opts = append(opts, das.WithPCT(w.pct))
@@ -70,16 +69,6 @@ func (w *World) startDAS(cfg Config) error {
 	w.dasReady(w.DAS)
 	l.serve(w.DAS.Handler())
 	return nil
-}
-
-// authenticateOffice is DAS's bearer check: the token verified and its
-// client whitelisted, the caller known by its office code.
-func (w *World) authenticateOffice(r *http.Request) (string, error) {
-	p, e := w.Verifier.Authenticate(r)
-	if e != nil {
-		return "", e
-	}
-	return p.OfficeCode, nil
 }
 
 // DASURL is the DAS API root, base path included.

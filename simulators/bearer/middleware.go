@@ -48,6 +48,17 @@ func (v *Verifier) Authenticate(r *http.Request) (*Principal, *Error) {
 	return nil, e
 }
 
+// OfficeOf authenticates r and returns the ST.3 code of the office its
+// token's client is whitelisted for: the check DAS runs on every request
+// (das.Authenticator). A refusal is the *Error, for the party to write.
+func (v *Verifier) OfficeOf(r *http.Request) (string, error) {
+	p, e := v.Authenticate(r)
+	if e != nil {
+		return "", e
+	}
+	return p.OfficeCode, nil
+}
+
 // tokenFromRequest reads "Authorization: Bearer <token>". RFC 6750 §2.1:
 // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=";
 // the scheme is case-insensitive (RFC 9110 §11.1, R3).

@@ -119,7 +119,7 @@ func newWorld(t testing.TB, o worldOptions) *world {
 	if o.config != nil {
 		o.config(&cfg)
 	}
-	opts := []Option{WithContext(t.Context()), WithClock(w.clock), WithStorage(w.storage), WithAuthentication(w.authenticate),
+	opts := []Option{WithContext(t.Context()), WithClock(w.clock), WithStorage(w.storage), WithAuthentication(w.verifier.OfficeOf),
 		WithOffices(w.offices), WithRecorder(w.log)}
 	if o.pct != nil {
 		opts = append(opts, WithPCT(o.pct))
@@ -134,15 +134,6 @@ func newWorld(t testing.TB, o worldOptions) *world {
 		w.assertContractKept()
 	})
 	return w
-}
-
-// authenticate is the world's bearer check, as the harness wires it.
-func (w *world) authenticate(r *http.Request) (string, error) {
-	p, e := w.verifier.Authenticate(r)
-	if e != nil {
-		return "", e
-	}
-	return p.OfficeCode, nil
 }
 
 func (w *world) dasToken(ctx context.Context) (string, error) {

@@ -69,7 +69,7 @@ type Config struct {
 	DASBaseURL string
 	// WIPOIssuer is WIPO's authorization server (<base>/am/oauth2): the office
 	// gets its own tokens there, and in setup A verifies DAS's tokens with its
-	// JWKS. Required unless Deps.Tokens is set and Setup is B.
+	// JWKS. Required unless WithTokens is given and Setup is B.
 	WIPOIssuer string
 	// WIPOJWKSURI defaults to WIPOIssuer + "/connect/jwk_uri" (AM's path).
 	WIPOJWKSURI string

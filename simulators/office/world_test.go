@@ -106,13 +106,7 @@ func newWorld(t *testing.T) *world {
 		Recorder: w.log, Party: "das"}))
 
 	w.das, err = das.New(das.Config{}, das.WithPCT(source), das.WithClock(w.clock), das.WithStorage(storage),
-		das.WithAuthentication(func(r *http.Request) (string, error) {
-			p, e := w.dasAuth.Authenticate(r)
-			if e != nil {
-				return "", e
-			}
-			return p.OfficeCode, nil
-		}), das.WithOffices(w.offices), das.WithRecorder(w.log))
+		das.WithAuthentication(w.dasAuth.OfficeOf), das.WithOffices(w.offices), das.WithRecorder(w.log))
 	must(t, err)
 	api := httptest.NewServer(w.das.Handler())
 	w.dasURL = api.URL + "/das/v1/requests"
