@@ -188,6 +188,7 @@ func (w *World) startAuthZ(cfg Config) error {
 	if err != nil {
 		return err
 	}
+	w.onClose(w.AuthZ.Close)
 	mopts := []openapi.Option{openapi.PassThrough(), openapi.WithRecorder(w.recorder), openapi.WithParty("authz"),
 		openapi.OnRefusal(w.AuthZ.Refuse)}
 	if cfg.AuthZTranscripts {
@@ -217,6 +218,7 @@ func (w *World) startObjectStore(cfg Config) error {
 	if err != nil {
 		return err
 	}
+	w.onClose(w.S3.Close)
 	w.objects = &objectTap{}
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)

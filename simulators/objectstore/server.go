@@ -1,6 +1,7 @@
 package objectstore
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -153,3 +154,8 @@ func createsObject(r *http.Request, key string) bool {
 	}
 	return false
 }
+
+// Close ends the store's life. gofakes3 and its in-memory backend run no
+// goroutines, so there is nothing to stop; it has the shape of every
+// party's Close so a world closes each party alike.
+func (s *Server) Close(context.Context) error { return nil }
