@@ -2,11 +2,10 @@ package harness
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 
+	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/office"
 	"github.com/wipo-das/dasim/simulators/protocol"
@@ -18,11 +17,7 @@ import (
 // each party has one error writer.
 func TestWrappedErrorShapeForEveryKindOfRefusal(t *testing.T) {
 	ctx := t.Context()
-	w, err := Start(ctx, Config{SigningKey: testSigningKey(t), ErrorShape: protocol.ShapeWrapped})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := startTestWorld(t, Config{ErrorShape: protocol.ShapeWrapped})
 	ee, err := w.EnrollOffice("EE", "ee-shape")
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +41,7 @@ func TestWrappedErrorShapeForEveryKindOfRefusal(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	jpRetrievals := w.URL("JP") + DASBasePath + "/retrievals"
+	jpAPI := w.URL("JP") + DASBasePath
 	for _, tt := range []struct {
 		name   string
 		before func()
@@ -57,8 +52,8 @@ func TestWrappedErrorShapeForEveryKindOfRefusal(t *testing.T) {
 		{"DAS: contract violation", nil, func() (*Response, error) {
 			return c.Call(ctx, http.MethodPost, "/retrievals", nil, badCode)
 		}, 400, protocol.DetailInvalidField},
-		{"DAS: missing token", nil, func() (*Response, error) { return raw(ctx, w, w.DASURL()+"/retrievals", "") }, 401, protocol.DetailInvalidField},
-		{"DAS: invalid token", nil, func() (*Response, error) { return raw(ctx, w, w.DASURL()+"/retrievals", "Bearer not.a.token") }, 401, -200},
+		{"DAS: missing token", nil, func() (*Response, error) { return raw(ctx, w, w.DASURL(), nil) }, 401, protocol.DetailInvalidField},
+		{"DAS: invalid token", nil, func() (*Response, error) { return raw(ctx, w, w.DASURL(), notAToken) }, 401, -200},
 		{"DAS: injected 5xx", dasFault(503), func() (*Response, error) {
 			return c.Call(ctx, http.MethodPost, "/retrievals", nil, RetrievalBody(unknown))
 		}, 503, protocol.DetailInternal},
@@ -68,8 +63,8 @@ func TestWrappedErrorShapeForEveryKindOfRefusal(t *testing.T) {
 		{"office: contract violation", nil, func() (*Response, error) {
 			return w.CallOffice(ctx, "JP", http.MethodPost, "/retrievals", nil, badCode)
 		}, 400, protocol.DetailInvalidField},
-		{"office: missing token", nil, func() (*Response, error) { return raw(ctx, w, jpRetrievals, "") }, 401, protocol.DetailInvalidField},
-		{"office: invalid token", nil, func() (*Response, error) { return raw(ctx, w, jpRetrievals, "Bearer not.a.token") }, 401, -200},
+		{"office: missing token", nil, func() (*Response, error) { return raw(ctx, w, jpAPI, nil) }, 401, protocol.DetailInvalidField},
+		{"office: invalid token", nil, func() (*Response, error) { return raw(ctx, w, jpAPI, notAToken) }, 401, -200},
 		{"office: injected 5xx", officeFault, func() (*Response, error) {
 			return w.CallOffice(ctx, "JP", http.MethodPost, "/retrievals", nil, RetrievalBody(unknown))
 		}, 500, protocol.DetailInternal},
@@ -92,29 +87,13 @@ func TestWrappedErrorShapeForEveryKindOfRefusal(t *testing.T) {
 	}
 }
 
-// raw POSTs a valid retrieval body with the given Authorization header (none
-// when empty), as a client without the world's token source would.
-func raw(ctx context.Context, w *World, rawURL, authorization string) (*Response, error) {
-	body := `{"operationCategory":"retrieval","documentKindCategory":"patent","documentNumber":"EE P209900001",` +
-		`"documentDate":"2023-03-14","dasAccessCode":"AB21"}`
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, strings.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if authorization != "" {
-		req.Header.Set("Authorization", authorization)
-	}
-	res, err := w.HTTPClient().Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		return nil, err
-	}
-	r := &Response{Status: res.StatusCode, Header: res.Header, Body: b}
-	r.Error, r.Wrapped, _ = protocol.ParseDASError(b)
-	return r, nil
+// raw POSTs a valid retrieval body to the API root base with the bearer
+// token tokens gives (none when nil), as a client without an enrolled
+// identity would.
+func raw(ctx context.Context, w *World, base string, tokens dasapi.TokenSource) (*Response, error) {
+	api := dasapi.New(dasapi.Config{BaseURL: base, HTTPClient: w.HTTPClient(), Tokens: tokens})
+	return api.Call(ctx, http.MethodPost, "/retrievals", nil, RetrievalBody(Document{Number: "EE P209900001", Date: "2023-03-14", AccessCode: "AB21"}))
 }
+
+// notAToken is a token no verifier accepts.
+var notAToken = dasapi.TokenFunc(func(context.Context) (string, error) { return "not.a.token", nil })

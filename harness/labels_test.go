@@ -15,11 +15,7 @@ import (
 // fetch, and the notification of the OSF under the flow the retrieval took.
 func TestDASCallsAreLabelledWithTheirFlowAndStep(t *testing.T) {
 	ctx := t.Context()
-	w, err := Start(ctx, Config{SigningKey: testSigningKey(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	w := startTestWorld(t, Config{})
 	home := office.Document{Number: "EE P202300013", FilingDate: "2023-04-02", AccessCode: "3F9A", Content: PDF("home", 2048), Hosting: office.Home}
 	transit := office.Document{Number: "EE P202300014", FilingDate: "2023-06-20", AccessCode: "D00D", Content: PDF("transit", 2048), Hosting: office.Transit}
 	off, err := w.AddOffice(ctx, office.Config{Code: "EE", Documents: []office.Document{home, transit}})
