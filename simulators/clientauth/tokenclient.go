@@ -17,8 +17,8 @@ import (
 // TokenClient does the seeds' authentication script in Go: discovery, a
 // fresh client assertion, the client_credentials request.
 type TokenClient struct {
-	HTTP     *http.Client
-	Issuer   string // e.g. https://127.0.0.1:8443/am/oauth2
+	HTTP     *http.Client // nil: http.DefaultClient
+	Issuer   string       // e.g. https://127.0.0.1:8443/am/oauth2
 	ClientID string
 	Key      crypto.Signer
 	// Profile decides the audience: the token endpoint (wipo) or the issuer
@@ -36,7 +36,7 @@ func (c *TokenClient) Discover(ctx context.Context) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.HTTP.Do(req)
+	res, err := c.httpClient().Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("discovery: %w", err)
 	}
@@ -89,7 +89,7 @@ func (c *TokenClient) Exchange(ctx context.Context, endpoint, assertion, scope s
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := c.HTTP.Do(req)
+	res, err := c.httpClient().Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("token request: %w", err)
 	}
@@ -111,4 +111,11 @@ func (c *TokenClient) Exchange(ctx context.Context, endpoint, assertion, scope s
 		return nil, fmt.Errorf("token response: %w", err)
 	}
 	return &tr, nil
+}
+
+func (c *TokenClient) httpClient() *http.Client {
+	if c.HTTP == nil {
+		return http.DefaultClient
+	}
+	return c.HTTP
 }

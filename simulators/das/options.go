@@ -113,7 +113,8 @@ func WithOffices(d OfficeDirectory) Option { return func(o *options) { o.offices
 func WithPCT(p PCTSource) Option { return func(o *options) { o.pct = p } }
 
 // WithHTTPClient carries DAS's calls to offices and presigned URLs; API calls
-// go through the contract transport on top of its transport. Default: http.DefaultTransport.
+// go through the contract transport on top of its transport. Default
+// (nil): http.DefaultTransport, as dasapi.Config.HTTPClient.
 func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
 
 // WithRecorder receives every exchange DAS serves or makes.
@@ -148,9 +149,6 @@ func newOptions(opts []Option) (options, error) {
 	}
 	if o.offices == nil {
 		o.offices = OfficeMap{}
-	}
-	if o.httpClient == nil {
-		o.httpClient = &http.Client{Transport: http.DefaultTransport}
 	}
 	if o.rand == nil {
 		o.rand = rand.Reader

@@ -48,7 +48,8 @@ func WithContext(ctx context.Context) Option { return func(o *options) { o.ctx =
 func WithClock(c clock.Clock) Option { return func(o *options) { o.clock = c } }
 
 // WithHTTPClient carries every outgoing call; API calls go through the
-// contract transport on top of its transport. Default: http.DefaultTransport.
+// contract transport on top of its transport. Default (nil):
+// http.DefaultClient, for the DAS API client, the token client and the JWKS cache alike.
 func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
 
 // WithRecorder receives every exchange the office serves or makes.
@@ -96,9 +97,6 @@ func newOptions(opts []Option) options {
 	}
 	if o.clock == nil {
 		o.clock = clock.System()
-	}
-	if o.httpClient == nil {
-		o.httpClient = &http.Client{Transport: http.DefaultTransport}
 	}
 	if o.rand == nil {
 		o.rand = rand.Reader
