@@ -8,6 +8,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/faults"
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // Observed is a client role under test (an office of second filing) that
@@ -62,9 +63,7 @@ func (o *Observed) notifications(ex []openapi.Exchange) []das.Attempt {
 		if e.Operation != "requestRetrieval" || e.Status != http.StatusCreated {
 			continue
 		}
-		var ack struct {
-			RequestAckID string `json:"requestAckId"`
-		}
+		var ack protocol.RetrievalAck
 		if err := jsonField(e.ResponseBody, &ack); err != nil || ack.RequestAckID == "" {
 			continue
 		}
