@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
@@ -59,6 +60,35 @@ type Config struct {
 	// world's clients (DAS's calls to offices above all) trust beside the
 	// world's own CA: a system under test with a certificate of its own.
 	TrustedRoots []byte
+	// CA is the world's certificate authority; nil makes a new one. A CA kept
+	// from run to run (tlsca.LoadOrCreate) lets a system under test trust
+	// the world's parties once, not at every run.
+	CA *tlsca.CA
+	// PublicURLs are, by party name, the base URLs (scheme://host:port) at
+	// which a system under test reaches a party when that is not its listen
+	// address (a host name, a port forwarded by a proxy): the party's URLs
+	// and certificate use them.
+	PublicURLs map[string]string
+	// DASKey is DAS's private_key_jwt key, with which it gets tokens at
+	// WIPO's authorization server and at offices' own (setup B); nil: a new
+	// one.
+	DASKey *ecdsa.PrivateKey
+	// TokenLifetime of the authorization server's access tokens; 0: 1 hour.
+	TokenLifetime time.Duration
+	// DASRetry is DAS's retry of calls to offices; zero: das's default.
+	DASRetry das.RetryPolicy
+	// OFFDeadline is how long DAS waits for an OFF's notification; 0: das's default.
+	OFFDeadline time.Duration
+	// ExternalPCT is the API root of a PCT DAS outside the world, which DAS
+	// fetches RO/IB documents from (with its WIPO token) instead of the
+	// world's own PCT DAS; World.PCT is then nil.
+	ExternalPCT string
+	// RemoteDAS is a DAS under test: the world's offices and PCT DAS work
+	// with it — they call its API with tokens of its authorization server,
+	// verify its calls with that server's JWKS — instead of the world's own
+	// DAS, which stays idle. The world's offices are then what the DAS under
+	// test is configured to call (StartSites).
+	RemoteDAS *RemoteDAS
 	// AuthZTranscripts keeps the (redacted) bodies of the authorization
 	// server's exchanges, so certification can quote why it refused a
 	// system under test.
@@ -92,7 +122,11 @@ type World struct {
 	// errorShape is the WIPO error shape of every party of the world.
 	errorShape protocol.ErrorShape
 
-	remote *RemoteDAS // DAS under test, when bound
+	remote     *RemoteDAS        // DAS under test, when bound
+	unlisted   *RemoteIdentity   // a client the DAS under test registers but does not whitelist (sites)
+	timings    DASTimings        // the world's own DAS's, for specs that wait for them
+	addrs      map[string]string // Config.Addrs
+	publicURLs map[string]string // Config.PublicURLs
 
 	mu         sync.Mutex
 	signingKey *rsa.PrivateKey
@@ -143,8 +177,11 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 			started.Close()
 		}
 	}()
-	if w.CA, err = tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA"); err != nil {
-		return nil, err
+	w.addrs, w.publicURLs, w.remote = cfg.Addrs, cfg.PublicURLs, cfg.RemoteDAS
+	if w.CA = cfg.CA; w.CA == nil {
+		if w.CA, err = tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA"); err != nil {
+			return nil, err
+		}
 	}
 	if len(cfg.TrustedRoots) > 0 {
 		if err = w.CA.Trust(cfg.TrustedRoots); err != nil {
@@ -155,7 +192,7 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	steps := []func() error{
 		func() error { return w.startAuthZ(cfg) },
 		func() error { return w.startObjectStore(cfg) },
-		func() (err error) { w.dasIdentity, err = w.Enroll("WO", DASClientID); return err },
+		func() (err error) { w.dasIdentity, err = w.enrollWithKey("WO", DASClientID, cfg.DASKey); return err },
 		func() error { return w.startPCT(cfg) },
 		func() error { return w.startDAS(cfg) },
 	}
@@ -170,8 +207,15 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	return w, nil
 }
 
+// open takes the listener of party name: at cfg's address for it, else at
+// the world's (Config.Addrs), else a free loopback port; reached at its
+// public URL when the world has one for it.
 func (w *World) open(cfg Config, name string) (*listener, error) {
-	l, err := listen(w.CA, name, cfg.Addrs[name])
+	addr := cfg.Addrs[name]
+	if addr == "" {
+		addr = w.addrs[name]
+	}
+	l, err := listen(w.CA, name, addr, w.publicURLs[name])
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +230,8 @@ func (w *World) startAuthZ(cfg Config) error {
 		return err
 	}
 	// Start has made the signing key when none was given.
-	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand},
+	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand,
+		TokenLifetime: cfg.TokenLifetime},
 		authz.WithSigningKey(cfg.SigningKey))
 	if err != nil {
 		return err
