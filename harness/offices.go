@@ -41,8 +41,7 @@ func (w *World) startPCT(cfg Config) error {
 	oc := office.Config{Code: pctdas.Code, ClientID: pctdas.ClientID, BaseURL: l.URL, WIPOIssuer: w.AuthZ.Issuer(),
 		Setup: office.SetupA, DASClientID: DASClientID, Documents: docs, DefaultHosting: office.Home,
 		TransitThreshold: 1 << 40, PrepareDelay: -1, ErrorShape: w.errorShape}
-	w.towardRemoteDAS(&oc)
-	opts := append(w.officeOptions(), office.WithNumberCheck(pctdas.CheckNumber))
+	opts := append(append(w.officeOptions(), w.towardRemoteDAS(&oc)...), office.WithNumberCheck(pctdas.CheckNumber))
 	if w.PCT, err = office.New(oc, opts...); err != nil {
 		return fmt.Errorf("pctdas: %w", err)
 	}
@@ -75,7 +74,7 @@ func (w *World) AddOffice(ctx context.Context, cfg office.Config, extra ...offic
 	if cfg.DASClientID == "" {
 		cfg.DASClientID = DASClientID
 	}
-	w.towardRemoteDAS(&cfg)
+	extra = append(w.towardRemoteDAS(&cfg), extra...)
 	if cfg.ErrorShape == protocol.ShapeFlat {
 		cfg.ErrorShape = w.errorShape
 	}
@@ -130,14 +129,18 @@ func (w *World) officeAuthServer(cfg office.Config) (*authz.Server, error) {
 // towardRemoteDAS points an office at the DAS under test, when there is
 // one: its API, its authorization server (the office's tokens, and the JWKS
 // that verifies DAS's calls), and its client id.
-func (w *World) towardRemoteDAS(cfg *office.Config) {
+func (w *World) towardRemoteDAS(cfg *office.Config) []office.Option {
 	if w.remote == nil {
-		return
+		return nil
 	}
 	cfg.DASBaseURL, cfg.WIPOIssuer, cfg.WIPOJWKSURI = w.remote.API, w.remote.Issuer, w.remote.JWKSURI
 	if w.remote.DASClientID != "" {
 		cfg.DASClientID = w.remote.DASClientID
 	}
+	if w.remoteKeys == nil {
+		w.remoteKeys = &laterKeys{w: w, r: w.remote}
+	}
+	return []office.Option{office.WithWIPOKeys(w.remoteKeys)}
 }
 
 // dasTokens is DAS authenticating with private_key_jwt at issuer: WIPO's

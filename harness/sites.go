@@ -83,11 +83,6 @@ func StartSites(ctx context.Context, sc SitesConfig) (*World, error) {
 	if len(sc.DAS.CAPEM) == 0 {
 		ca.TrustSystemRoots()
 	}
-	if sc.DAS.JWKSURI == "" {
-		if sc.DAS.JWKSURI, err = discoverJWKS(ctx, sc.DAS); err != nil {
-			return nil, err
-		}
-	}
 	das, err := loadOrCreateKey(filepath.Join(sc.StateDir, "das"), real)
 	if err != nil {
 		return nil, err

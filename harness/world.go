@@ -125,6 +125,7 @@ type World struct {
 	remote     *RemoteDAS        // DAS under test, when bound
 	unlisted   *RemoteIdentity   // a client the DAS under test registers but does not whitelist (sites)
 	timings    DASTimings        // the world's own DAS's, for specs that wait for them
+	remoteKeys *laterKeys        // the DAS under test's JWKS, for its offices in setup A
 	addrs      map[string]string // Config.Addrs
 	publicURLs map[string]string // Config.PublicURLs
 
