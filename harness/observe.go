@@ -39,7 +39,7 @@ func (w *World) Observe(office, clientID string, certPEM []byte, notifyURL strin
 		return nil, err
 	}
 	party := "office " + office + " (system under test)"
-	recorded := openapi.DAS().Middleware(w.DAS.Handler(), openapi.WithRecorder(o.Log),
+	recorded := openapi.DAS().Middleware(w.DAS.Handler(), openapi.WithRecorder(openapi.Stamped(w.Clock.Now, o.Log)),
 		openapi.WithParty(party), openapi.WithTranscripts())
 	l.serve(w.Faults.Middleware(ObservedParty, faults.DASOperation, recorded))
 	o.API = l.URL + DASBasePath

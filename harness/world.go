@@ -68,6 +68,10 @@ type World struct {
 	Clock clock.Clock
 	CA    *tlsca.CA
 	Log   *openapi.Log
+	// Feed sees every exchange first: it stamps it with the world's clock
+	// (Exchange.At), passes it to the recorder, and serves live viewers
+	// (the admin console, serve -v).
+	Feed *openapi.Feed
 
 	rand io.Reader
 
@@ -113,10 +117,12 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	}
 	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, listeners: map[string]*listener{},
 		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey}
-	w.recorder = cfg.Recorder
-	if w.recorder == nil {
-		w.recorder = w.Log
+	next := cfg.Recorder
+	if next == nil {
+		next = w.Log
 	}
+	w.Feed = openapi.NewFeed(cfg.Clock.Now, next)
+	w.recorder = w.Feed
 	// "return nil, err" clears w before deferred calls run: close the
 	// half-started world through its own variable.
 	started := w
@@ -200,7 +206,7 @@ func (w *World) startObjectStore(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	w.objects = &objectTap{}
+	w.objects = &objectTap{recorder: w.recorder}
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
 	sc.HTTPClient = w.CA.Client()
