@@ -2,6 +2,7 @@ package reports
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -65,51 +66,91 @@ func (c Call) Faults() []openapi.Violation {
 func (c Call) Failed() bool { return c.TransportError != "" || len(c.Faults()) > 0 }
 
 // Merge turns recorded exchanges, in record order, into calls: a client's
-// record and a server's of the same request (method, path and query,
-// status, and response body where both kept one) become one call. A server
-// writes its response before it records, so either record may come first;
-// each is paired with the earliest unpaired record of the other side.
+// record and a server's of the same request become one call (Merger).
 func Merge(ex []openapi.Exchange) []Call {
-	calls := make([]Call, 0, len(ex))
-	waiting := map[string][]int{} // pairing key → indexes of calls missing one side
+	m := NewMerger(0)
 	for _, e := range ex {
-		side, uri := e.Recorder, requestURI(e.URL)
-		key := e.Method + " " + uri + " " + strconv.Itoa(e.Status)
-		if e.TransportError == "" {
-			if i, ok := takePartner(calls, waiting, key, side, e.ResponseBody); ok {
-				calls[i].add(e)
-				continue
-			}
-		}
-		c := Call{Contract: e.Contract, Operation: e.Operation, Method: e.Method, URL: uri}
-		c.add(e)
-		calls = append(calls, c)
-		if e.TransportError == "" {
-			waiting[key] = append(waiting[key], len(calls)-1)
-		}
+		m.Add(e)
 	}
-	for i := range calls {
-		calls[i].Seq = i + 1
-		calls[i].fillParties()
-	}
-	return calls
+	return m.Calls()
 }
 
-// takePartner finds, among the calls waiting under key, the first recorded
-// by the other side whose response body does not contradict body.
-func takePartner(calls []Call, waiting map[string][]int, key, side, body string) (int, bool) {
-	for j, i := range waiting[key] {
-		c := calls[i]
-		if (side == "client" && c.Client != nil) || (side != "client" && c.Server != nil) {
-			continue
+// Merger pairs records as they come: a client's record and a server's of
+// the same request (method, path and query, status, and response body where
+// both kept one) become one call. A server writes its response before it
+// records, so either record may come first; each is paired with the
+// earliest unpaired record of the other side. A live viewer keeps a window
+// of recent calls: older ones are no longer paired, and memory stays bounded.
+type Merger struct {
+	window  int              // calls kept for pairing; 0: all
+	calls   []Call           // the last window calls, oldest first
+	dropped int              // calls that left the window
+	waiting map[string][]int // pairing key → Seqs of calls missing one side
+}
+
+// NewMerger returns a Merger keeping window calls (0: every call).
+func NewMerger(window int) *Merger { return &Merger{window: window, waiting: map[string][]int{}} }
+
+// Add folds e into a new call, or into the call of its other side; it
+// returns that call and whether it was already returned before (an update).
+func (m *Merger) Add(e openapi.Exchange) (Call, bool) {
+	uri := requestURI(e.URL)
+	key := e.Method + " " + uri + " " + strconv.Itoa(e.Status)
+	if e.TransportError == "" {
+		if c, ok := m.partner(key, e); ok {
+			c.add(e)
+			c.fillParties()
+			return *c, true
 		}
-		if body != "" && c.ResponseBody != "" && body != c.ResponseBody {
-			continue
-		}
-		waiting[key] = append(waiting[key][:j:j], waiting[key][j+1:]...)
-		return i, true
 	}
-	return 0, false
+	c := Call{Seq: m.dropped + len(m.calls) + 1, Contract: e.Contract, Operation: e.Operation, Method: e.Method, URL: uri}
+	c.add(e)
+	c.fillParties()
+	m.calls = append(m.calls, c)
+	if e.TransportError == "" {
+		m.waiting[key] = append(m.waiting[key], c.Seq)
+	}
+	if m.window > 0 && len(m.calls) > m.window {
+		old := m.calls[0]
+		m.calls, m.dropped = m.calls[1:], m.dropped+1
+		m.forget(old.Seq)
+	}
+	return c, false
+}
+
+// Calls returns the calls kept, oldest first.
+func (m *Merger) Calls() []Call { return m.calls }
+
+// partner finds, among the calls waiting under key, the first recorded by
+// the other side whose response body does not contradict e's.
+func (m *Merger) partner(key string, e openapi.Exchange) (*Call, bool) {
+	for j, seq := range m.waiting[key] {
+		c := &m.calls[seq-m.dropped-1]
+		if (e.Recorder == "client" && c.Client != nil) || (e.Recorder != "client" && c.Server != nil) {
+			continue
+		}
+		if e.ResponseBody != "" && c.ResponseBody != "" && e.ResponseBody != c.ResponseBody {
+			continue
+		}
+		m.waiting[key] = append(m.waiting[key][:j:j], m.waiting[key][j+1:]...)
+		if len(m.waiting[key]) == 0 {
+			delete(m.waiting, key)
+		}
+		return c, true
+	}
+	return nil, false
+}
+
+// forget stops pairing the call seq, which left the window.
+func (m *Merger) forget(seq int) {
+	for key, seqs := range m.waiting {
+		if i := slices.Index(seqs, seq); i >= 0 {
+			m.waiting[key] = slices.Delete(seqs, i, i+1)
+			if len(m.waiting[key]) == 0 {
+				delete(m.waiting, key)
+			}
+		}
+	}
 }
 
 // add folds one side's record into the call.

@@ -55,34 +55,48 @@ func coverage(c *openapi.Contract, seen map[coverageKey]int) []CoverageCell {
 	return out
 }
 
-// CoverageRow is one operation × status of the coverage table, with the
-// flows that exercised it.
-type CoverageRow struct {
-	Operation, Status string
-	Documented        bool
-	Total             int
-	Flows             []CoverageCell // Count > 0 only
+// CoverageOperation is one operation of the coverage table: the statuses
+// calls exercised, with the flows that did, and the documented statuses
+// none did.
+type CoverageOperation struct {
+	Operation  string
+	Seen       []CoverageStatus
+	Unseen     []string // documented statuses no call exercised
+	Undocument bool     // some status seen is not documented
 }
 
-// CoverageRows folds cells into one row per operation × status.
-func CoverageRows(cells []CoverageCell) (rows []CoverageRow, exercised, documented int) {
+// CoverageStatus is one status of an operation that calls exercised.
+type CoverageStatus struct {
+	Status     string
+	Documented bool
+	Total      int
+	Flows      []CoverageCell
+}
+
+// CoverageByOperation folds cells into one row per operation, and counts the
+// documented operation × status pairs exercised.
+func CoverageByOperation(cells []CoverageCell) (ops []CoverageOperation, exercised, documented int) {
 	for _, c := range cells {
-		if n := len(rows); n == 0 || rows[n-1].Operation != c.Operation || rows[n-1].Status != c.Status {
-			rows = append(rows, CoverageRow{Operation: c.Operation, Status: c.Status, Documented: c.Documented})
+		if n := len(ops); n == 0 || ops[n-1].Operation != c.Operation {
+			ops = append(ops, CoverageOperation{Operation: c.Operation})
 		}
-		row := &rows[len(rows)-1]
-		if c.Count > 0 {
-			row.Total += c.Count
-			row.Flows = append(row.Flows, c)
-		}
-	}
-	for _, r := range rows {
-		if r.Documented {
+		op := &ops[len(ops)-1]
+		if c.Count == 0 {
+			op.Unseen = append(op.Unseen, c.Status)
 			documented++
-			if r.Total > 0 {
+			continue
+		}
+		if n := len(op.Seen); n == 0 || op.Seen[n-1].Status != c.Status {
+			op.Seen = append(op.Seen, CoverageStatus{Status: c.Status, Documented: c.Documented})
+			if c.Documented {
+				documented++
 				exercised++
 			}
 		}
+		st := &op.Seen[len(op.Seen)-1]
+		st.Total += c.Count
+		st.Flows = append(st.Flows, c)
+		op.Undocument = op.Undocument || !c.Documented
 	}
-	return rows, exercised, documented
+	return ops, exercised, documented
 }

@@ -45,7 +45,7 @@ func WriteHTML(w io.Writer, run *Run, contract *openapi.Contract) error {
 	if run.Coverage == nil {
 		run.Finish(contract)
 	}
-	rows, exercised, documented := CoverageRows(run.Coverage)
+	rows, exercised, documented := CoverageByOperation(run.Coverage)
 	views := make([]scenarioView, len(run.Scenarios))
 	for i, s := range run.Scenarios {
 		views[i] = viewOf(run, s)

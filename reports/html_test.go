@@ -19,7 +19,7 @@ func TestHTMLReportShowsVerdictProofRetrievalAndDiagram(t *testing.T) {
 		"The exchange that proves it", "(world clock)", "setRetrievalFile", "property fileId is missing",
 		"Exchanges of this retrieval", `<svg xmlns="http://www.w3.org/2000/svg"`, "arrow-mark",
 		"c.3 &lt;big&gt; document", "simulated &lt;world&gt;", "Skipped: the OFF declared no transit document",
-		`id="failed-only"`, "documented operation × status pairs exercised", "not exercised"} {
+		`id="failed-only"`, "documented operation × status pairs exercised", "documented, not exercised"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -130,16 +130,28 @@ func retrievalOf(calls []Call, seq int) []int {
 			return g.Calls
 		}
 	}
-	var out []int
 	i, ok := seqIndex(calls)[seq]
 	if !ok {
 		return nil
 	}
+	var out []int
 	for _, ack := range AckIDs(calls[i]) {
 		out = append(out, Retrieval(calls, ack)...)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// RetrievalOfAck is the retrieval a request ack id names, the OSF's or the
+// OFF's: the group of the OSF's request that holds a call naming it, else
+// everything correlated with it.
+func RetrievalOfAck(calls []Call, ack string) []int {
+	for _, g := range Retrievals(calls) {
+		if g.Ack == ack || slices.Contains(g.Linked, ack) {
+			return g.Calls
+		}
+	}
+	return Retrieval(calls, ack)
 }
 
 // Finish computes the contract coverage of the counted calls.

@@ -37,9 +37,19 @@ func SequenceSVG(calls []Call, mark int) string {
 			}
 		}
 	}
-	legend := len(groups)
-	top := 10 + legend*seqHeadLine + 44
+	var legend []string
+	for gi, g := range groups {
+		text := fmt.Sprintf("R%d: request ack id %s (OSF ⇄ DAS)", gi+1, g.Ack)
+		if len(g.Linked) > 0 {
+			text += " · " + strings.Join(g.Linked, ", ") + " (DAS ⇄ OFF / PCT DAS)"
+		}
+		legend = append(legend, text)
+	}
+	top := 10 + len(legend)*seqHeadLine + 44
 	width := seqTimeWidth + len(lanes)*seqLaneWidth + 10
+	for _, l := range legend {
+		width = max(width, 16+len([]rune(l))*6) // about 6 units per character at font-size 11
+	}
 	height := top + len(calls)*seqRowHeight + 20
 
 	var b strings.Builder
@@ -50,12 +60,8 @@ func SequenceSVG(calls []Call, mark int) string {
 		fmt.Fprintf(&b, `<marker id="arrow-%s" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="%s"/></marker>`, m.id, m.colour)
 	}
 	b.WriteString(`</defs><rect width="100%" height="100%" fill="#fff"/>`)
-	for gi, g := range groups {
-		text := fmt.Sprintf("R%d: request ack id %s (OSF ⇄ DAS)", gi+1, g.Ack)
-		if len(g.Linked) > 0 {
-			text += " · " + strings.Join(g.Linked, ", ") + " (DAS ⇄ OFF / PCT DAS)"
-		}
-		fmt.Fprintf(&b, `<text x="8" y="%d" fill="#555">%s</text>`, 20+gi*seqHeadLine, esc(text))
+	for i, text := range legend {
+		fmt.Fprintf(&b, `<text x="8" y="%d" fill="#555">%s</text>`, 20+i*seqHeadLine, esc(text))
 	}
 	head := top - 34
 	for _, l := range lanes {

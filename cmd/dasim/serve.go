@@ -29,9 +29,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	clockKind := fs.String("clock", "", "system (real time) or virtual (advance it with POST <admin>/clock/advance?by=168h); overrides the world file")
 	authzAddr := fs.String("authz-addr", "", "listen address of the authorization server (default a free loopback port)")
 	dasAddr := fs.String("das-addr", "", "listen address of DAS (default a free loopback port)")
-	adminAddr := fs.String("admin-addr", "", "listen address of the admin endpoint (faults, clock, exchanges)")
+	adminAddr := fs.String("admin-addr", "", "listen address of the admin endpoint and live console (faults, clock, exchanges)")
+	verbose := fs.Bool("v", false, "log one line per exchange: world time, parties, operation, status, verdict")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	dir := os.TempDir()
+	if *endpoints != "" {
+		dir = filepath.Dir(*endpoints)
+		// A script waiting for the file must not read an earlier run's.
+		if err := os.Remove(*endpoints); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		defer os.Remove(*endpoints)
 	}
 	wf := harness.DemoWorld()
 	if *worldFile != "" {
@@ -52,29 +62,36 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := wf.Validate(); err != nil {
 		return err
 	}
+	quietTLSHandshakes(stderr)
 	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}}
 	w, err := harness.StartWorld(ctx, wf, cfg)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	admin, err := w.ServeAdmin(*adminAddr)
+	if *verbose {
+		stopLog, err := logExchanges(ctx, w.Feed, stdout)
+		if err != nil {
+			return err
+		}
+		defer stopLog()
+	}
+	admin, tokenFile, err := serveAdmin(w, dir, *adminAddr, wf.Clock == "virtual")
 	if err != nil {
 		return err
 	}
+	defer os.Remove(tokenFile)
 	for _, c := range clients {
 		if err := registerClient(w, c, stdout); err != nil {
 			return err
 		}
 	}
-	dir := os.TempDir()
-	if *endpoints != "" {
-		dir = filepath.Dir(*endpoints)
-	}
 	ep, err := describeWorld(w, dir, *caFile, admin)
 	if err != nil {
 		return err
 	}
+	ep["admin_token_file"] = tokenFile
+	ep["console"] = admin + "/"
 	printEndpoints(stdout, ep)
 	if *endpoints != "" {
 		if err := writeJSONFile(*endpoints, ep); err != nil {
@@ -123,8 +140,13 @@ func describeWorld(w *harness.World, dir, caFile, admin string) (map[string]any,
 }
 
 func printEndpoints(out io.Writer, ep map[string]any) {
-	for _, k := range []string{"issuer", "token_endpoint", "jwks_uri", "das_api", "s3_endpoint", "pct_das", "admin", "ca_file"} {
-		fmt.Fprintf(out, "%-15s %s\n", k, ep[k])
+	for _, k := range []string{"issuer", "token_endpoint", "jwks_uri", "das_api", "s3_endpoint", "pct_das", "admin", "ca_file", "admin_token_file"} {
+		if v, ok := ep[k]; ok && v != "" {
+			fmt.Fprintf(out, "%-16s %s\n", k, v)
+		}
+	}
+	if c, ok := ep["console"]; ok {
+		fmt.Fprintf(out, "%-16s %s  (open it with #token=<the admin token> appended, or paste the token)\n", "console", c)
 	}
 	ids := ep["identities"].(map[string]any)
 	codes := make([]string, 0, len(ids))
