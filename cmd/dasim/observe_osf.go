@@ -36,9 +36,8 @@ func runCertifyOSF(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *office == "" || *clientID == "" || *certFile == "" {
-		fmt.Fprintln(stderr, "dasim certify --role osf: --office, --client-id and --cert are required")
-		return errUsage
+	if err := requireFlags(fs, stderr, "office", "client-id", "cert"); err != nil {
+		return err
 	}
 	cert, err := os.ReadFile(*certFile)
 	if err != nil {
