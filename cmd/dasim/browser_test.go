@@ -27,6 +27,9 @@ func chromiumBinary(t *testing.T) string {
 			return p
 		}
 	}
+	if os.Getenv("DASIM_REQUIRE_CHROMIUM") != "" { // .ci/run: a browser test that skips proves nothing
+		t.Fatal("DASIM_REQUIRE_CHROMIUM is set but no chromium binary is on PATH")
+	}
 	t.Skip("no chromium binary on PATH (Debian package chromium; .ci/run installs it)")
 	return ""
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -41,7 +42,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := os.Remove(*endpoints); err != nil && !os.IsNotExist(err) {
 			return err
 		}
-		defer os.Remove(*endpoints)
 	}
 	wf := harness.DemoWorld()
 	if *worldFile != "" {
@@ -80,7 +80,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tokenFile)
+	token, _ := os.ReadFile(tokenFile)
+	defer removeIfOurs(tokenFile, token)
 	for _, c := range clients {
 		if err := registerClient(w, c, stdout); err != nil {
 			return err
@@ -97,6 +98,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := writeJSONFile(*endpoints, ep); err != nil {
 			return err
 		}
+		written, _ := os.ReadFile(*endpoints)
+		defer removeIfOurs(*endpoints, written)
 	}
 	fmt.Fprintln(stdout, "serving; Ctrl-C stops")
 	<-ctx.Done()
@@ -157,6 +160,14 @@ func printEndpoints(out io.Writer, ep map[string]any) {
 	for _, c := range codes {
 		id := ids[c].(map[string]string)
 		fmt.Fprintf(out, "identity %s    client_id %s, key and certificate in %s\n", c, id["client_id"], id["dir"])
+	}
+}
+
+// removeIfOurs removes the endpoints file on exit unless another world,
+// started since (a script re-run at once), has written its own there.
+func removeIfOurs(path string, ours []byte) {
+	if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, ours) {
+		_ = os.Remove(path)
 	}
 }
 
