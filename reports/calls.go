@@ -32,9 +32,9 @@ type Call struct {
 	Server         *Verdict  `json:"server,omitempty"` // nil: the server did not record it
 }
 
-// Verdict is one side's judgement of a call against the contract.
+// Verdict is one side's judgement of a call against the contract (the
+// caller's side is From's, the server's To's).
 type Verdict struct {
-	Party      string              `json:"party,omitempty"`
 	Violations []openapi.Violation `json:"violations,omitempty"`
 }
 
@@ -155,7 +155,7 @@ func (m *Merger) forget(seq int) {
 
 // add folds one side's record into the call.
 func (c *Call) add(e openapi.Exchange) {
-	v := &Verdict{Party: e.Labels.Party, Violations: e.Violations()}
+	v := &Verdict{Violations: e.Violations()}
 	if e.Recorder == "client" {
 		c.Client = v
 		c.From = e.Labels.Party

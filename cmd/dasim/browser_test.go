@@ -145,18 +145,11 @@ func TestConsoleShowsTheWalkthroughLiveInChromium(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	serve := exec.CommandContext(ctx, bin, "serve", "-v", "--endpoints-file", filepath.Join(dir, "endpoints.json"))
-	serveLog := logFile(t, dir, "serve.log")
-	serve.Stdout, serve.Stderr = serveLog, serveLog
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = serve.Process.Kill(); _ = serve.Wait() }()
 	var ep struct {
 		Admin     string `json:"admin"`
 		TokenFile string `json:"admin_token_file"`
 	}
-	waitForJSON(ctx, t, filepath.Join(dir, "endpoints.json"), &ep)
+	startServe(ctx, t, bin, dir, &ep, "-v")
 	token, err := os.ReadFile(ep.TokenFile)
 	if err != nil {
 		t.Fatal(err)
