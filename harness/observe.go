@@ -39,9 +39,12 @@ func (w *World) Observe(office, clientID string, certPEM []byte, notifyURL strin
 		return nil, err
 	}
 	party := "office " + office + " (system under test)"
-	recorded := openapi.DAS().Middleware(w.DAS.Handler(), openapi.WithRecorder(openapi.Stamped(w.Clock.Now, o.Log)),
-		openapi.WithParty(party), openapi.WithTranscripts())
-	l.serve(w.Faults.Middleware(ObservedParty, faults.DASOperation, recorded))
+	// The recorder sits in front of the faults, so the transcript holds the
+	// 503 the harness answers on purpose: it is what a failed retry check
+	// points at.
+	faulty := w.Faults.Middleware(ObservedParty, faults.DASOperation, w.DAS.Handler())
+	l.serve(openapi.DAS().Middleware(faulty, openapi.WithRecorder(openapi.Stamped(w.Clock.Now, o.Log)),
+		openapi.WithParty(party), openapi.WithTranscripts()))
 	o.API = l.URL + DASBasePath
 	if notifyURL != "" {
 		w.route(office, notifyURL, w.AuthZ.Issuer())

@@ -50,6 +50,8 @@ func keysOf(c Call) callKeys {
 	if m := docMember.FindStringSubmatch(c.RequestBody); m != nil {
 		k.document = m[1]
 	}
+	// A client that lost its ack id sends requestAckId=null: no id at all.
+	k.acks = slices.DeleteFunc(k.acks, func(a string) bool { return a == "" || a == "null" })
 	return k
 }
 

@@ -34,6 +34,7 @@ type scenarioView struct {
 	Scenario
 	Proof     *Call
 	Retrieval []Call
+	Scope     string // "this retrieval", or "this scenario" when no call proves the failure
 	Diagram   template.HTML
 	Kept      int // calls in its kept transcript
 }
@@ -69,7 +70,9 @@ func viewOf(run *Run, s Scenario) scenarioView {
 		v.Proof = &calls[mark-1]
 	}
 	shown := calls
+	v.Scope = "this scenario"
 	if len(s.Failure.Retrieval) > 0 {
+		v.Scope = "this retrieval"
 		shown = nil
 		for _, c := range calls {
 			if slices.Contains(s.Failure.Retrieval, c.Seq) {

@@ -100,8 +100,11 @@ func (f *Failure) Summary() string {
 		}
 	}
 	head := strings.Join(parts, ", ")
-	if head == "" {
+	switch {
+	case head == "":
 		return firstLine(f.Message)
+	case f.Message == "":
+		return head
 	}
 	return head + ": " + firstLine(f.Message)
 }
