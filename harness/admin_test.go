@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wipo-das/dasim/openapi"
 )
 
 const testAdminToken = "test-admin-token-0123456789"
@@ -129,5 +131,24 @@ func TestAdminEventsStreamEachNewCall(t *testing.T) {
 	}
 	if c.Operation != "getOpenIDConfiguration" || c.To != "authz" || !c.At.Equal(w.Clock.Now()) || c.Server == nil {
 		t.Fatalf("streamed call %+v, want the discovery request at %v", c, w.Clock.Now())
+	}
+}
+
+func TestAdminDrawsTheSequenceOfARetrieval(t *testing.T) {
+	w, url := adminWorld(t, true)
+	res, body := adminRequest(t, w, http.MethodGet, url+"/sequence.svg?ack=nosuch", testAdminToken)
+	if res.StatusCode != http.StatusNotFound || !strings.Contains(body, "no recorded call names request ack id nosuch") {
+		t.Fatalf("unknown ack: %d %s", res.StatusCode, body)
+	}
+	if res, _ := adminRequest(t, w, http.MethodGet, url+"/sequence.svg", testAdminToken); res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("no ack: %d", res.StatusCode)
+	}
+	ack := "7d0c1e52-93b4-4a8e-b1f6-2c5d8e9a0b13"
+	w.Feed.Record(openapi.Exchange{Recorder: "server", Contract: "das.yaml", Operation: "getRetrievalStatuses", Method: "GET",
+		URL: "/das/v1/requests/retrievals/statuses?requestAckId=" + ack, Status: 200, Labels: openapi.Labels{Party: "das", Peer: "office EE"}})
+	res, body = adminRequest(t, w, http.MethodGet, url+"/sequence.svg?ack="+ack, testAdminToken)
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/svg+xml" ||
+		!strings.Contains(body, "getRetrievalStatuses → 200") || !strings.Contains(body, "office EE") {
+		t.Fatalf("diagram: %d %s\n%.300s", res.StatusCode, res.Header.Get("Content-Type"), body)
 	}
 }

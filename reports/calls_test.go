@@ -170,3 +170,26 @@ func TestCoverageCountsEachCallOnceUnderTheScenarioFlow(t *testing.T) {
 		t.Fatalf("%d of %d exercised in %d operations", exercised, documented, len(ops))
 	}
 }
+
+func TestMergerPairsEitherOrderAndForgetsPastItsWindow(t *testing.T) {
+	server := openapi.Exchange{Recorder: "server", Contract: "das.yaml", Method: "GET", URL: "/das/v1/requests/retrievals/statuses",
+		Status: 200, Labels: openapi.Labels{Party: "das"}}
+	client := server
+	client.Recorder, client.URL, client.Labels = "client", "https://127.0.0.1:1/das/v1/requests/retrievals/statuses", openapi.Labels{Party: "office EE"}
+	m := NewMerger(2)
+	if c, update := m.Add(client); update || c.Seq != 1 || c.From != "office EE" || c.To != "das" {
+		t.Fatalf("first record: %+v update %v", c, update)
+	}
+	if c, update := m.Add(server); !update || c.Seq != 1 || c.Client == nil || c.Server == nil {
+		t.Fatalf("its other side: %+v update %v", c, update)
+	}
+	m.Add(server) // call 2, waiting for its client
+	m.Add(openapi.Exchange{Recorder: "server", Method: "POST", URL: "/x", Status: 204})
+	m.Add(openapi.Exchange{Recorder: "server", Method: "POST", URL: "/y", Status: 204}) // call 2 leaves the window
+	if c, update := m.Add(client); update || c.Seq != 5 {
+		t.Fatalf("a record whose partner left the window must start a call of its own: %+v update %v", c, update)
+	}
+	if n := len(m.Calls()); n != 2 {
+		t.Fatalf("kept %d calls, want the window of 2", n)
+	}
+}
