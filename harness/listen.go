@@ -80,3 +80,16 @@ func (l *listener) close(ctx context.Context) {
 	}
 	<-l.done
 }
+
+// ServeParty serves h on a listener of the world's own, named name (at
+// addr, or a free loopback port), with a certificate of the world's CA; it
+// returns the listener's base URL. The world closes it with the others.
+// dasim serve puts its admin endpoint there.
+func (w *World) ServeParty(name, addr string, h http.Handler) (string, error) {
+	l, err := w.open(Config{Addrs: map[string]string{name: addr}}, name)
+	if err != nil {
+		return "", err
+	}
+	l.serve(h)
+	return l.URL, nil
+}

@@ -100,6 +100,10 @@ type World struct {
 	Clock clock.Clock
 	CA    *tlsca.CA
 	Log   *openapi.Log
+	// Feed sees every exchange first: it stamps it with the world's clock
+	// (Exchange.At), passes it to the recorder, and serves live viewers
+	// (the admin console, serve -v).
+	Feed *openapi.Feed
 
 	rand io.Reader
 	ctx  context.Context // the values Start was called with, for the parties' work
@@ -168,7 +172,8 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	if next == nil {
 		next = w.Log
 	}
-	w.steps = &stepMarker{next: next}
+	w.Feed = openapi.NewFeed(cfg.Clock.Now, next)
+	w.steps = &stepMarker{next: w.Feed}
 	w.recorder = w.steps
 	// "return nil, err" clears w before deferred calls run: close the
 	// half-started world through its own variable.
@@ -268,7 +273,7 @@ func (w *World) startObjectStore(cfg Config) error {
 		return err
 	}
 	w.onClose(w.S3.Close)
-	w.objects = &objectTap{}
+	w.objects = &objectTap{recorder: w.recorder}
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
 	sc.HTTPClient = w.CA.Client()
