@@ -76,10 +76,14 @@ func Load(spec []byte, basePaths ...string) (*Contract, error) {
 
 // registerStrictFormats replaces kin-openapi's regexp-only "date" check with a
 // calendar check, so 2023-02-30 is refused as a real server's date parser
-// would, and its JSON body decoder with decodeJSONBody (stricter, cheaper).
+// would, and its JSON body decoder with decodeJSONBody (stricter, cheaper);
+// it adds a decoder for PDF bodies.
 // kin-openapi keeps both in package registries; this runs once.
 func registerStrictFormats() {
 	openapi3filter.RegisterBodyDecoder("application/json", decodeJSONBody)
+	// A certificate of registration (GET registrations/certificates) is a
+	// binary body: kin-openapi knows application/octet-stream, not PDF.
+	openapi3filter.RegisterBodyDecoder("application/pdf", openapi3filter.FileBodyDecoder)
 	openapi3.DefineStringFormatValidator("date", openapi3.NewCallbackValidator(func(s string) error {
 		if _, err := time.Parse(time.DateOnly, s); err != nil {
 			return errors.New("not a calendar date YYYY-MM-DD")
