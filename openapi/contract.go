@@ -144,6 +144,9 @@ func (c *Contract) ValidateRequest(ctx context.Context, r *http.Request, body []
 	if err != nil {
 		return nil, []Violation{routeViolation(r, err)}
 	}
+	if vs := queryEncodingViolations(route.OperationID, r.URL.RawQuery); len(vs) > 0 {
+		return route, vs
+	}
 	saved := r.Body
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	defer func() { r.Body = saved }()

@@ -69,3 +69,35 @@ func redactValue(v any) any {
 	}
 	return v
 }
+
+// redactURL returns a request URL with the value of every secret query
+// parameter replaced (GET registrations/certificates and DELETE
+// registrations carry dasAccessCode in the query), the rest as sent.
+func redactURL(raw string) string {
+	path, query, ok := strings.Cut(raw, "?")
+	if !ok || !mayHoldSecret(query) {
+		return raw
+	}
+	pairs := strings.Split(query, "&")
+	for i, pair := range pairs {
+		rawKey, _, _ := strings.Cut(pair, "=")
+		if key, err := url.QueryUnescape(rawKey); err == nil && secretNames[key] {
+			pairs[i] = rawKey + "=%28redacted%29"
+		}
+	}
+	return path + "?" + strings.Join(pairs, "&")
+}
+
+// mayHoldSecret is a cheap filter: a secret name, or an escape that might
+// spell one.
+func mayHoldSecret(query string) bool {
+	if strings.IndexByte(query, '%') >= 0 {
+		return true
+	}
+	for name := range secretNames {
+		if strings.Contains(query, name) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,76 @@
+package openapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// Issue 15: requestAckId=%zz was dropped by net/url and answered with the
+// caller's full listing. A query that is not validly percent-encoded is now
+// refused before the handler, naming the parameter.
+func TestBadlyEncodedQueryIsRefusedNamingTheParameter(t *testing.T) {
+	cases := []struct{ query, param, notInBody string }{
+		{"requestAckId=%zz", "requestAckId", ""},
+		{"requestAckId=7d0c%2", "requestAckId", ""},
+		{"req%zzAckId=x", "req%zzAckId", ""},
+		{"requestAckId=a;b", "requestAckId", ""},
+		{"dasAccessCode=%zzSECRET", "dasAccessCode", "SECRET"},
+	}
+	for _, c := range cases {
+		t.Run(c.query, func(t *testing.T) {
+			var log Log
+			reached := false
+			h := DAS().Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached = true }), WithRecorder(&log))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, dasRequest("GET", "/retrievals/statuses?"+c.query, "", ""))
+			if reached || rec.Code != http.StatusBadRequest {
+				t.Fatalf("reached %v, status %d: %s", reached, rec.Code, rec.Body)
+			}
+			var e struct {
+				Code    string
+				Details []struct {
+					Code    int
+					Message string
+				}
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Code != "INVALID_INPUT_DATA" || len(e.Details) != 1 {
+				t.Fatalf("not the WIPO error body: %s", rec.Body)
+			}
+			if msg := e.Details[0].Message; e.Details[0].Code != -1 || !strings.Contains(msg, "query "+c.param) || !strings.Contains(msg, "encoding") {
+				t.Errorf("detail does not name the parameter and the rule: %+v", e.Details[0])
+			}
+			if c.notInBody != "" && strings.Contains(rec.Body.String(), c.notInBody) {
+				t.Errorf("secret echoed: %s", rec.Body)
+			}
+		})
+	}
+}
+
+func TestRecordedURLsRedactAccessCodes(t *testing.T) {
+	cases := map[string]string{
+		"/das/v1/requests/registrations?documentKindCategory=patent&documentNumber=EE+P1&dasAccessCode=AB21": "/das/v1/requests/registrations?documentKindCategory=patent&documentNumber=EE+P1&dasAccessCode=%28redacted%29",
+		"/x?das%41ccessCode=AB21&a=1": "/x?das%41ccessCode=%28redacted%29&a=1",
+		"/x?requestAckId=1":           "/x?requestAckId=1",
+		"https://h/x?dasAccessCode":   "https://h/x?dasAccessCode=%28redacted%29",
+		"/x":                          "/x",
+	}
+	for in, want := range cases {
+		if got := redactURL(in); got != want {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+	var log Log
+	h := DAS().Middleware(fixedHandler(404, `{"code":"NOT_FOUND","message":null,"details":[{"code":-7,"message":"x"}]}`), WithRecorder(&log))
+	h.ServeHTTP(httptest.NewRecorder(), dasRequest("DELETE", "/registrations?documentKindCategory=patent&documentNumber=EE%20P202300012&dasAccessCode=AB21", "", ""))
+	for _, e := range log.Exchanges() {
+		if strings.Contains(e.URL, "AB21") || !strings.Contains(e.URL, "dasAccessCode=%28redacted%29") {
+			t.Errorf("recorded URL %q", e.URL)
+		}
+	}
+	if len(log.Exchanges()) != 1 {
+		t.Fatalf("%d exchanges recorded", len(log.Exchanges()))
+	}
+}
