@@ -74,3 +74,25 @@ func TestRecordedURLsRedactAccessCodes(t *testing.T) {
 		t.Fatalf("%d exchanges recorded", len(log.Exchanges()))
 	}
 }
+
+func TestTranscriptRedactsWithoutDecodingTheWholeBody(t *testing.T) {
+	cases := map[string]string{
+		`{"a":{"dasAccessCode":"AB21"},"b":[{"access_token":"tok"}]}`:    `{"a":{"dasAccessCode":"(redacted)"},"b":[{"access_token":"(redacted)"}]}`,
+		"{ \"z\" : 1 ,\n \"dasAccessCode\" : {\"x\":[1,2]}, \"n\":null}": `{"z":1,"dasAccessCode":"(redacted)","n":null}`,
+		`{"das\u0041ccessCode":"AB21","t":true,"f":false,"e":1e3}`:       `{"dasAccessCode":"(redacted)","t":true,"f":false,"e":1e3}`,
+		`["<&>", 2]`:                  `["\u003c\u0026\u003e",2]`,
+		`{"dasAccessCode" "AB21"}`:    "(unparsable JSON body redacted)",
+		`{"dasAccessCode":"AB21"} {}`: "(unparsable JSON body redacted)",
+		`{"dasAccessCode":"AB21"`:     "(unparsable JSON body redacted)",
+	}
+	for in, want := range cases {
+		if got := redactBody("application/json", []byte(in)); got != want {
+			t.Errorf("redactBody(%s) = %s, want %s", in, got, want)
+		}
+	}
+	big := `{"documentRetrievalResponseBag":[` + strings.Repeat(`{"dasAccessCode":"AB21","x":"`+strings.Repeat("y", 100)+`"},`, 5000) + `{}]}`
+	got := redactBody("application/json", []byte(big))
+	if !strings.HasSuffix(got, "...(truncated)") || len(got) > maxTranscript+20 || strings.Contains(got, "AB21") {
+		t.Errorf("large body: %d bytes, ends %q", len(got), got[len(got)-20:])
+	}
+}

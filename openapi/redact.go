@@ -1,7 +1,6 @@
 package openapi
 
 import (
-	"encoding/json"
 	"net/url"
 	"strings"
 )
@@ -26,11 +25,10 @@ func redactBody(contentType string, body []byte) string {
 	var out string
 	switch {
 	case strings.Contains(contentType, "json"):
-		var v any
-		if json.Unmarshal(body, &v) != nil {
+		b, ok := redactJSONPrefix(body, maxTranscript)
+		if !ok {
 			return "(unparsable JSON body redacted)"
 		}
-		b, _ := json.Marshal(redactValue(v))
 		out = string(b)
 	case strings.Contains(contentType, "x-www-form-urlencoded"):
 		form, err := url.ParseQuery(string(body))
@@ -50,24 +48,6 @@ func redactBody(contentType string, body []byte) string {
 		out = out[:maxTranscript] + "...(truncated)"
 	}
 	return out
-}
-
-func redactValue(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, e := range t {
-			if secretNames[k] {
-				t[k] = "(redacted)"
-			} else {
-				t[k] = redactValue(e)
-			}
-		}
-	case []any:
-		for i, e := range t {
-			t[i] = redactValue(e)
-		}
-	}
-	return v
 }
 
 // redactURL returns a request URL with the value of every secret query
