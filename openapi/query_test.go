@@ -79,11 +79,19 @@ func TestTranscriptRedactsWithoutDecodingTheWholeBody(t *testing.T) {
 	cases := map[string]string{
 		`{"a":{"dasAccessCode":"AB21"},"b":[{"access_token":"tok"}]}`:    `{"a":{"dasAccessCode":"(redacted)"},"b":[{"access_token":"(redacted)"}]}`,
 		"{ \"z\" : 1 ,\n \"dasAccessCode\" : {\"x\":[1,2]}, \"n\":null}": `{"z":1,"dasAccessCode":"(redacted)","n":null}`,
-		`{"das\u0041ccessCode":"AB21","t":true,"f":false,"e":1e3}`:       `{"dasAccessCode":"(redacted)","t":true,"f":false,"e":1e3}`,
-		`["<&>", 2]`:                  `["\u003c\u0026\u003e",2]`,
-		`{"dasAccessCode" "AB21"}`:    "(unparsable JSON body redacted)",
-		`{"dasAccessCode":"AB21"} {}`: "(unparsable JSON body redacted)",
-		`{"dasAccessCode":"AB21"`:     "(unparsable JSON body redacted)",
+		`{"das\u0041ccessCode":"AB21","t":true,"f":false,"e":1e3}`:       `{"das\u0041ccessCode":"(redacted)","t":true,"f":false,"e":1e3}`,
+		`["<&>", 2, -0.5e+3]`:       `["<&>",2,-0.5e+3]`,
+		`{"a":01}`:                  "(unparsable JSON body redacted)",
+		`{"a":tru}`:                 "(unparsable JSON body redacted)",
+		`{"a":1,}`:                  "(unparsable JSON body redacted)",
+		`{"dasAccessCode":[[[1]]]}`: `{"dasAccessCode":"(redacted)"}`,
+		strings.Repeat("[", 100000): "(unparsable JSON body redacted)",
+		`{"dasAccessCode":` + strings.Repeat("[", 100000): "(unparsable JSON body redacted)",
+		`{"dasAccessCode" "AB21"}`:                        "(unparsable JSON body redacted)",
+		`{"dasAccessCode":"AB21"} {}`:                     "(unparsable JSON body redacted)",
+		`{"dasAccessCode":"AB21"`:                         "(unparsable JSON body redacted)",
+		strings.Repeat("[", 100000):                       "(unparsable JSON body redacted)",
+		`{"dasAccessCode":` + strings.Repeat("[", 100000): "(unparsable JSON body redacted)",
 	}
 	for in, want := range cases {
 		if got := redactBody("application/json", []byte(in)); got != want {
