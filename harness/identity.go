@@ -41,7 +41,7 @@ func (w *World) Enroll(office, clientID string) (*Identity, error) {
 // TokenClient returns the seeds' authentication script as a Go client for id.
 func (w *World) TokenClient(id *Identity) *authz.TokenClient {
 	return &authz.TokenClient{HTTP: w.HTTPClient(), Issuer: w.AuthZ.Issuer(), ClientID: id.ClientID,
-		Key: id.Key(), Now: w.Clock.Now, Rand: w.rand}
+		Key: id.Key(), Now: w.Clock.Now, Rand: w.rand, Profile: w.profile}
 }
 
 // Assertion signs a client assertion for id at the world's current time.

@@ -48,6 +48,9 @@ func (w *World) AddOffice(ctx context.Context, cfg office.Config) (*office.Offic
 	if cfg.DASClientID == "" {
 		cfg.DASClientID = DASClientID
 	}
+	if cfg.Profile == "" {
+		cfg.Profile = w.profile // the office signs, and serves, in the world's profile
+	}
 	o, err := office.New(cfg, w.officeDeps())
 	if err != nil {
 		return nil, fmt.Errorf("office %s: %w", cfg.Code, err)
@@ -70,10 +73,12 @@ func (w *World) AddOffice(ctx context.Context, cfg office.Config) (*office.Offic
 }
 
 // dasTokens is DAS authenticating with private_key_jwt at issuer: WIPO's
-// authorization server (setup A) or an office's own (setup B).
+// authorization server (setup A) or an office's own (setup B), both in the
+// world's profile. DAS's assertion carries jti and iat in every profile
+// (RFC 7523 section 3 allows them; certified servers require them).
 func (w *World) dasTokens(issuer string) das.TokenSource {
 	tc := &authz.TokenClient{HTTP: w.HTTPClient(), Issuer: issuer, ClientID: DASClientID,
-		Key: w.dasIdentity.Key(), Now: w.Clock.Now, Rand: w.rand}
+		Key: w.dasIdentity.Key(), Now: w.Clock.Now, Rand: w.rand, Profile: w.profile, Identified: true}
 	return &authz.TokenCache{Client: tc, Scope: authz.ScopeOfficeExchange}
 }
 

@@ -83,6 +83,8 @@ type World struct {
 
 	remote *RemoteDAS // DAS under test, when bound
 
+	profile authz.Profile // of every authorization server of the world
+
 	mu         sync.Mutex
 	signingKey *rsa.PrivateKey
 	closers    []func()
@@ -114,6 +116,9 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, listeners: map[string]*listener{},
 		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey}
 	w.recorder = cfg.Recorder
+	if w.profile = cfg.Profile; w.profile == "" {
+		w.profile = authz.ProfileWIPO
+	}
 	if w.recorder == nil {
 		w.recorder = w.Log
 	}

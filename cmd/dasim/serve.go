@@ -62,11 +62,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	for _, c := range clients {
-		if err := registerClient(w, c, stdout); err != nil {
-			return err
-		}
-	}
 	dir := os.TempDir()
 	if *endpoints != "" {
 		dir = filepath.Dir(*endpoints)
@@ -74,6 +69,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	ep, err := describeWorld(w, dir, *caFile, admin)
 	if err != nil {
 		return err
+	}
+	// After describeWorld: the identities it enrolls are registered ids too.
+	for _, c := range clients {
+		if err := registerClient(w, c, stdout); err != nil {
+			return err
+		}
 	}
 	printEndpoints(stdout, ep)
 	if *endpoints != "" {
@@ -150,6 +151,16 @@ func writeJSONFile(path string, v any) error {
 }
 
 func registerClient(w *harness.World, c clientFlag, stdout io.Writer) error {
+	// Registering replaces a registration: a taken id would silently take
+	// DAS's key (every call of DAS to an office then fails) or an office's.
+	switch {
+	case c.id == harness.DASClientID:
+		return fmt.Errorf("--client %s: that is DAS's own client id, with which DAS authenticates when it calls offices and PCT DAS; "+
+			"registering your certificate under it would replace DAS's key and leave every forwarded retrieval pending: choose another id", c.id)
+	case w.AuthZ.Registered(c.id):
+		return fmt.Errorf("--client %s: a client with this id is already registered in the world (a simulated office or an identity "+
+			"of the endpoints file): choose another id", c.id)
+	}
 	if err := w.AuthZ.Register(authz.Client{ID: c.id, KeysPEM: c.cert}); err != nil {
 		return err
 	}

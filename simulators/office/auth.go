@@ -39,7 +39,7 @@ func (o *Office) setUpAuth() error {
 		if o.deps.ASSigningKey != nil {
 			opts = append(opts, authz.WithSigningKey(o.deps.ASSigningKey))
 		}
-		as, err := authz.New(authz.Config{BaseURL: o.cfg.BaseURL, Profile: authz.ProfileWIPO, Clock: o.deps.Clock,
+		as, err := authz.New(authz.Config{BaseURL: o.cfg.BaseURL, Profile: o.profile(), Clock: o.deps.Clock,
 			Rand: o.deps.Rand}, opts...)
 		if err != nil {
 			return fmt.Errorf("office %s: own authorization server: %w", o.cfg.Code, err)
@@ -53,6 +53,14 @@ func (o *Office) setUpAuth() error {
 	}
 	o.verifier = v
 	return nil
+}
+
+// profile is the authorization profile the office signs and serves in.
+func (o *Office) profile() authz.Profile {
+	if o.cfg.Profile == "" {
+		return authz.ProfileWIPO
+	}
+	return o.cfg.Profile
 }
 
 // AuthServer is the office's own authorization server (setup B), nil in A.
@@ -82,7 +90,7 @@ func (o *Office) RegisterDAS(certPEM []byte) error {
 // endpoint for a token of Config.Scope, kept until shortly before it expires.
 func (o *Office) wipoTokens() TokenFunc {
 	c := &authz.TokenCache{Scope: o.cfg.Scope, Client: &authz.TokenClient{HTTP: o.raw, Issuer: o.cfg.WIPOIssuer,
-		ClientID: o.cfg.ClientID, Key: o.key, Profile: authz.ProfileWIPO, Lifetime: 60 * time.Second,
+		ClientID: o.cfg.ClientID, Key: o.key, Profile: o.profile(), Lifetime: 60 * time.Second,
 		Now: o.deps.Clock.Now, Rand: o.deps.Rand}}
 	return func(ctx context.Context) (string, error) {
 		token, err := c.Token(ctx)
