@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/wipo-das/dasim/simulators/tlsca"
 )
@@ -39,9 +38,9 @@ func listen(ca *tlsca.CA, name, addr string) (*listener, error) {
 	return &listener{name: name, ln: tlsLn, URL: "https://" + ln.Addr().String(), done: make(chan struct{})}, nil
 }
 
-// serve starts answering with h.
+// serve starts answering with h, within DefaultListenerLimits.
 func (l *listener) serve(h http.Handler) {
-	l.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	l.srv = DefaultListenerLimits().Server(h)
 	go func() {
 		defer close(l.done)
 		// Serve returns ErrServerClosed on Shutdown; any other error means
