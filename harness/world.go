@@ -43,6 +43,9 @@ type Config struct {
 	Addrs map[string]string
 	// Recorder receives every exchange; nil keeps them in World.Log.
 	Recorder openapi.Recorder
+	// Log is World.Log; nil: one that keeps every exchange (a spec's world
+	// is short-lived). dasim serve passes a bounded one (openapi.NewLog).
+	Log *openapi.Log
 	// Retention of transit files at DAS; 0: 7 days.
 	Retention time.Duration
 	// DASOutboundTimeout bounds each call of DAS to an office or PCT DAS, in
@@ -113,7 +116,10 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 			return nil, err
 		}
 	}
-	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, listeners: map[string]*listener{},
+	if cfg.Log == nil {
+		cfg.Log = &openapi.Log{}
+	}
+	w = &World{Clock: cfg.Clock, Log: cfg.Log, rand: cfg.Rand, listeners: map[string]*listener{},
 		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey}
 	w.recorder = cfg.Recorder
 	if w.profile = cfg.Profile; w.profile == "" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
 )
 
@@ -30,6 +32,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	authzAddr := fs.String("authz-addr", "", "listen address of the authorization server (default a free loopback port)")
 	dasAddr := fs.String("das-addr", "", "listen address of DAS (default a free loopback port)")
 	adminAddr := fs.String("admin-addr", "", "listen address of the admin endpoint (faults, clock, exchanges)")
+	keep := fs.Int("exchanges", 1000, "recorded exchanges kept in memory for GET <admin>/exchanges (older ones are counted and forgotten); 0 keeps all")
+	exchangeFile := fs.String("exchange-log", "", "append every recorded exchange to this file, one JSON object per line")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -52,7 +56,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := wf.Validate(); err != nil {
 		return err
 	}
-	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}}
+	var spill io.Writer
+	if *exchangeFile != "" {
+		f, err := os.OpenFile(*exchangeFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("--exchange-log: %w", err)
+		}
+		defer f.Close()
+		buffered := bufio.NewWriterSize(f, 64<<10)
+		defer buffered.Flush() // runs before Close, after the world has stopped
+		spill = buffered
+	}
+	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}, Log: openapi.NewLog(*keep, spill)}
 	w, err := harness.StartWorld(ctx, wf, cfg)
 	if err != nil {
 		return err
