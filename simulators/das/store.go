@@ -118,6 +118,7 @@ type retrieval struct {
 type officeIndex struct {
 	pending map[string]*retrieval
 	fresh   []*retrieval // completed since the office last listed
+	uploads map[string]*file // uploads that may hold transit space (quota.go)
 }
 
 // state is everything the DAS remembers; Server.mu guards it.
@@ -147,7 +148,7 @@ func newState() state {
 func (st *state) office(code string) *officeIndex {
 	ix := st.offices[code]
 	if ix == nil {
-		ix = &officeIndex{pending: map[string]*retrieval{}}
+		ix = &officeIndex{pending: map[string]*retrieval{}, uploads: map[string]*file{}}
 		st.offices[code] = ix
 	}
 	return ix
