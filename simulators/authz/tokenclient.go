@@ -28,9 +28,9 @@ type TokenClient struct {
 	// them (items 6 and 7), and certified servers require them; WIPO's
 	// seed script sends neither, so offices under test need not.
 	Identified bool
-	Lifetime time.Duration // 0: 10 s as the seeds' script
-	Now      func() time.Time
-	Rand     io.Reader // for jti
+	Lifetime   time.Duration // 0: 10 s as the seeds' script
+	Now        func() time.Time
+	Rand       io.Reader // for jti
 }
 
 // Discover fetches the provider metadata (OpenID Connect Discovery 1.0 §4).

@@ -12,7 +12,6 @@ func (w *world) inTransit(office, fileID string) bool {
 	return err == nil
 }
 
-
 // Issue 15: an office could ask any number of upload URLs of up to 1 GiB.
 func TestOpenUploadURLsAreBoundedPerOffice(t *testing.T) {
 	w := newWorld(t, worldOptions{eager: true, config: func(c *Config) { c.MaxOpenUploadURLs = 2 }})

@@ -117,7 +117,7 @@ type retrieval struct {
 // listing statuses costs what the office has, not what the DAS stores.
 type officeIndex struct {
 	pending map[string]*retrieval
-	fresh   []*retrieval // completed since the office last listed
+	fresh   []*retrieval     // completed since the office last listed
 	uploads map[string]*file // uploads that may hold transit space (quota.go)
 }
 
