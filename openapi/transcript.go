@@ -61,7 +61,7 @@ func (t *transcriber) value(i int, quiet bool, depth int) (int, bool) {
 		return t.container(i, quiet, depth)
 	case c == '"':
 		e := skipValue(b, i)
-		if e < 0 {
+		if e < 0 || !isJSONString(b[i:e]) {
 			return i, false
 		}
 		t.emit(quiet, b[i:e]...)
@@ -107,7 +107,7 @@ func (t *transcriber) container(i int, quiet bool, depth int) (int, bool) {
 				return i, false
 			}
 			e := skipValue(b, i)
-			if e < 0 {
+			if e < 0 || !isJSONString(b[i:e]) {
 				return i, false
 			}
 			secret = isSecretName(b[i:e])
@@ -191,4 +191,33 @@ func isJSONNumber(b []byte) bool {
 		}
 	}
 	return i == len(b)
+}
+
+// isJSONString checks a string token, quotes included, against RFC 8259
+// §7: no control character unescaped, only the escapes it lists.
+func isJSONString(tok []byte) bool {
+	for i := 1; i < len(tok)-1; i++ {
+		switch c := tok[i]; {
+		case c < 0x20:
+			return false
+		case c == '\\':
+			i++
+			switch tok[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(tok) {
+					return false
+				}
+				for _, h := range tok[i+1 : i+5] {
+					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
+						return false
+					}
+				}
+				i += 4
+			default:
+				return false
+			}
+		}
+	}
+	return true
 }
