@@ -85,13 +85,19 @@ func (w *world) pendFor(osf string, n int) []*retrieval {
 		number := fmt.Sprintf("EE P2023%07d", i)
 		rt := &retrieval{ackID: ack, osf: osf, kind: "patent", number: number, date: "2023-03-14", accessCode: "AB21",
 			src: fromLibrary, status: statusPending, off: "EE", message: "retrieval - recorded", createdAt: s.deps.Clock.Now()}
-		s.mu.Lock()
-		s.st.seq++
-		rt.seq = s.st.seq
-		s.st.retrievals[ack] = rt
-		s.st.office(osf).pending[ack] = rt
-		s.mu.Unlock()
+		w.storePending(rt)
 		out = append(out, rt)
 	}
 	return out
+}
+
+// storePending stores rt as requestRetrieval does: pending, in its OSF's index.
+func (w *world) storePending(rt *retrieval) {
+	s := w.das
+	s.mu.Lock()
+	s.st.seq++
+	rt.seq = s.st.seq
+	s.st.retrievals[rt.ackID] = rt
+	s.st.office(rt.osf).pending[rt.ackID] = rt
+	s.mu.Unlock()
 }
