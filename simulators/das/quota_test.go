@@ -38,8 +38,14 @@ func TestBytesInTransitAreBoundedAndRejectedBytesFreed(t *testing.T) {
 	// Room for A alone: B does not fit beside it, and A fills the quota.
 	w := newWorld(t, worldOptions{eager: true, config: func(c *Config) { c.MaxTransitBytes = int64(len(a)) }})
 	ee := w.office("EE")
-	idA := ee.upload(t, "pdf", []byte(a), sha([]byte(a)))
-	idB := ee.upload(t, "pdf", []byte(b), sha([]byte(b)))
+	// Both URLs first: once A is checked, its bytes fill the quota.
+	var upA, upB urlUploadResponse
+	ee.expect(t, 201, "POST", "/files/url-uploads", map[string]any{"fileFormatCategory": "pdf", "fileChecksum": sha([]byte(a))}, &upA)
+	ee.expect(t, 201, "POST", "/files/url-uploads", map[string]any{"fileFormatCategory": "pdf", "fileChecksum": sha([]byte(b))}, &upB)
+	idA, idB := upA.FileID, upB.FileID
+	putBytes(t, upA.FileUploadURL, []byte(a))
+	w.das.WaitIdle()
+	putBytes(t, upB.FileUploadURL, []byte(b))
 	w.das.WaitIdle()
 	var st fileStatusBody
 	ee.expect(t, 200, "GET", "/files?fileId="+idB, nil, &st)
