@@ -103,7 +103,7 @@ func (w *World) AddOffice(ctx context.Context, cfg office.Config, extra ...offic
 			return nil, err
 		}
 	}
-	w.offices.set(o.Code(), das.OfficeEndpoint{BaseURL: o.APIBaseURL(), Tokens: w.dasTokens(o.AuthIssuer())})
+	w.offices.set(o.Code(), das.OfficeEndpoint{BaseURL: o.APIBaseURL(), Tokens: w.officeTokens(o.AuthIssuer())})
 	w.mu.Lock()
 	w.Offices[o.Code()] = o
 	w.mu.Unlock()
@@ -144,6 +144,15 @@ func (w *World) towardRemoteDAS(cfg *office.Config) []office.Option {
 		w.remoteKeys = &laterKeys{w: w, r: w.remote}
 	}
 	return []office.Option{office.WithWIPOKeys(w.remoteKeys)}
+}
+
+// officeTokens are DAS's tokens for an office whose calls need issuer's:
+// none with the unauthenticated-callbacks defect.
+func (w *World) officeTokens(issuer string) das.TokenSource {
+	if w.defects.noCallbackToken {
+		return nil
+	}
+	return w.dasTokens(issuer)
 }
 
 // dasTokens is DAS authenticating with private_key_jwt at issuer: WIPO's

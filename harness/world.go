@@ -86,6 +86,9 @@ type Config struct {
 	// fetches RO/IB documents from (with its WIPO token) instead of the
 	// world's own PCT DAS; World.PCT is then nil.
 	ExternalPCT string
+	// DASDefects are deliberate faults of the world's DAS, by name
+	// (DASDefects): WIPO's regression run is shown to catch each.
+	DASDefects []string
 	// RemoteDAS is a DAS under test: the world's offices and PCT DAS work
 	// with it — they call its API with tokens of its authorization server,
 	// verify its calls with that server's JWKS — instead of the world's own
@@ -133,6 +136,7 @@ type World struct {
 	unlisted   *RemoteIdentity   // a client the DAS under test registers but does not whitelist (sites)
 	timings    DASTimings        // the world's own DAS's, for specs that wait for them
 	remoteKeys *laterKeys        // the DAS under test's JWKS, for its offices in setup A
+	defects    dasDefects        // Config.DASDefects
 	addrs      map[string]string // Config.Addrs
 	publicURLs map[string]string // Config.PublicURLs
 
@@ -195,6 +199,9 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 		}
 	}()
 	w.addrs, w.publicURLs, w.remote = cfg.Addrs, cfg.PublicURLs, cfg.RemoteDAS
+	if w.defects, err = dasDefectsOf(cfg.DASDefects); err != nil {
+		return nil, err
+	}
 	if w.CA = cfg.CA; w.CA == nil {
 		if w.CA, err = tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA"); err != nil {
 			return nil, err

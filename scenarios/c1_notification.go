@@ -50,6 +50,7 @@ func (s *Suite) c2() {
 						Document: document("JP 2023-045678", "2023-04-02", "3F9A", office.Home, 32*1024)})
 					osf := s.theOSF(ctx, e, "EE")
 					ack := s.retrieveAndCheck(ctx, e, off, osf, "(1)")
+					expectNotifiedOnce(osf, ack)
 					by(e, "DAS forwarded the retrieval with its own ack id, distinct from the OSF's")
 					offAcks := forwardedAcks(e.Exchanges(), off.Code())
 					Expect(offAcks).To(HaveLen(1))
@@ -87,7 +88,8 @@ func (s *Suite) c3() {
 					Config:   office.Config{Code: "US", Setup: office.SetupB, TransitThreshold: 1 << 20},
 					Document: document("US 18/123,456", "2023-06-20", "D00D", office.Transit, 2<<20)})
 				osf := s.theOSF(ctx, e, "EE")
-				s.retrieveAndCheck(ctx, e, off, osf, "(1)")
+				ack := s.retrieveAndCheck(ctx, e, off, osf, "(1)")
+				expectNotifiedOnce(osf, ack)
 				by(e, "the OFF set the file of the retrieval it was forwarded (PUT retrievals)")
 				if served(e.Exchanges(), "setRetrievalFile")+calledOK(e.Exchanges(), "office "+off.Code(), "setRetrievalFile") == 0 {
 					failWith(reports.Failure{Party: off.Party(), Operation: "setRetrievalFile",
@@ -139,4 +141,14 @@ func calledOK(ex []openapi.Exchange, party, operation string) int {
 		}
 	}
 	return n
+}
+
+// expectNotifiedOnce checks that DAS told the OSF once that the document of
+// ack is available: when it is, not before (step 7 of the flows through the
+// OFF: "WIPO DAS prepares the requested document for download by OSF and
+// notifies the OSF").
+func expectNotifiedOnce(osf harness.OSF, ack string) {
+	GinkgoHelper()
+	r, _ := osf.Received(ack)
+	Expect(r.Notifications).To(HaveLen(1), "DAS notifies the OSF once, when it has prepared the document")
 }

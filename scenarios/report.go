@@ -94,6 +94,12 @@ func Convert(r types.Report, o Options, rules map[string]Rule) *reports.Run {
 		switch sc.State {
 		case "failed":
 			sc.Failure = failureOf(s, sc.Failure, sc.Steps)
+			if sut := systemUnderTest(o); sc.Failure.Party == "" || sc.Failure.Party+" (system under test)" == sut {
+				sc.Failure.Party = sut
+			}
+			if sc.Failure.Rule == "" {
+				sc.Failure.Rule = sc.Rule
+			}
 		case "skipped":
 			sc.SkipReason = s.Failure.Message
 			if !selected(s) {
@@ -154,11 +160,47 @@ func failureOf(s types.SpecReport, noted *reports.Failure, steps []string) *repo
 		f.Message += "\n" + s.Failure.Message
 	}
 	f.Location = s.Failure.Location.String()
+	if f.Expected == "" && f.Actual == "" {
+		f.Expected, f.Actual = gomegaExpectation(s.Failure.Message)
+	}
 	if f.Step == "" && len(steps) > 0 {
 		f.Step = steps[len(steps)-1]
 	}
 	return f
 }
+
+// systemUnderTest names the party a run certifies, for the failures that
+// name none of their own (an assertion of a spec): when a system is under
+// test, every other party is a simulator the run trusts.
+func systemUnderTest(o Options) string {
+	switch b := o.Roles.Bindings; {
+	case b.DAS != nil:
+		return "das (system under test)"
+	case b.OFF != nil:
+		return "office " + b.OFF.Office + " (system under test)"
+	}
+	return ""
+}
+
+// gomegaExpectation reads what an assertion expected and what it got from
+// Gomega's message ("Expected\n    <int>: -101\nto equal\n    <int>: -104"),
+// so that a failure without a note still says both.
+func gomegaExpectation(msg string) (expected, actual string) {
+	m := gomegaMessage.FindStringSubmatch(msg)
+	if m == nil {
+		return "", ""
+	}
+	value := func(v string) string { return strings.TrimSpace(gomegaType.ReplaceAllString(v, "")) }
+	if m[3] == "" {
+		return m[2], value(m[1])
+	}
+	return m[2] + " " + value(m[3]), value(m[1])
+}
+
+var (
+	gomegaMessage = regexp.MustCompile(`(?s)Expected\n\s+(.+?)\n((?:not )?to [^\n]+)(?:\n\s+(.+?))?(?:\n|$)`)
+	gomegaType    = regexp.MustCompile(`^<[^>]+>: `)
+)
 
 // certifiedRole is the role a certification run selects by its label
 // filter ("role:off", "role:das && (...)"); empty for any other run.

@@ -55,6 +55,8 @@ func runCertifyDAS(ctx context.Context, args []string, stdout, stderr io.Writer)
 	signKey := fs.String("sign-key", "", "PEM private key that signs the report bundle")
 	signCert := fs.String("sign-cert", "", "PEM certificate of that key")
 	verbose := fs.Bool("v", false, "print each scenario and its steps as it runs")
+	only := fs.String("label-filter", "", "run only the DAS scenarios that also match this label filter, e.g. 'flow:c2 || flow:faults'")
+	failFast := fs.Bool("fail-fast", false, "stop at the first failure")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -95,9 +97,17 @@ func runCertifyDAS(ctx context.Context, args []string, stdout, stderr io.Writer)
 	err = runScenarios(scenarios.Options{ReportDir: *reportDir, Toolkit: Version, Target: "DAS at " + *target,
 		SignKey: key, SignCert: cert, Roles: harness.Run{Bindings: harness.Bindings{DAS: remote}, World: w,
 			Patience: *patience, MaxWait: *maxWait}},
-		suiteSettings{labelFilter: remoteDASFilter, verbose: *verbose}, stdout)
+		suiteSettings{labelFilter: narrowed(remoteDASFilter, *only), verbose: *verbose, failFast: *failFast}, stdout)
 	printSummary(stdout, *reportDir)
 	return err
+}
+
+// narrowed is the role's label filter, and also extra when given.
+func narrowed(role, extra string) string {
+	if strings.TrimSpace(extra) == "" {
+		return role
+	}
+	return role + " && (" + extra + ")"
 }
 
 // waitForDAS polls the DAS and its authorization server's discovery until

@@ -38,6 +38,7 @@ func runRun(_ context.Context, args []string, stdout, stderr io.Writer) error {
 type suiteSettings struct {
 	labelFilter, focus string
 	verbose            bool
+	failFast           bool // stop at the first failure
 }
 
 // failRecorder satisfies ginkgo.GinkgoTestingT outside `go test`.
@@ -61,6 +62,7 @@ func runScenarios(o scenarios.Options, s suiteSettings, stdout io.Writer) error 
 	ginkgo.ReportBeforeSuite(func(r ginkgo.Report) { willRun = r.PreRunStats.SpecsThatWillRun })
 	suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
 	suiteConfig.LabelFilter = s.labelFilter
+	suiteConfig.FailFast = s.failFast
 	if s.focus != "" {
 		suiteConfig.FocusStrings = []string{s.focus}
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,6 +37,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	verbose := fs.Bool("v", false, "log one line per exchange: world time, parties, operation, status, verdict")
 	keep := fs.Int("exchanges", 1000, "recorded exchanges kept in memory for GET <admin>/exchanges (older ones are counted and forgotten); 0 keeps all")
 	exchangeFile := fs.String("exchange-log", "", "append every recorded exchange to this file, one JSON object per line")
+	var dasDefects dasDefectFlags
+	fs.Var(&dasDefects, "defect", "switch on a deliberate defect of DAS (repeatable), to show that WIPO's regression run catches it: "+
+		strings.Join(harness.DASDefectNames(), ", "))
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -78,7 +82,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer buffered.Flush() // runs before Close, after the world has stopped
 		spill = buffered
 	}
-	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}, Log: openapi.NewLog(*keep, spill)}
+	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}, Log: openapi.NewLog(*keep, spill),
+		DASDefects: dasDefects}
 	w, err := harness.StartWorld(ctx, wf, cfg)
 	if err != nil {
 		return err
@@ -261,4 +266,17 @@ func pctAPI(w *harness.World) string {
 		return ""
 	}
 	return w.PCT.APIBaseURL()
+}
+
+// dasDefectFlags parses repeated --defect NAME (harness.DASDefects).
+type dasDefectFlags []string
+
+func (f *dasDefectFlags) String() string { return strings.Join(*f, ",") }
+
+func (f *dasDefectFlags) Set(v string) error {
+	if !slices.Contains(harness.DASDefectNames(), v) {
+		return fmt.Errorf("unknown defect %q; known: %s", v, strings.Join(harness.DASDefectNames(), ", "))
+	}
+	*f = append(*f, v)
+	return nil
 }

@@ -204,3 +204,11 @@ func certList(peer []string) string {
 	}
 	return "x5t#S256 " + strings.Join(peer, ", ")
 }
+
+// Whitelisted returns the office clientID is whitelisted for.
+func (v *Verifier) Whitelisted(clientID string) (office string, ok bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	office, ok = v.whitelist[clientID]
+	return office, ok
+}

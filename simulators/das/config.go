@@ -81,6 +81,9 @@ type Config struct {
 	// default 7 days (as long as DAS keeps a transit file; WIPO documents no
 	// deadline, but a retrieval must never stay pending forever).
 	OFFDeadline time.Duration
+	// Defects switch on deliberate faults (dasim serve --defect); the zero
+	// value is a correct DAS.
+	Defects Defects
 }
 
 // withDefaults returns c with every zero field set to its default.

@@ -129,8 +129,11 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request, caller strin
 	if err == nil {
 		err = goneError(f, s.cfg)
 	}
-	if err != nil {
+	if err != nil || s.cfg.Defects.KeepDeleted {
 		s.mu.Unlock()
+		if err == nil {
+			w.WriteHeader(http.StatusNoContent)
+		}
 		return err
 	}
 	f.status, f.goneAt = fileDeleted, s.deps.clock.Now()

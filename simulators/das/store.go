@@ -132,6 +132,7 @@ type state struct {
 	deliveries    map[string][]Attempt   // by DAS ack id
 	offDeadlines  map[string]clock.Timer // by OSF ack id: waiting for an OFF's notification
 	seq           uint64
+	anyOffice     bool // Defects.AnyOfficesRetrieval: no object-level authorization
 }
 
 func newState() state {
@@ -165,7 +166,7 @@ func (st *state) ownFile(id, office string) (*file, bool) {
 // ownRetrieval returns the caller's retrieval by DAS ack id.
 func (st *state) ownRetrieval(ackID, office string) (*retrieval, bool) {
 	r, ok := st.retrievals[ackID]
-	if !ok || r.osf != office {
+	if !ok || (r.osf != office && !st.anyOffice) {
 		return nil, false
 	}
 	return r, true
