@@ -61,6 +61,10 @@ type Config struct {
 	// server's exchanges, so certification can quote why it refused a
 	// system under test.
 	AuthZTranscripts bool
+	// TokenLifetime of the access tokens WIPO's authorization server
+	// issues; 0: authz's default (3600 s, as WIPO's). Certification of a
+	// client shortens it to see the client renew.
+	TokenLifetime time.Duration
 }
 
 // World is a running set of parties on loopback HTTPS.
@@ -92,6 +96,7 @@ type World struct {
 	offices     directory
 	pct         das.PCTSource
 	objects     *objectTap // the object store's requests, while a client is observed
+	tokens      *tokenTap  // the token endpoint's requests of a client under test
 	dasMu       sync.Mutex
 	dasServer   *das.Server // for the object store's upload hook
 
@@ -170,8 +175,8 @@ func (w *World) startAuthZ(cfg Config) error {
 		return err
 	}
 	// Start has made the signing key when none was given.
-	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand},
-		authz.WithSigningKey(cfg.SigningKey))
+	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand,
+		TokenLifetime: cfg.TokenLifetime}, authz.WithSigningKey(cfg.SigningKey))
 	if err != nil {
 		return err
 	}
@@ -179,7 +184,8 @@ func (w *World) startAuthZ(cfg Config) error {
 	if cfg.AuthZTranscripts {
 		mopts = append(mopts, openapi.WithTranscripts())
 	}
-	l.serve(openapi.AuthZ().Middleware(w.AuthZ.Handler(), mopts...))
+	w.tokens = &tokenTap{clock: cfg.Clock, endpoint: w.AuthZ.TokenEndpoint()}
+	l.serve(w.tokens.wrap(openapi.AuthZ().Middleware(w.AuthZ.Handler(), mopts...)))
 	return nil
 }
 
@@ -203,7 +209,7 @@ func (w *World) startObjectStore(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	w.objects = &objectTap{}
+	w.objects = &objectTap{clock: cfg.Clock}
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
 	sc.HTTPClient = w.CA.Client()

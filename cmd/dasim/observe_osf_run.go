@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/openapi"
+	"github.com/wipo-das/dasim/reports"
+	"github.com/wipo-das/dasim/scenarios"
+	"github.com/wipo-das/dasim/simulators/clock"
+)
+
+type observeOptions struct {
+	timeout, idle time.Duration
+	keepGoing     bool
+}
+
+// observation is how a run ended and its checks.
+type observation struct {
+	checks      []harness.Check
+	final       bool   // the run is over for good: what was not seen fails
+	ended       string // why it ended
+	interrupted bool
+}
+
+// doneGrace is how long a run goes on once every check is decided: a
+// client still deleting its files is judged on that too.
+const doneGrace = time.Second
+
+// observePoll is how often the checklist is evaluated.
+const observePoll = 100 * time.Millisecond
+
+// observeOSF evaluates the checklist until it is decided: at the first
+// violation (unless keepGoing), once every check is decided (plus
+// doneGrace), when the client has been idle for idle, or at the timeout.
+// It waits on the machine's clock: it watches another process.
+func observeOSF(ctx context.Context, o *harness.Observed, opt observeOptions) observation {
+	real := clock.System()
+	deadline, decidedSince := real.Now().Add(opt.timeout), time.Time{}
+	end := func(why string) observation {
+		return observation{checks: o.OSFChecklist(true), final: true, ended: why, interrupted: ctx.Err() != nil}
+	}
+	for {
+		checks := o.OSFChecklist(false)
+		if first, bad := harness.FirstFailure(checks); bad && !opt.keepGoing {
+			return observation{checks: checks, ended: "stopped at the first violation, " + first.ID + " (--keep-going collects all)"}
+		}
+		now := real.Now()
+		decided := true
+		for _, c := range checks {
+			decided = decided && c.Decided()
+		}
+		switch {
+		case !decided:
+			decidedSince = time.Time{}
+		case decidedSince.IsZero():
+			decidedSince = now
+		case now.Sub(decidedSince) >= doneGrace:
+			return end("every obligation decided")
+		}
+		last, busy := o.Activity()
+		if since := o.Now().Sub(last); opt.idle > 0 && !busy && since >= opt.idle {
+			return end(fmt.Sprintf("the client has been idle for %v", since.Round(time.Second)))
+		}
+		if now.After(deadline) {
+			return end(fmt.Sprintf("the %v timeout passed", opt.timeout))
+		}
+		if ctx.Err() != nil {
+			return end("interrupted")
+		}
+		t := time.NewTimer(observePoll)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// maxTranscript bounds the exchanges attached to each failed check.
+const maxTranscript = 400
+
+func checklistRun(o *harness.Observed, obs observation, started time.Time) *reports.Run {
+	run := &reports.Run{Toolkit: Version, Target: "OSF " + o.ClientID + " for office " + o.Office, SpecSHA256: openapi.DASSpecSHA256(),
+		Started: started, Duration: clock.System().Since(started).Seconds()}
+	transcript := o.Transcript()
+	if len(transcript) > maxTranscript {
+		transcript = transcript[len(transcript)-maxTranscript:]
+	}
+	for _, c := range obs.checks {
+		s := reports.Scenario{Name: c.ID + " " + c.Title, Flow: c.Flow, Roles: []string{"osf"},
+			Labels: []string{"flow:" + c.Flow, "role:osf", scenarios.ConformanceLabel},
+			Rule:   scenarios.Rule{Rule: c.Rule, Source: c.Source}.String()}
+		fail := func(state, actual string) {
+			s.State, s.Exchanges = "failed", transcript
+			s.Failure = &reports.Failure{Party: o.Party, Step: c.Step, Operation: c.Op, Pointer: c.Pointer,
+				Rule: c.Title, Expected: c.Expected, Actual: actual, Message: state + ": " + c.Detail}
+		}
+		switch {
+		case c.State == harness.Met:
+			s.State, s.Steps = "passed", []string{c.Detail}
+		case c.State == harness.Violated:
+			fail(harness.Violated, c.Actual)
+		case c.Optional:
+			s.State, s.Steps = "skipped", []string{"not seen (optional): " + c.Detail}
+		case obs.final:
+			fail("not seen ("+obs.ended+")", or(c.Actual, "not seen"))
+		default:
+			s.State, s.Steps = "skipped", []string{"undecided: " + obs.ended + "; " + c.Detail}
+		}
+		run.Scenarios = append(run.Scenarios, s)
+	}
+	return run
+}
+
+// printOSFRun writes one line per check and, first, the first failure.
+func printOSFRun(w io.Writer, o *harness.Observed, run *reports.Run, obs observation) {
+	fmt.Fprintf(w, "run ended: %s\n", obs.ended)
+	if c, ok := harness.FirstFailure(obs.checks); ok {
+		fmt.Fprintf(w, "first failure: %s %s | %s | %s | %s | expected %s | actual %s\n", c.ID, c.Title, o.Party, c.Step, c.Op,
+			c.Expected, c.Actual)
+	}
+	for _, s := range run.Scenarios {
+		line := fmt.Sprintf("%-7s %s", s.State, s.Name)
+		if s.Failure != nil {
+			line += ": " + s.Failure.Message
+			if s.Failure.Actual != "" {
+				line += " (actual: " + s.Failure.Actual + ")"
+			}
+		}
+		fmt.Fprintln(w, strings.TrimSpace(line))
+	}
+}
