@@ -9,8 +9,8 @@ import (
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/faults"
-	"github.com/wipo-das/dasim/simulators/objectstore"
 	"github.com/wipo-das/dasim/simulators/office"
+	"github.com/wipo-das/dasim/simulators/s3client"
 )
 
 // Env is what one spec runs in: every role of the exchange bound to a
@@ -172,7 +172,7 @@ func (e *Env) PCTDocuments() []office.Document { return e.world.PCT.Documents() 
 func (e *Env) World() *World { return e.world }
 
 // ObjectStorage is the S3 client DAS stores documents with.
-type ObjectStorage = objectstore.Storage
+type ObjectStorage = s3client.Storage
 
 // DASTarget is the DAS API root of the spec (the simulated DAS, or the DAS
 // under test) and an HTTP client that trusts it.

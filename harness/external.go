@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/wipo-das/dasim/openapi"
+	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/office"
 )
 
@@ -67,8 +68,8 @@ func (w *World) CallOffice(ctx context.Context, code, method, path string, query
 	if !ok {
 		return nil, fmt.Errorf("office %s is not in DAS's office directory", code)
 	}
-	hc := w.HTTPClient()
-	hc.Transport = openapi.DAS().Transport(hc.Transport, openapi.WithRecorder(w.recorder), openapi.WithTranscripts())
-	c := &Client{base: ep.BaseURL, http: hc, tokens: ep.Tokens, maxBody: 1 << 20}
-	return c.Call(openapi.WithLabels(ctx, openapi.Labels{Party: "das", Peer: "office " + code}), method, path, query, body)
+	// A system under test is not trusted to answer with a sane size.
+	api := dasapi.New(dasapi.Config{BaseURL: ep.BaseURL, HTTPClient: w.HTTPClient(), Tokens: ep.Tokens, MaxAnswer: 1 << 20,
+		Recorder: w.recorder, Transcripts: true})
+	return api.Call(openapi.WithLabels(ctx, openapi.Labels{Party: "das", Peer: "office " + code}), method, path, query, body)
 }

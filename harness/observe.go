@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/wipo-das/dasim/openapi"
+	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/faults"
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // ObserveConfig describes a client role under test (an office of second
@@ -107,14 +109,19 @@ func (w *World) Observe(ctx context.Context, cfg ObserveConfig) (*Observed, erro
 	if err != nil {
 		return nil, err
 	}
+	// The contract middleware is outermost, so that the injected 503s are
+	// recorded (and timed) like every other answer the system got.
 	var unavailable atomic.Int32
-	inner := w.Faults.Middleware(ObservedParty, faults.DASOperation, w.DAS.Handler())
+	inner := w.Faults.Middleware(ObservedParty, faults.DASOperation, w.DAS.Handler(),
+		func(rw http.ResponseWriter, r *http.Request, f *faults.Injected) { w.DAS.WriteError(rw, r, f) })
 	withRetryAfter := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		inner.ServeHTTP(&retryAfterWriter{ResponseWriter: rw, first: func() bool { return unavailable.Add(1) == 1 }}, r)
 	})
-	recorded := openapi.DAS().Middleware(withRetryAfter, openapi.WithRecorder(o.log),
-		openapi.WithParty(party), openapi.WithTranscripts())
-	l.serve(recorded)
+	l.serve(openapi.DAS().Middleware(withRetryAfter, openapi.WithRecorder(o.log),
+		openapi.WithParty(party), openapi.WithTranscripts(),
+		openapi.OnRefusal(func(rw http.ResponseWriter, r *http.Request, ref *openapi.Refusal) {
+			w.DAS.WriteError(rw, r, dasapi.RefusalError(ref))
+		})))
 	o.API = l.URL + DASBasePath
 	return o, nil
 }
@@ -185,7 +192,7 @@ func (o *Observed) startNotifications(ctx context.Context) error {
 	client := w.HTTPClient()
 	done := make(chan struct{})
 	ctx, cancel := context.WithCancel(ctx)
-	w.closers = append(w.closers, cancel)
+	w.onClose(func(context.Context) error { cancel(); return nil })
 	o.probes = &prober{ctx: ctx, target: target, client: client, clock: w.Clock, done: done,
 		mint: func(now time.Time) (*probeMinter, error) { return newProbeMinter(w.AuthZ, w.signingKey, w.rand, now) }}
 	o.gate = &notifyGate{target: target, client: client, clock: w.Clock, hold: done}
@@ -199,9 +206,7 @@ func (o *Observed) startNotifications(ctx context.Context) error {
 		if s.Operation != "requestRetrieval" || s.Status != http.StatusCreated {
 			return
 		}
-		var ack struct {
-			RequestAckID string `json:"requestAckId"`
-		}
+		var ack protocol.RetrievalAck
 		var doc probedDocument
 		if jsonField(s.ResponseBody, &ack) == nil && ack.RequestAckID != "" && jsonField(s.RequestBody, &doc) == nil {
 			o.probes.trigger(ack.RequestAckID, doc)

@@ -56,7 +56,7 @@ func TestObservedNotificationReceiverIsProbed(t *testing.T) {
 				if err := v.Allow(DASClientID, "WO"); err != nil {
 					t.Fatal(err)
 				}
-				receiver = v.Middleware(receiver)
+				receiver = v.Middleware(receiver, nil)
 			}
 			if tc.act {
 				receiver = actingOn(s, receiver)

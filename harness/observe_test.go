@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/dasapi"
 )
 
 // eeLibraryDocument is a c.1 document of the demo world: ready at once, so
@@ -29,7 +31,7 @@ func observedSE(t *testing.T, wcfg Config, cfg ObserveConfig) (*World, *Observed
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Close)
-	files, err := authz.GenerateKeyFiles(rand.Reader, w.Clock.Now())
+	files, err := clientauth.GenerateKeyFiles(rand.Reader, w.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +44,7 @@ func observedSE(t *testing.T, wcfg Config, cfg ObserveConfig) (*World, *Observed
 		t.Fatal(err)
 	}
 	id := &Identity{Office: "SE", ClientID: "se-osf", Files: files}
-	return w, o, &Client{Identity: id, base: o.API, http: w.HTTPClient(), tokens: w.Tokens(id)}
+	return w, o, &Client{Identity: id, api: dasapi.New(dasapi.Config{BaseURL: o.API, HTTPClient: w.HTTPClient(), Tokens: w.Tokens(id)})}
 }
 
 // osfSteps is an OSF client's retrieval, in steps a test can leave out or break.
@@ -202,7 +204,7 @@ func TestObservedOSFViolationsNameWhatWasMeasured(t *testing.T) {
 
 func TestObservedTokenClientRefusalQuotesTheCheck(t *testing.T) {
 	w, o, c := observedSE(t, Config{Clock: clock.NewVirtual(Epoch)}, ObserveConfig{})
-	assertion, err := w.Assertion(c.Identity, authz.AssertionSpec{Lifetime: 2 * time.Hour})
+	assertion, err := w.Assertion(c.Identity, clientauth.AssertionSpec{Lifetime: 2 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,11 +223,11 @@ func TestObservedTokenClientRefusalQuotesTheCheck(t *testing.T) {
 func TestObservedTokenClientPresentingAnExpiredTokenFailsT2(t *testing.T) {
 	vc := clock.NewVirtual(Epoch)
 	w, o, c := observedSE(t, Config{Clock: vc, TokenLifetime: 2 * time.Second}, ObserveConfig{RequireRenewal: true})
-	tok, err := c.tokens.Token(context.Background())
+	tok, err := c.Token(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &osfSteps{t: t, w: w, c: &Client{Identity: c.Identity, base: c.base, http: c.http, tokens: staticToken(tok)}}
+	s := &osfSteps{t: t, w: w, c: &Client{Identity: c.Identity, api: c.api.At(o.API, staticToken(tok))}}
 	s.retrieve()
 	vc.Advance(5 * time.Second)
 	s.status()

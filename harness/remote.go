@@ -8,10 +8,11 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/das"
+	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/tlsca"
 )
 
@@ -61,19 +62,18 @@ func (w *World) RemoteOffice(n int) (*Client, error) {
 		return nil, fmt.Errorf("the run needs %d office identities at the DAS under test (--office CC:CLIENT_ID=KEY_PEM)", n+1)
 	}
 	ri := w.remote.Identities[n]
-	hc := *w.remote.HTTP
-	hc.Transport = openapi.DAS().Transport(w.remote.HTTP.Transport, openapi.WithRecorder(w.recorder),
-		openapi.WithParty("office "+ri.Office), openapi.WithTranscripts())
 	// The system under test keeps real time, not the world's virtual clock.
 	real := clock.System()
-	tc := &authz.TokenClient{HTTP: w.remote.HTTP, Issuer: w.remote.Issuer, ClientID: ri.ClientID, Key: ri.Key,
+	tc := &clientauth.TokenClient{HTTP: w.remote.HTTP, Issuer: w.remote.Issuer, ClientID: ri.ClientID, Key: ri.Key,
 		Now: real.Now, Rand: w.rand}
 	id := &Identity{Office: ri.Office, ClientID: ri.ClientID}
-	return &Client{Identity: id, base: w.remote.API, http: &hc,
-		tokens: &authz.TokenCache{Client: tc, Scope: authz.ScopeOfficeExchange}}, nil
+	// A system under test is not trusted to answer with a sane size.
+	return &Client{Identity: id, api: dasapi.New(dasapi.Config{BaseURL: w.remote.API, HTTPClient: w.remote.HTTP,
+		Tokens: &clientauth.TokenCache{Client: tc, Scope: authz.ScopeOfficeExchange}, MaxAnswer: 1 << 20,
+		Recorder: w.recorder, Party: "office " + ri.Office, Transcripts: true})}, nil
 }
 
-var _ das.TokenSource = (*authz.TokenCache)(nil)
+var _ das.TokenSource = (*clientauth.TokenCache)(nil)
 
 // Await waits until the retrieval ack is no longer pending: the simulated
 // DAS is settled at once; a remote one is polled in real time, up to ctx.

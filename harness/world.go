@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/s3client"
+
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
@@ -18,7 +20,6 @@ import (
 	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/objectstore"
 	"github.com/wipo-das/dasim/simulators/office"
-	"github.com/wipo-das/dasim/simulators/pctdas"
 	"github.com/wipo-das/dasim/simulators/protocol"
 	"github.com/wipo-das/dasim/simulators/tlsca"
 )
@@ -49,7 +50,8 @@ type Config struct {
 	// real time; 0: das.DefaultOutboundTimeout. Scenarios of slow offices
 	// shorten it.
 	DASOutboundTimeout time.Duration
-	// ErrorShape of DAS error bodies: flat (default) or wrapped.
+	// ErrorShape of the WIPO error bodies of DAS, PCT DAS and every
+	// simulated office: flat (default) or wrapped.
 	ErrorShape protocol.ErrorShape
 	// PCTDocuments are PCT DAS's RO/IB documents; nil: its deterministic demo set.
 	PCTDocuments []office.Document
@@ -74,23 +76,31 @@ type World struct {
 	Log   *openapi.Log
 
 	rand io.Reader
+	ctx  context.Context // the values Start was called with, for the parties' work
 
 	AuthZ    *authz.Server
 	S3       *objectstore.Server
-	Storage  *objectstore.Storage
+	Storage  *s3client.Storage
 	Verifier *bearer.Verifier // DAS's token verifier and client whitelist
 	DAS      *das.Server
-	PCT      *pctdas.Server
+	// PCT is PCT DAS: an office with PCT's rules (simulators/pctdas).
+	PCT      *office.Office
 	Faults   *faults.Set // faults switchable at run time, shared by every party
 	Offices  map[string]*office.Office
 	recorder openapi.Recorder
 	steps    *stepMarker // stamps the running spec and step on every exchange
+	// transport is the one HTTP transport of every client the world makes
+	// (it trusts the world's CA), so Close can end its idle connections.
+	transport *http.Transport
+	ownClock  *clock.Virtual // a running clock StartWorld made, closed with the world
+	// errorShape is the WIPO error shape of every party of the world.
+	errorShape protocol.ErrorShape
 
 	remote *RemoteDAS // DAS under test, when bound
 
 	mu         sync.Mutex
 	signingKey *rsa.PrivateKey
-	closers    []func()
+	closers    []func(ctx context.Context) error // parties, last started last
 
 	dasIdentity *Identity
 	offices     directory
@@ -104,8 +114,13 @@ type World struct {
 	order     []string
 }
 
-// Start builds and starts a world.
+// Start builds and starts a world. The parties' background work runs on
+// ctx's values; a ctx cancelled before the world is up stops what was
+// started and returns ctx's error.
 func Start(ctx context.Context, cfg Config) (w *World, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if cfg.Clock == nil {
 		cfg.Clock = clock.NewVirtual(Epoch)
 	}
@@ -117,7 +132,7 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 			return nil, err
 		}
 	}
-	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, listeners: map[string]*listener{},
+	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, ctx: ctx, errorShape: cfg.ErrorShape, listeners: map[string]*listener{},
 		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey}
 	next := cfg.Recorder
 	if next == nil {
@@ -141,20 +156,21 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 			return nil, err
 		}
 	}
-	if err = w.startAuthZ(cfg); err != nil {
-		return nil, err
+	w.transport = w.CA.Client().Transport.(*http.Transport)
+	steps := []func() error{
+		func() error { return w.startAuthZ(cfg) },
+		func() error { return w.startObjectStore(cfg) },
+		func() (err error) { w.dasIdentity, err = w.Enroll("WO", DASClientID); return err },
+		func() error { return w.startPCT(cfg) },
+		func() error { return w.startDAS(cfg) },
 	}
-	if err = w.startObjectStore(cfg); err != nil {
-		return nil, err
-	}
-	if w.dasIdentity, err = w.Enroll("WO", DASClientID); err != nil {
-		return nil, err
-	}
-	if err = w.startPCT(cfg); err != nil {
-		return nil, err
-	}
-	if err = w.startDAS(cfg); err != nil {
-		return nil, err
+	for _, step := range steps {
+		if err = step(); err != nil {
+			return nil, err
+		}
+		if err = ctx.Err(); err != nil {
+			return nil, err
+		}
 	}
 	return w, nil
 }
@@ -180,7 +196,9 @@ func (w *World) startAuthZ(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	mopts := []openapi.Option{openapi.PassThrough(), openapi.WithRecorder(w.recorder), openapi.WithParty("authz")}
+	w.onClose(w.AuthZ.Close)
+	mopts := []openapi.Option{openapi.PassThrough(), openapi.WithRecorder(w.recorder), openapi.WithParty("authz"),
+		openapi.OnRefusal(w.AuthZ.Refuse)}
 	if cfg.AuthZTranscripts {
 		mopts = append(mopts, openapi.WithTranscripts())
 	}
@@ -209,11 +227,12 @@ func (w *World) startObjectStore(cfg Config) error {
 	if err != nil {
 		return err
 	}
+	w.onClose(w.S3.Close)
 	w.objects = &objectTap{clock: cfg.Clock}
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
 	sc.HTTPClient = w.CA.Client()
-	w.Storage, err = objectstore.NewStorage(sc)
+	w.Storage, err = s3client.NewStorage(sc)
 	return err
 }
 
@@ -231,24 +250,43 @@ func (w *World) URL(party string) string {
 	return ""
 }
 
-// HTTPClient returns a client that trusts the world's CA.
-func (w *World) HTTPClient() *http.Client { return w.CA.Client() }
+// HTTPClient returns a client that trusts the world's CA, on the world's
+// one transport.
+func (w *World) HTTPClient() *http.Client { return &http.Client{Transport: w.transport} }
 
-// Close stops every party, last started first.
+// Close stops every listener (last started first), then every party —
+// their timers stopped, their calls in flight cancelled — then the idle
+// connections of the world's clients and a running clock the world made.
 func (w *World) Close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	// Shutting down must not depend on the Start context still being live.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(w.ctx), 5*time.Second)
 	defer cancel()
+	grace, cancelGrace := context.WithTimeout(ctx, 100*time.Millisecond)
 	for i := len(w.order) - 1; i >= 0; i-- {
-		w.listeners[w.order[i]].close(ctx)
+		w.listeners[w.order[i]].close(grace)
 	}
-	if w.DAS != nil {
-		w.DAS.Close()
-	}
-	for i := len(w.closers) - 1; i >= 0; i-- {
-		w.closers[i]()
-	}
+	cancelGrace()
+	w.mu.Lock()
+	closers := w.closers
 	w.closers = nil
+	w.mu.Unlock()
+	for i := len(closers) - 1; i >= 0; i-- {
+		_ = closers[i](ctx)
+	}
+	if w.transport != nil {
+		w.transport.CloseIdleConnections()
+	}
+	if w.ownClock != nil {
+		w.ownClock.Close()
+	}
 	w.listeners, w.order = map[string]*listener{}, nil
+}
+
+// onClose has Close close a party.
+func (w *World) onClose(f func(ctx context.Context) error) {
+	w.mu.Lock()
+	w.closers = append(w.closers, f)
+	w.mu.Unlock()
 }
 
 // Advance moves a virtual world clock forward; it fails on a real clock.
