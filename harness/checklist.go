@@ -56,14 +56,14 @@ func (o *Observed) OSFChecklist(final bool) []Check {
 	if f.Unavailable {
 		checks = append(checks, s.retriedUnavailable(), s.retryPaced())
 	}
-	checks = append(checks, s.polledAtPace(), s.gotURLs())
+	checks = append(checks, s.polledAtPace(), s.gotURLs(), s.deletedAfterDownload())
 	if f.ExpiredURL {
 		checks = append(checks, s.renewedExpiredURL())
 	}
 	if f.CorruptDownload {
 		checks = append(checks, s.corruptDownloadHandled())
 	}
-	return append(checks, s.deletedAfterDownload(), s.tokenKeptFromStore(), s.downloadedAll(), s.contractKept())
+	return append(checks, s.tokenKeptFromStore(), s.downloadedAll(), s.contractKept())
 }
 
 // FirstFailure returns the violated check whose evidence came first.

@@ -80,7 +80,7 @@ func (s *snapshot) renewedExpiredURL() Check {
 		Step: "(2c)-(2d)", Op: "getFileDownloadUrl", Pointer: "/fileDownloadUrlExpiryDate", State: NotYetSeen,
 		Source:   "WIPO DAS exchange flows c.1 steps 2c-2d; das.yaml getFileDownloadUrl (repeatable until the file is deleted or expires)",
 		Rule:     "An expired fileDownloadUrl is replaced by asking files/url-downloads again, not given up on",
-		Expected: "a second files/url-downloads call for that retrieval, then a complete GET of the new URL",
+		Expected: "a second files/url-downloads call for that retrieval, then a GET of every byte of the new URL",
 		Detail:   "the system has not asked for a file location URL yet, so the expired one was not handed out"}
 	for _, d := range s.docs {
 		for _, rv := range d.retrievals {
@@ -91,7 +91,7 @@ func (s *snapshot) renewedExpiredURL() Check {
 				c.Detail = fmt.Sprintf("DAS handed out a URL for retrieval %s (%s) that expired at %s; no complete download from a new URL yet",
 					rv.ack, d.name(), stamp(h.expires))
 				c.Actual = "no new URL downloaded from yet"
-				if at, ok := intactAfter(rv.urls[i+1:]); ok {
+				if at, ok := completeAfter(rv.urls[i+1:]); ok {
 					c.meet(fmt.Sprintf("asked again for retrieval %s after its URL expired at %s, downloaded it whole at %s", rv.ack, stamp(h.expires), stamp(at)))
 					return c
 				}
@@ -106,10 +106,12 @@ func (s *snapshot) renewedExpiredURL() Check {
 	return c
 }
 
-func intactAfter(urls []*handedURL) (time.Time, bool) {
+// completeAfter is the first download of every byte from one of urls:
+// whether those bytes are intact is O13's to judge.
+func completeAfter(urls []*handedURL) (time.Time, bool) {
 	for _, h := range urls {
 		for _, r := range h.downloads {
-			if h.intact(r) {
+			if h.complete(r) {
 				return r.At, true
 			}
 		}
@@ -198,7 +200,8 @@ func (s *snapshot) deletedAfterDownload() Check {
 		if rv == nil {
 			continue
 		}
-		if intact, ok := rv.firstIntact(); !ok || intact.At.After(e.At) {
+		// A complete but corrupt copy deleted is O13's violation.
+		if whole, ok := rv.firstComplete(); !ok || whole.At.After(e.At) {
 			c.violate(e.At, c.Expected, "deleted before any complete download", fmt.Sprintf("the system deleted the file of "+
 				"retrieval %s (%s) before downloading it whole: %s", rv.ack, rv.doc.name(), lastAttempt(rv.doc)))
 			return c

@@ -18,6 +18,8 @@ import (
 // client did with a presigned URL (step 2d, the download, happens there,
 // outside das.yaml).
 type ObjectRequest struct {
+	// At is when the request arrived (world clock): a download begun
+	// before a DELETE came before it, however long its last bytes took.
 	At     time.Time
 	Method string
 	Path   string // /bucket/key
@@ -73,6 +75,7 @@ func (t *objectTap) wrap(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		at := t.clock.Now()
 		q := r.URL.Query()
 		presignedGET := r.Method == http.MethodGet && q.Get("X-Amz-Signature") != ""
 		hw := &hashingWriter{ResponseWriter: w, status: http.StatusOK, sum: sha256.New(), at: -1}
@@ -81,7 +84,7 @@ func (t *objectTap) wrap(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(hw, r)
 		auth := r.Header.Get("Authorization")
-		req := ObjectRequest{At: t.clock.Now(), Method: r.Method, Path: r.URL.Path, Signature: q.Get("X-Amz-Signature"),
+		req := ObjectRequest{At: at, Method: r.Method, Path: r.URL.Path, Signature: q.Get("X-Amz-Signature"),
 			Status: hw.status, Bytes: hw.bytes, SHA256: hex.EncodeToString(hw.sum.Sum(nil)), Corrupted: hw.at >= 0,
 			Bearer: q.Has("access_token") || strings.HasPrefix(strings.ToLower(auth), "bearer")}
 		t.mu.Lock()

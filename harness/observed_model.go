@@ -54,9 +54,14 @@ type handedURL struct {
 	downloads []ObjectRequest
 }
 
+// complete reports whether r fetched every byte of h's file.
+func (h *handedURL) complete(r ObjectRequest) bool {
+	return r.Status == http.StatusOK && r.Bytes == h.size
+}
+
 // intact reports whether r fetched the whole file of h unaltered.
 func (h *handedURL) intact(r ObjectRequest) bool {
-	return r.Status == http.StatusOK && r.Bytes == h.size && (h.checksum == "" || r.SHA256 == h.checksum)
+	return h.complete(r) && (h.checksum == "" || r.SHA256 == h.checksum)
 }
 
 // downloadURLOps are the two forms of files/url-downloads (GET by ack id,
@@ -201,12 +206,19 @@ func (s *snapshot) downloadsOf(h *handedURL) []ObjectRequest {
 }
 
 // firstIntact is the first complete, unaltered download of rv, if any.
-func (rv *retrievalView) firstIntact() (ObjectRequest, bool) {
+func (rv *retrievalView) firstIntact() (ObjectRequest, bool) { return rv.first((*handedURL).intact) }
+
+// firstComplete is the first download of every byte of rv's file, altered or not.
+func (rv *retrievalView) firstComplete() (ObjectRequest, bool) {
+	return rv.first((*handedURL).complete)
+}
+
+func (rv *retrievalView) first(ok func(*handedURL, ObjectRequest) bool) (ObjectRequest, bool) {
 	var best ObjectRequest
 	found := false
 	for _, h := range rv.urls {
 		for _, r := range h.downloads {
-			if h.intact(r) && (!found || r.At.Before(best.At)) {
+			if ok(h, r) && (!found || r.At.Before(best.At)) {
 				best, found = r, true
 			}
 		}
