@@ -120,9 +120,10 @@ func checklistRun(o *harness.Observed, obs observation, started time.Time) *repo
 // printOSFRun writes one line per check and, first, the first failure.
 func printOSFRun(w io.Writer, o *harness.Observed, run *reports.Run, obs observation) {
 	fmt.Fprintf(w, "run ended: %s\n", obs.ended)
-	if c, ok := harness.FirstFailure(obs.checks); ok {
-		fmt.Fprintf(w, "first failure: %s %s | %s | %s | %s | expected %s | actual %s\n", c.ID, c.Title, o.Party, c.Step, c.Op,
-			c.Expected, c.Actual)
+	if s, ok := firstFailure(run, obs); ok {
+		f := s.Failure
+		fmt.Fprintf(w, "first failure: %s | %s | %s | %s | expected %s | actual %s\n", s.Name, f.Party, f.Step, f.Operation,
+			f.Expected, f.Actual)
 	}
 	for _, s := range run.Scenarios {
 		line := fmt.Sprintf("%-7s %s", s.State, s.Name)
@@ -134,4 +135,31 @@ func printOSFRun(w io.Writer, o *harness.Observed, run *reports.Run, obs observa
 		}
 		fmt.Fprintln(w, strings.TrimSpace(line))
 	}
+}
+
+// firstFailure is the failed scenario of the violation seen first. When
+// nothing was violated it is the first obligation not seen, a reaction to
+// an injected fault (or the renewal of a short-lived token) first: a
+// client that gave up on a 503 has not retrieved the rest either, and the
+// 503 is the cause.
+func firstFailure(run *reports.Run, obs observation) (reports.Scenario, bool) {
+	var candidates []harness.Check
+	if c, ok := harness.FirstFailure(obs.checks); ok {
+		candidates = []harness.Check{c}
+	} else {
+		for _, c := range obs.checks {
+			if c.Flow == "faults" || c.ID == "T2" {
+				candidates = append(candidates, c)
+			}
+		}
+		candidates = append(candidates, obs.checks...)
+	}
+	for _, c := range candidates {
+		for _, s := range run.Scenarios {
+			if s.Failure != nil && strings.HasPrefix(s.Name, c.ID+" ") {
+				return s, true
+			}
+		}
+	}
+	return reports.Scenario{}, false
 }
