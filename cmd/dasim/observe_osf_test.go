@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,11 +29,20 @@ type osfCertification struct {
 // reads the report.
 func certifyOSF(t *testing.T, bin, dir, name string, args []string, client func(endpoints string) []string) osfCertification {
 	t.Helper()
+	c, err := certifyOSFCase(bin, dir, name, args, client)
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", name, err, c.log)
+	}
+	return c
+}
+
+// certifyOSFCase is certifyOSF for any goroutine: it reports instead of failing.
+func certifyOSFCase(bin, dir, name string, args []string, client func(endpoints string) []string) (osfCertification, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	own := filepath.Join(dir, name) // the world's CA file is written beside the endpoints file
 	if err := os.MkdirAll(own, 0o755); err != nil {
-		t.Fatal(err)
+		return osfCertification{}, err
 	}
 	ep := filepath.Join(own, "endpoints.json")
 	rep := filepath.Join(own, "report")
@@ -42,10 +53,23 @@ func certifyOSF(t *testing.T, bin, dir, name string, args []string, client func(
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		return osfCertification{}, err
 	}
-	var endpoints map[string]any
-	waitForJSON(ctx, t, ep, &endpoints)
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	for { // certify writes the endpoints file once its world is up
+		if b, err := os.ReadFile(ep); err == nil && json.Valid(b) {
+			break
+		}
+		select {
+		case <-exited:
+			return osfCertification{log: out.String()}, fmt.Errorf("certify ended without writing %s", ep)
+		case <-ctx.Done():
+			<-exited
+			return osfCertification{log: out.String()}, fmt.Errorf("no endpoints file: %w", ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 	argv := client(ep)
 	sut := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	sut.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
@@ -53,9 +77,9 @@ func certifyOSF(t *testing.T, bin, dir, name string, args []string, client func(
 	var sutOut strings.Builder
 	sut.Stdout, sut.Stderr = &sutOut, &sutOut
 	if err := sut.Start(); err != nil {
-		t.Fatal(err)
+		return osfCertification{}, err
 	}
-	_ = cmd.Wait()
+	<-exited
 	wall := time.Since(start)
 	_ = sut.Process.Kill() // a client still running when certify has decided
 	_ = sut.Wait()
@@ -63,10 +87,10 @@ func certifyOSF(t *testing.T, bin, dir, name string, args []string, client func(
 		log: out.String() + "\nclient:\n" + sutOut.String()}
 	run, err := readRun(rep)
 	if err != nil {
-		t.Fatalf("%s: no report: %v\n%s", name, err, c.log)
+		return c, fmt.Errorf("no report: %w", err)
 	}
 	c.run = run
-	return c
+	return c, nil
 }
 
 // shellClient runs a testdata client script with the key and client id.
