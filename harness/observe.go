@@ -208,7 +208,8 @@ func (o *Observed) startNotifications(ctx context.Context) error {
 		}
 		var ack protocol.RetrievalAck
 		var doc probedDocument
-		if jsonField(s.ResponseBody, &ack) == nil && ack.RequestAckID != "" && jsonField(s.RequestBody, &doc) == nil {
+		_ = jsonField(s.RequestBody, &doc) // the probes name it when it can be read
+		if jsonField(s.ResponseBody, &ack) == nil && ack.RequestAckID != "" {
 			o.probes.trigger(ack.RequestAckID, doc)
 		}
 	}

@@ -36,8 +36,8 @@ func runOSFClient(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	tlsCert := fs.String("tls-cert", "", "with --listen: the TLS certificate PEM to serve (certify --notify-ca trusts its CA)")
 	tlsKey := fs.String("tls-key", "", "with --listen: its private key PEM")
 	pollEvery := fs.Duration("poll-every", time.Second, "status polling interval (dasim's pacing: at most one a second per retrieval)")
-	var defects osfDefectFlags
-	fs.Var(&defects, "defect", "break one obligation on purpose (repeatable): "+strings.Join(osfDefectNames(), ", "))
+	defects := osfDefectFlags()
+	fs.Var(defects, "defect", "break one obligation on purpose (repeatable): "+strings.Join(defects.names(), ", "))
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func runOSFClient(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	clk := clock.System()
 	opts := []office.Option{office.WithContext(ctx), office.WithClock(clk), office.WithHTTPClient(hc), office.WithKey(key),
 		office.WithLogger(logger)}
-	for _, d := range defects {
+	for _, d := range defects.chosen {
 		if tokens := d.apply(&cfg.OSFDefects, osfTokenSetup{http: hc, issuer: ep.Issuer, clientID: cfg.ClientID, key: key, clock: clk}); tokens != nil {
 			opts = append(opts, office.WithTokens(tokens))
 		}
@@ -118,11 +118,10 @@ func serveNotifications(ln net.Listener, h http.Handler, certFile, keyFile strin
 	return func() { _ = srv.Close(); <-done }, nil
 }
 
-// osfEndpoints is what the OSF client needs of certify --role osf's endpoints file.
+// osfEndpoints is what the OSF client needs of certify --role osf's
+// endpoints file: an office's endpoints, its own identity and the documents.
 type osfEndpoints struct {
-	Issuer    string `json:"issuer"`
-	DASAPI    string `json:"das_api"`
-	CAFile    string `json:"ca_file"`
+	endpoints
 	Office    string `json:"office"`
 	ClientID  string `json:"client_id"`
 	Documents []struct {
@@ -134,16 +133,20 @@ type osfEndpoints struct {
 }
 
 func readOSFEndpoints(path string) (osfEndpoints, error) {
-	var ep osfEndpoints
-	b, err := os.ReadFile(path)
+	base, err := readEndpoints(path)
 	if err != nil {
-		return ep, err
+		return osfEndpoints{}, err
 	}
-	if err := json.Unmarshal(b, &ep); err != nil {
+	ep := osfEndpoints{endpoints: base}
+	b, err := os.ReadFile(path)
+	if err == nil {
+		err = json.Unmarshal(b, &ep)
+	}
+	if err == nil && len(ep.Documents) == 0 {
+		err = errors.New("no documents to retrieve")
+	}
+	if err != nil {
 		return ep, fmt.Errorf("endpoints file %s: %w", path, err)
-	}
-	if ep.Issuer == "" || ep.DASAPI == "" || ep.CAFile == "" || len(ep.Documents) == 0 {
-		return ep, fmt.Errorf("endpoints file %s: issuer, das_api, ca_file and documents are required", path)
 	}
 	return ep, nil
 }

@@ -4,10 +4,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -182,32 +179,7 @@ func signClaims(alg jwa.SignatureAlgorithm, key any, claims map[string]any) (str
 	return string(b), err
 }
 
-func osfDefectNames() []string {
-	var out []string
-	for _, d := range osfDefects() {
-		out = append(out, d.name)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// osfDefectFlags parses repeated --defect NAME.
-type osfDefectFlags []osfDefect
-
-func (f *osfDefectFlags) String() string {
-	var names []string
-	for _, d := range *f {
-		names = append(names, d.name)
-	}
-	return "[" + strings.Join(names, " ") + "]"
-}
-
-func (f *osfDefectFlags) Set(v string) error {
-	for _, d := range osfDefects() {
-		if d.name == v {
-			*f = append(*f, d)
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown defect %q; known: %s", v, strings.Join(osfDefectNames(), ", "))
+// osfDefectFlags is repeated --defect NAME of dasim osf-client.
+func osfDefectFlags() *choiceFlags[osfDefect] {
+	return &choiceFlags[osfDefect]{what: "defect", catalogue: osfDefects, name: func(d osfDefect) string { return d.name }}
 }

@@ -214,7 +214,13 @@ func (o *Office) fetchFresh(ctx context.Context, ackID string) (protocol.URLDown
 // fetch GETs a presigned URL with no Authorization header; status is the
 // store's answer (0 when none came).
 func (o *Office) fetch(ctx context.Context, rawURL string) (body []byte, status int, err error) {
-	res, err := o.das.Transfer(ctx, http.MethodGet, rawURL, nil, nil, 0)
+	return o.get(ctx, rawURL, nil, http.StatusOK)
+}
+
+// get GETs rawURL outside the contract with header, and reads the answer;
+// a status other than want is an error.
+func (o *Office) get(ctx context.Context, rawURL string, header http.Header, want int) ([]byte, int, error) {
+	res, err := o.das.Transfer(ctx, http.MethodGet, rawURL, header, nil, 0)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -223,7 +229,7 @@ func (o *Office) fetch(ctx context.Context, rawURL string) (body []byte, status 
 	if err != nil {
 		return nil, res.StatusCode, err
 	}
-	if res.StatusCode != http.StatusOK {
+	if res.StatusCode != want {
 		return nil, res.StatusCode, fmt.Errorf("GET fileDownloadUrl: HTTP %d: %.300s", res.StatusCode, b)
 	}
 	return b, res.StatusCode, nil

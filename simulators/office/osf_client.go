@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -232,22 +231,12 @@ func (o *Office) fetchDocument(ctx context.Context, rawURL string, size *int64) 
 		}
 		header.Set("Authorization", "Bearer "+tok)
 	}
+	want := http.StatusOK
 	if o.cfg.OSFDefects.PartialDownload && size != nil && *size > 1 {
 		header.Set("Range", fmt.Sprintf("bytes=0-%d", *size/2-1))
+		want = http.StatusPartialContent
 	}
-	res, err := o.das.Transfer(ctx, http.MethodGet, rawURL, header, nil, 0)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		return nil, res.StatusCode, err
-	}
-	if res.StatusCode != http.StatusOK && !(o.cfg.OSFDefects.PartialDownload && res.StatusCode == http.StatusPartialContent) {
-		return nil, res.StatusCode, fmt.Errorf("GET fileDownloadUrl: HTTP %d: %.300s", res.StatusCode, b)
-	}
-	return b, res.StatusCode, nil
+	return o.get(ctx, rawURL, header, want)
 }
 
 // deleteDownloaded is step 2e, once the document is downloaded intact.
