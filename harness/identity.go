@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/clientauth"
@@ -29,7 +30,12 @@ func (id *Identity) Key() *ecdsa.PrivateKey { return id.Files.Key }
 // Enroll creates an identity and registers its certificate at the world's
 // authorization server, as WIPO does with the es256_cert.pem an office sends.
 func (w *World) Enroll(office, clientID string) (*Identity, error) {
-	files, err := clientauth.GenerateKeyFiles(w.rand, w.Clock.Now())
+	return w.enrollWithKey(office, clientID, nil)
+}
+
+// enrollWithKey is Enroll with a given key (nil: a new one).
+func (w *World) enrollWithKey(office, clientID string, key *ecdsa.PrivateKey) (*Identity, error) {
+	files, err := keyFiles(w.rand, w.Clock.Now(), key)
 	if err != nil {
 		return nil, err
 	}
@@ -118,3 +124,12 @@ func ClientCredentialsForm(assertion, scope string) url.Values {
 }
 
 func jsonField(body string, v any) error { return json.Unmarshal([]byte(body), v) }
+
+// keyFiles are the keygen script's files for key, or for a new key when
+// key is nil.
+func keyFiles(rand io.Reader, now time.Time, key *ecdsa.PrivateKey) (*clientauth.KeyFiles, error) {
+	if key == nil {
+		return clientauth.GenerateKeyFiles(rand, now)
+	}
+	return clientauth.KeyFilesFor(key, rand, now)
+}

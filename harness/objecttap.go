@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/clock"
 )
 
@@ -41,16 +42,27 @@ type ObjectRequest struct {
 // maxObjectRequests bounds what the tap keeps while a client is observed.
 const maxObjectRequests = 20000
 
-// objectTap records the object store's requests while someone observes a
-// client under test; otherwise it records nothing, so a long `dasim serve`
-// does not grow. It can also corrupt the next presigned downloads.
+// objectTap keeps the object store's requests while someone observes a
+// client under test; otherwise it keeps nothing, so a long `dasim serve`
+// does not grow. It can also corrupt the next presigned downloads. Every
+// request also goes to the world's recorder as an exchange outside das.yaml
+// (contract "s3"), so transcripts and sequence diagrams show the object
+// store's lifeline.
 type objectTap struct {
-	clock   clock.Clock
-	mu      sync.Mutex
-	on      bool
-	corrupt int // presigned GETs still to corrupt
-	reqs    []ObjectRequest
+	clock    clock.Clock
+	recorder openapi.Recorder
+	mu       sync.Mutex
+	on       bool
+	corrupt  int // presigned GETs still to corrupt
+	reqs     []ObjectRequest
+	// inFlight are the requests being answered, by arrival: a client has
+	// read a download's last byte before the store's handler returns, so a
+	// DELETE can be recorded before the download it follows (settle).
+	inFlight map[chan struct{}]time.Time
 }
+
+// ObjectStoreParty names the object store in recorded exchanges.
+const ObjectStoreParty = "object store"
 
 // start begins recording; corrupt is how many presigned downloads to
 // serve with one byte altered, from the first.
@@ -71,18 +83,32 @@ func (t *objectTap) wrap(next http.Handler) http.Handler {
 		t.mu.Lock()
 		on := t.on
 		t.mu.Unlock()
-		if !on {
+		if !on && t.recorder == nil {
 			next.ServeHTTP(w, r)
 			return
 		}
 		at := t.clock.Now()
+		if on {
+			done := t.begin(at)
+			defer t.end(done)
+		}
 		q := r.URL.Query()
-		presignedGET := r.Method == http.MethodGet && q.Get("X-Amz-Signature") != ""
-		hw := &hashingWriter{ResponseWriter: w, status: http.StatusOK, sum: sha256.New(), at: -1}
-		if presignedGET {
-			hw.corrupt = t.takeCorruption
+		hw := &hashingWriter{ResponseWriter: w, status: http.StatusOK, at: -1}
+		if on { // hashing and corrupting are for a client under test only
+			hw.sum = sha256.New()
+			if r.Method == http.MethodGet && q.Get("X-Amz-Signature") != "" {
+				hw.corrupt = t.takeCorruption
+			}
 		}
 		next.ServeHTTP(hw, r)
+		if t.recorder != nil {
+			// The path only: a presigned URL's query is a credential.
+			t.recorder.Record(openapi.Exchange{Contract: "s3", Recorder: "server", Method: r.Method, URL: r.URL.Path,
+				Status: hw.status, Labels: openapi.Labels{Party: ObjectStoreParty, Peer: objectCaller(r)}})
+		}
+		if !on {
+			return
+		}
 		auth := r.Header.Get("Authorization")
 		req := ObjectRequest{At: at, Method: r.Method, Path: r.URL.Path, Signature: q.Get("X-Amz-Signature"),
 			Status: hw.status, Bytes: hw.bytes, SHA256: hex.EncodeToString(hw.sum.Sum(nil)), Corrupted: hw.at >= 0,
@@ -93,6 +119,65 @@ func (t *objectTap) wrap(next http.Handler) http.Handler {
 		}
 		t.mu.Unlock()
 	})
+}
+
+func (t *objectTap) begin(at time.Time) chan struct{} {
+	done := make(chan struct{})
+	t.mu.Lock()
+	if t.inFlight == nil {
+		t.inFlight = map[chan struct{}]time.Time{}
+	}
+	t.inFlight[done] = at
+	t.mu.Unlock()
+	return done
+}
+
+// end is called once the request is recorded.
+func (t *objectTap) end(done chan struct{}) {
+	t.mu.Lock()
+	delete(t.inFlight, done)
+	t.mu.Unlock()
+	close(done)
+}
+
+// settle waits until every request that arrived before at is recorded, at
+// most patience of real time (a download still running after that is
+// judged as not done, which it is not).
+func (t *objectTap) settle(at time.Time, patience time.Duration) {
+	t.mu.Lock()
+	var waiting []chan struct{}
+	for done, arrived := range t.inFlight {
+		if !arrived.After(at) {
+			waiting = append(waiting, done)
+		}
+	}
+	t.mu.Unlock()
+	if len(waiting) == 0 {
+		return
+	}
+	timeout := time.NewTimer(patience)
+	defer timeout.Stop()
+	for _, done := range waiting {
+		select {
+		case <-done:
+		case <-timeout.C:
+			return
+		}
+	}
+}
+
+// objectCaller tells who sent an object-store request: DAS signs its S3
+// API calls in the Authorization header; an office uses a presigned URL to
+// a key under uploads/<CC>/ or deliveries/<CC>/ (das.uploadKey, deliveryKey).
+func objectCaller(r *http.Request) string {
+	if strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-") {
+		return "das"
+	}
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if len(parts) >= 3 && (parts[1] == "uploads" || parts[1] == "deliveries") && len(parts[2]) == 2 {
+		return "office " + parts[2]
+	}
+	return ""
 }
 
 func (t *objectTap) takeCorruption() bool {
@@ -113,7 +198,7 @@ type hashingWriter struct {
 	status      int
 	wroteHeader bool
 	bytes       int64
-	sum         hash.Hash
+	sum         hash.Hash   // nil: not hashed
 	corrupt     func() bool // asked once, when a 200 is sent
 	at          int64       // offset of the byte to alter; -1: none
 }
@@ -138,7 +223,9 @@ func (h *hashingWriter) Write(b []byte) (int, error) {
 		b[h.at-h.bytes] ^= 0xFF
 	}
 	n, err := h.ResponseWriter.Write(b)
-	h.sum.Write(b[:n])
+	if h.sum != nil {
+		h.sum.Write(b[:n])
+	}
 	h.bytes += int64(n)
 	return n, err
 }

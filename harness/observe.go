@@ -193,7 +193,7 @@ func (o *Observed) startNotifications(ctx context.Context) error {
 	done := make(chan struct{})
 	ctx, cancel := context.WithCancel(ctx)
 	w.onClose(func(context.Context) error { cancel(); return nil })
-	o.probes = &prober{ctx: ctx, target: target, client: client, clock: w.Clock, done: done,
+	o.probes = &prober{ctx: ctx, target: target, peer: o.Party, client: client, clock: w.Clock, done: done,
 		mint: func(now time.Time) (*probeMinter, error) { return newProbeMinter(w.AuthZ, w.signingKey, w.rand, now) }}
 	o.gate = &notifyGate{target: target, client: client, clock: w.Clock, hold: done}
 	l, err := w.open(Config{}, "notify gate "+o.Office)

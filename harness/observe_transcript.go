@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/wipo-das/dasim/openapi"
@@ -19,7 +20,13 @@ func (o *Observed) Transcript() []openapi.Exchange {
 			out = append(out, e)
 		}
 	}
-	out = append(out, o.log.Exchanges()...)
+	for _, e := range o.log.stamped() {
+		// Recorded at the entrance under the system's name; in a transcript
+		// the answering party is DAS and the system its peer.
+		x := e.Exchange
+		x.At, x.Labels.Party, x.Labels.Peer = e.At, "das", o.Party
+		out = append(out, x)
+	}
 	out = append(out, o.probes.transcript()...)
 	for _, r := range o.w.objects.requests() {
 		if r.Signature == "" { // the store's own clients (DAS) sign with a header
@@ -32,10 +39,11 @@ func (o *Observed) Transcript() []openapi.Exchange {
 		if r.Bearer {
 			body += " (the request carried a Bearer access token)"
 		}
-		out = append(out, openapi.Exchange{Contract: "object store", Recorder: "server", Operation: objectOp,
-			Labels: openapi.Labels{Party: "objectstore", Peer: o.Party}, Method: r.Method, URL: r.Path, Status: r.Status,
+		out = append(out, openapi.Exchange{At: r.At, Contract: "s3", Recorder: "server", Operation: objectOp,
+			Labels: openapi.Labels{Party: ObjectStoreParty, Peer: o.Party}, Method: r.Method, URL: r.Path, Status: r.Status,
 			ResponseBody: body})
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out
 }
 

@@ -75,8 +75,14 @@ func docKeyOf(kind, number string) string {
 	return kind + "|" + strings.ToUpper(strings.ReplaceAll(number, " ", ""))
 }
 
+// settlePatience bounds how long a snapshot waits for object-store
+// requests still being answered.
+const settlePatience = time.Second
+
 func (o *Observed) snapshot(final bool) *snapshot {
-	s := &snapshot{cfg: o.cfg, now: o.w.Clock.Now(), final: final, ex: o.log.stamped(),
+	now := o.w.Clock.Now()
+	o.w.objects.settle(now, settlePatience)
+	s := &snapshot{cfg: o.cfg, now: now, final: final, ex: o.log.stamped(),
 		objects: o.w.objects.requests(), tokens: o.w.tokens.requests(), probes: o.probes.view(),
 		byAck: map[string]*retrievalView{}}
 	s.deliveries, _, _ = o.gate.view()

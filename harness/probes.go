@@ -42,6 +42,7 @@ const actGrace = 500 * time.Millisecond
 type prober struct {
 	ctx    context.Context
 	target string // the system's POST notifications URL
+	peer   string // the system's party name, in the transcript
 	client *http.Client
 	clock  clock.Clock
 	mint   func(now time.Time) (*probeMinter, error)
@@ -143,9 +144,9 @@ func (p *prober) send(pr Probe, m *probeMinter, body []byte) ProbeResult {
 func (p *prober) note(pr Probe, body string, status int, transportErr string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.exchanges = append(p.exchanges, openapi.Exchange{Contract: "das", Recorder: "client", Operation: "notify",
+	p.exchanges = append(p.exchanges, openapi.Exchange{At: p.clock.Now(), Contract: "das", Recorder: "client", Operation: "notify",
 		Method: http.MethodPost, URL: p.target, Status: status, TransportError: transportErr,
-		Labels:      openapi.Labels{Party: "dasim probe", Step: pr.ID + " " + pr.Name, Deliberate: true},
+		Labels:      openapi.Labels{Party: "dasim probe", Peer: p.peer, Step: pr.ID + " " + pr.Name, Deliberate: true},
 		RequestBody: body})
 }
 

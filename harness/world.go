@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
@@ -59,14 +60,39 @@ type Config struct {
 	// world's clients (DAS's calls to offices above all) trust beside the
 	// world's own CA: a system under test with a certificate of its own.
 	TrustedRoots []byte
+	// CA is the world's certificate authority; nil makes a new one. A CA kept
+	// from run to run (tlsca.LoadOrCreate) lets a system under test trust
+	// the world's parties once, not at every run.
+	CA *tlsca.CA
+	// PublicURLs are, by party name, the base URLs (scheme://host:port) at
+	// which a system under test reaches a party when that is not its listen
+	// address (a host name, a port forwarded by a proxy): the party's URLs
+	// and certificate use them.
+	PublicURLs map[string]string
+	// DASKey is DAS's private_key_jwt key, with which it gets tokens at
+	// WIPO's authorization server and at offices' own (setup B); nil: a new
+	// one.
+	DASKey *ecdsa.PrivateKey
+	// TokenLifetime of the authorization server's access tokens; 0: 1 hour.
+	TokenLifetime time.Duration
+	// DASRetry is DAS's retry of calls to offices; zero: das's default.
+	DASRetry das.RetryPolicy
+	// OFFDeadline is how long DAS waits for an OFF's notification; 0: das's default.
+	OFFDeadline time.Duration
+	// ExternalPCT is the API root of a PCT DAS outside the world, which DAS
+	// fetches RO/IB documents from (with its WIPO token) instead of the
+	// world's own PCT DAS; World.PCT is then nil.
+	ExternalPCT string
+	// RemoteDAS is a DAS under test: the world's offices and PCT DAS work
+	// with it — they call its API with tokens of its authorization server,
+	// verify its calls with that server's JWKS — instead of the world's own
+	// DAS, which stays idle. The world's offices are then what the DAS under
+	// test is configured to call (StartSites).
+	RemoteDAS *RemoteDAS
 	// AuthZTranscripts keeps the (redacted) bodies of the authorization
 	// server's exchanges, so certification can quote why it refused a
 	// system under test.
 	AuthZTranscripts bool
-	// TokenLifetime of the access tokens WIPO's authorization server
-	// issues; 0: authz's default (3600 s, as WIPO's). Certification of a
-	// client shortens it to see the client renew.
-	TokenLifetime time.Duration
 }
 
 // World is a running set of parties on loopback HTTPS.
@@ -74,6 +100,10 @@ type World struct {
 	Clock clock.Clock
 	CA    *tlsca.CA
 	Log   *openapi.Log
+	// Feed sees every exchange first: it stamps it with the world's clock
+	// (Exchange.At), passes it to the recorder, and serves live viewers
+	// (the admin console, serve -v).
+	Feed *openapi.Feed
 
 	rand io.Reader
 	ctx  context.Context // the values Start was called with, for the parties' work
@@ -96,7 +126,12 @@ type World struct {
 	// errorShape is the WIPO error shape of every party of the world.
 	errorShape protocol.ErrorShape
 
-	remote *RemoteDAS // DAS under test, when bound
+	remote     *RemoteDAS        // DAS under test, when bound
+	unlisted   *RemoteIdentity   // a client the DAS under test registers but does not whitelist (sites)
+	timings    DASTimings        // the world's own DAS's, for specs that wait for them
+	remoteKeys *laterKeys        // the DAS under test's JWKS, for its offices in setup A
+	addrs      map[string]string // Config.Addrs
+	publicURLs map[string]string // Config.PublicURLs
 
 	mu         sync.Mutex
 	signingKey *rsa.PrivateKey
@@ -138,7 +173,8 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	if next == nil {
 		next = w.Log
 	}
-	w.steps = &stepMarker{next: next}
+	w.Feed = openapi.NewFeed(cfg.Clock.Now, next)
+	w.steps = &stepMarker{next: w.Feed}
 	w.recorder = w.steps
 	// "return nil, err" clears w before deferred calls run: close the
 	// half-started world through its own variable.
@@ -148,8 +184,11 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 			started.Close()
 		}
 	}()
-	if w.CA, err = tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA"); err != nil {
-		return nil, err
+	w.addrs, w.publicURLs, w.remote = cfg.Addrs, cfg.PublicURLs, cfg.RemoteDAS
+	if w.CA = cfg.CA; w.CA == nil {
+		if w.CA, err = tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA"); err != nil {
+			return nil, err
+		}
 	}
 	if len(cfg.TrustedRoots) > 0 {
 		if err = w.CA.Trust(cfg.TrustedRoots); err != nil {
@@ -160,7 +199,7 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	steps := []func() error{
 		func() error { return w.startAuthZ(cfg) },
 		func() error { return w.startObjectStore(cfg) },
-		func() (err error) { w.dasIdentity, err = w.Enroll("WO", DASClientID); return err },
+		func() (err error) { w.dasIdentity, err = w.enrollWithKey("WO", DASClientID, cfg.DASKey); return err },
 		func() error { return w.startPCT(cfg) },
 		func() error { return w.startDAS(cfg) },
 	}
@@ -175,8 +214,15 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	return w, nil
 }
 
+// open takes the listener of party name: at cfg's address for it, else at
+// the world's (Config.Addrs), else a free loopback port; reached at its
+// public URL when the world has one for it.
 func (w *World) open(cfg Config, name string) (*listener, error) {
-	l, err := listen(w.CA, name, cfg.Addrs[name])
+	addr := cfg.Addrs[name]
+	if addr == "" {
+		addr = w.addrs[name]
+	}
+	l, err := listen(w.CA, name, addr, w.publicURLs[name])
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +274,7 @@ func (w *World) startObjectStore(cfg Config) error {
 		return err
 	}
 	w.onClose(w.S3.Close)
-	w.objects = &objectTap{clock: cfg.Clock}
+	w.objects = &objectTap{clock: cfg.Clock, recorder: w.recorder}
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
 	sc.HTTPClient = w.CA.Client()

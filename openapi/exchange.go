@@ -3,6 +3,7 @@ package openapi
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // Labels attribute an exchange to the party that recorded it, its peer, and
@@ -60,6 +61,9 @@ func LabelsFrom(ctx context.Context) Labels {
 // Exchange is one request and its response as seen by a recording party,
 // with the contract's verdict on each.
 type Exchange struct {
+	// At is when the exchange was recorded, on the recording world's clock
+	// (virtual in a simulated world); zero when the recorder has no clock.
+	At                 time.Time   `json:"at,omitzero"`
 	Contract           string      `json:"contract"`
 	Recorder           string      `json:"recorder"` // "server" (middleware) or "client" (transport)
 	Labels             Labels      `json:"labels"`

@@ -68,9 +68,8 @@ func runCertifyOSF(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *office == "" || *clientID == "" || *certFile == "" {
-		fmt.Fprintln(stderr, "dasim certify --role osf: --office, --client-id and --cert are required")
-		return errUsage
+	if err := requireFlags(fs, stderr, "office", "client-id", "cert"); err != nil {
+		return err
 	}
 	if *lifetime != 0 && *lifetime < 2*time.Second {
 		fmt.Fprintf(stderr, "dasim certify --role osf: --token-lifetime %v: want at least 2s\n", *lifetime)

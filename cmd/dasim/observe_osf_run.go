@@ -81,22 +81,24 @@ func observeOSF(ctx context.Context, o *harness.Observed, opt observeOptions) ob
 	}
 }
 
-// maxTranscript bounds the exchanges attached to each failed check.
-const maxTranscript = 400
+// osfTranscript names the one transcript every check is judged on.
+const osfTranscript = "observed OSF"
 
+// checklistRun reports the checks as scenarios of role osf, all judged on
+// one transcript, stored once (harness.Observed.Transcript): a failure
+// points at the call that proves it and at that call's retrieval.
 func checklistRun(o *harness.Observed, obs observation, started time.Time) *reports.Run {
-	run := &reports.Run{Toolkit: Version, Target: "OSF " + o.ClientID + " for office " + o.Office, SpecSHA256: openapi.DASSpecSHA256(),
-		Started: started, Duration: clock.System().Since(started).Seconds()}
-	transcript := o.Transcript()
-	if len(transcript) > maxTranscript {
-		transcript = transcript[len(transcript)-maxTranscript:]
-	}
+	run := &reports.Run{Toolkit: Version, Target: "OSF " + o.ClientID + " for office " + o.Office, Role: "osf",
+		SpecSHA256: openapi.DASSpecSHA256(), Started: started, Duration: clock.System().Since(started).Seconds()}
+	calls := reports.Merge(o.Transcript())
+	run.Count(osfTranscript, calls)
+	run.Keep(osfTranscript, calls)
 	for _, c := range obs.checks {
 		s := reports.Scenario{Name: c.ID + " " + c.Title, Flow: c.Flow, Roles: []string{"osf"},
 			Labels: []string{"flow:" + c.Flow, "role:osf", scenarios.ConformanceLabel},
-			Rule:   scenarios.Rule{Rule: c.Rule, Source: c.Source}.String()}
+			Rule:   scenarios.Rule{Rule: c.Rule, Source: c.Source}.String(), Calls: len(calls), Transcript: osfTranscript}
 		fail := func(state, actual string) {
-			s.State, s.Exchanges = "failed", transcript
+			s.State = "failed"
 			s.Failure = &reports.Failure{Party: o.Party, Step: c.Step, Operation: c.Op, Pointer: c.Pointer,
 				Rule: c.Title, Expected: c.Expected, Actual: actual, Message: state + ": " + c.Detail}
 		}
@@ -106,14 +108,15 @@ func checklistRun(o *harness.Observed, obs observation, started time.Time) *repo
 		case c.State == harness.Violated:
 			fail(harness.Violated, c.Actual)
 		case c.Optional:
-			s.State, s.Steps = "skipped", []string{"not seen (optional): " + c.Detail}
+			s.State, s.SkipReason = "skipped", "optional, and not seen while observing: "+c.Detail
 		case obs.final:
 			fail("not seen ("+obs.ended+")", or(c.Actual, "not seen"))
 		default:
-			s.State, s.Steps = "skipped", []string{"undecided: " + obs.ended + "; " + c.Detail}
+			s.State, s.SkipReason = "skipped", "undecided: "+obs.ended+"; "+c.Detail
 		}
-		run.Scenarios = append(run.Scenarios, s)
+		run.Add(s)
 	}
+	run.Finish(openapi.DAS())
 	return run
 }
 

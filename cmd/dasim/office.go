@@ -49,8 +49,7 @@ func runOffice(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *endpointsFile == "" || *code == "" || *clientID == "" || *keyFile == "" || *documents == "" {
-		fmt.Fprintln(stderr, "dasim office: --endpoints-file, --code, --client-id, --key and --documents are required")
-		return errUsage
+		return requireFlags(fs, stderr, "endpoints-file", "code", "client-id", "key", "documents")
 	}
 	ep, err := readEndpoints(*endpointsFile)
 	if err != nil {

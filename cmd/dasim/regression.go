@@ -21,7 +21,7 @@ const remoteDASFilter = "role:das && !(flow:c1-notification || flow:c2 || flow:c
 
 // runCertifyDAS is WIPO's regression run: the DAS scenarios against a DAS and
 // authorization server given by URL, as the offices provisioned there.
-func runCertifyDAS(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runCertifyDAS(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("certify --role das", stderr)
 	target := fs.String("target", "", "the DAS API root under test, base path included (required)")
 	issuer := fs.String("issuer", "", "issuer of the authorization server the DAS trusts (required)")
@@ -35,13 +35,21 @@ func runCertifyDAS(_ context.Context, args []string, stdout, stderr io.Writer) e
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *target == "" || *issuer == "" || len(offices) < 2 {
-		fmt.Fprintln(stderr, "dasim certify --role das: --target, --issuer and at least two --office are required")
+	missingOffices := len(offices) < 2
+	if missingOffices {
+		fmt.Fprintf(stderr, "%s: missing --office: at least two, the OFF and the OSF (%d given)\n", fs.Name(), len(offices))
+	}
+	if err := requireFlags(fs, stderr, "target", "issuer"); err != nil || missingOffices {
 		return errUsage
 	}
 	remote, err := harness.NewRemoteDAS(*target, *issuer, *caFile, offices)
 	if err != nil {
 		return err
+	}
+	for _, u := range []string{*target, *issuer + "/.well-known/openid-configuration"} {
+		if err := probeTLS(ctx, remote.HTTP, u, "give the CA that issued it with --ca (a PEM bundle)"); err != nil {
+			return err
+		}
 	}
 	key, cert, err := readSigner(*signKey, *signCert)
 	if err != nil {

@@ -20,14 +20,6 @@ func TestRegressionRunAgainstAServedDAS(t *testing.T) {
 	bin := dasimBinary(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	endpoints := filepath.Join(dir, "endpoints.json")
-	serve := exec.CommandContext(ctx, bin, "serve", "--endpoints-file", endpoints)
-	serveLog := logFile(t, dir, "serve.log")
-	serve.Stdout, serve.Stderr = serveLog, serveLog
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = serve.Process.Kill(); _ = serve.Wait() }()
 	var ep struct {
 		Issuer     string `json:"issuer"`
 		DASAPI     string `json:"das_api"`
@@ -37,7 +29,7 @@ func TestRegressionRunAgainstAServedDAS(t *testing.T) {
 			Key      string `json:"key"`
 		} `json:"identities"`
 	}
-	waitForJSON(ctx, t, endpoints, &ep)
+	startServe(ctx, t, bin, dir, &ep)
 	args := []string{"certify", "--role", "das", "--target", ep.DASAPI, "--issuer", ep.Issuer, "--ca", ep.CAFile,
 		"--report-dir", filepath.Join(dir, "report")}
 	for _, cc := range []string{"EE", "JP", "US"} {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -29,9 +30,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	clockKind := fs.String("clock", "", "system (real time) or virtual (advance it with POST <admin>/clock/advance?by=168h); overrides the world file")
 	authzAddr := fs.String("authz-addr", "", "listen address of the authorization server (default a free loopback port)")
 	dasAddr := fs.String("das-addr", "", "listen address of DAS (default a free loopback port)")
-	adminAddr := fs.String("admin-addr", "", "listen address of the admin endpoint (faults, clock, exchanges)")
+	adminAddr := fs.String("admin-addr", "", "listen address of the admin endpoint and live console (faults, clock, exchanges)")
+	verbose := fs.Bool("v", false, "log one line per exchange: world time, parties, operation, status, verdict")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	dir := os.TempDir()
+	if *endpoints != "" {
+		dir = filepath.Dir(*endpoints)
+		// A script waiting for the file must not read an earlier run's.
+		if err := os.Remove(*endpoints); err != nil && !os.IsNotExist(err) {
+			return err
+		}
 	}
 	wf := harness.DemoWorld()
 	if *worldFile != "" {
@@ -52,34 +62,44 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := wf.Validate(); err != nil {
 		return err
 	}
+	quietTLSHandshakes(stderr)
 	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}}
 	w, err := harness.StartWorld(ctx, wf, cfg)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	admin, err := w.ServeAdmin(*adminAddr)
+	if *verbose {
+		stopLog, err := logExchanges(ctx, w.Feed, stdout)
+		if err != nil {
+			return err
+		}
+		defer stopLog()
+	}
+	admin, tokenFile, err := serveAdmin(w, dir, *adminAddr, wf.Clock == "virtual")
 	if err != nil {
 		return err
 	}
+	token, _ := os.ReadFile(tokenFile)
+	defer removeIfOurs(tokenFile, token)
 	for _, c := range clients {
 		if err := registerClient(w, c, stdout); err != nil {
 			return err
 		}
 	}
-	dir := os.TempDir()
-	if *endpoints != "" {
-		dir = filepath.Dir(*endpoints)
-	}
 	ep, err := describeWorld(w, dir, *caFile, admin)
 	if err != nil {
 		return err
 	}
+	ep["admin_token_file"] = tokenFile
+	ep["console"] = admin + "/"
 	printEndpoints(stdout, ep)
 	if *endpoints != "" {
 		if err := writeJSONFile(*endpoints, ep); err != nil {
 			return err
 		}
+		written, _ := os.ReadFile(*endpoints)
+		defer removeIfOurs(*endpoints, written)
 	}
 	fmt.Fprintln(stdout, "serving; Ctrl-C stops")
 	<-ctx.Done()
@@ -117,14 +137,19 @@ func describeWorld(w *harness.World, dir, caFile, admin string) (map[string]any,
 	}
 	return map[string]any{
 		"issuer": w.AuthZ.Issuer(), "token_endpoint": w.AuthZ.TokenEndpoint(), "jwks_uri": w.AuthZ.JWKSURI(),
-		"das_api": w.DASURL(), "s3_endpoint": w.URL("s3"), "pct_das": w.PCT.APIBaseURL(),
+		"das_api": w.DASURL(), "s3_endpoint": w.URL("s3"), "pct_das": pctAPI(w),
 		"admin": admin, "ca_file": caFile, "offices": offices, "identities": identities,
 	}, nil
 }
 
 func printEndpoints(out io.Writer, ep map[string]any) {
-	for _, k := range []string{"issuer", "token_endpoint", "jwks_uri", "das_api", "s3_endpoint", "pct_das", "admin", "ca_file"} {
-		fmt.Fprintf(out, "%-15s %s\n", k, ep[k])
+	for _, k := range []string{"issuer", "token_endpoint", "jwks_uri", "das_api", "s3_endpoint", "pct_das", "admin", "ca_file", "admin_token_file"} {
+		if v, ok := ep[k]; ok && v != "" {
+			fmt.Fprintf(out, "%-16s %s\n", k, v)
+		}
+	}
+	if c, ok := ep["console"]; ok {
+		fmt.Fprintf(out, "%-16s %s  (open it with #token=<the admin token> appended, or paste the token)\n", "console", c)
 	}
 	ids := ep["identities"].(map[string]any)
 	codes := make([]string, 0, len(ids))
@@ -135,6 +160,14 @@ func printEndpoints(out io.Writer, ep map[string]any) {
 	for _, c := range codes {
 		id := ids[c].(map[string]string)
 		fmt.Fprintf(out, "identity %s    client_id %s, key and certificate in %s\n", c, id["client_id"], id["dir"])
+	}
+}
+
+// removeIfOurs removes the endpoints file on exit unless another world,
+// started since (a script re-run at once), has written its own there.
+func removeIfOurs(path string, ours []byte) {
+	if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, ours) {
+		_ = os.Remove(path)
 	}
 }
 
@@ -194,4 +227,12 @@ func (c *clientFlags) Set(v string) error {
 	f.cert = b
 	*c = append(*c, f)
 	return nil
+}
+
+// pctAPI is the world's PCT DAS API root; empty when PCT DAS is external.
+func pctAPI(w *harness.World) string {
+	if w.PCT == nil {
+		return ""
+	}
+	return w.PCT.APIBaseURL()
 }

@@ -159,3 +159,6 @@ func (c Config) Validate() error {
 func isOfficeCode(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
+
+// Config is the server's effective configuration, defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
