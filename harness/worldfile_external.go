@@ -109,7 +109,8 @@ func (w *WorldFile) tune(cfg *Config) (*externals, error) {
 		}
 	}
 	parse := func(v string) time.Duration { d, _ := time.ParseDuration(v); return d } // checked by Validate
-	if w.TokenLifetime != "" { // else the caller's stands (certify --token-lifetime)
+	// Without tokenLifetime the caller's stands (certify --token-lifetime).
+	if w.TokenLifetime != "" {
 		cfg.TokenLifetime = parse(w.TokenLifetime)
 	}
 	if d := w.DAS; d != nil {
