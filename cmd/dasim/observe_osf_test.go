@@ -121,11 +121,17 @@ func TestCertifyOSFObservesAClientInAnotherProcess(t *testing.T) {
 	}
 	t.Run("minimal client without faults passes", func(t *testing.T) {
 		t.Parallel()
-		c := certifyOSF(t, bin, dir, "clean", []string{"--faults=false"}, shellClient(dir, "osf_client.sh"))
+		key, cert := filepath.Join(dir, "es256_private.pem"), filepath.Join(dir, "es256_cert.pem")
+		c := certifyOSF(t, bin, dir, "clean", []string{"--faults=false", "--sign-key", key, "--sign-cert", cert},
+			shellClient(dir, "osf_client.sh"))
 		if passed, failed, _ := c.run.Counts(); c.exit != 0 || failed != 0 || passed < 8 {
 			t.Fatalf("exit %d, %d passed, %d failed\n%s", c.exit, passed, failed, c.log)
 		}
 		expectCheck(t, c.run, "O9 ", "passed", c.log)
+		// The OSF role signs its bundle as the other roles do.
+		if out, err := exec.Command(bin, "verify-report", "--cert", cert, filepath.Join(dir, "clean", "report")).CombinedOutput(); err != nil {
+			t.Fatalf("verify-report: %v\n%s", err, out)
+		}
 		t.Logf("passing run without faults: %v", c.wall.Round(100*time.Millisecond))
 	})
 	t.Run("careful client with faults passes", func(t *testing.T) {
