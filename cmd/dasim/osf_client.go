@@ -41,9 +41,13 @@ func runOSFClient(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *endpointsFile == "" || *keyFile == "" || (*listen != "" && (*tlsCert == "" || *tlsKey == "")) {
-		fmt.Fprintln(stderr, "dasim osf-client: --endpoints-file and --key are required; --listen needs --tls-cert and --tls-key")
-		return errUsage
+	if err := requireFlags(fs, stderr, "endpoints-file", "key"); err != nil {
+		return err
+	}
+	if *listen != "" {
+		if err := requireFlags(fs, stderr, "tls-cert", "tls-key"); err != nil {
+			return err
+		}
 	}
 	ep, err := readOSFEndpoints(*endpointsFile)
 	if err != nil {
