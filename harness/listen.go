@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/wipo-das/dasim/simulators/tlsca"
 )
@@ -56,9 +55,9 @@ func listen(ca *tlsca.CA, name, addr, publicURL string) (*listener, error) {
 	return &listener{name: name, ln: tlsLn, URL: base, done: make(chan struct{})}, nil
 }
 
-// serve starts answering with h.
+// serve starts answering with h, within DefaultListenerLimits.
 func (l *listener) serve(h http.Handler) {
-	l.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	l.srv = DefaultListenerLimits().Server(h)
 	go func() {
 		defer close(l.done)
 		// Serve returns ErrServerClosed on Shutdown; any other error means

@@ -96,6 +96,10 @@ func StartSites(ctx context.Context, sc SitesConfig) (*World, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The world's transport trusts what the DAS presents (--ca, or the
+	// system's roots) and the sites' own CA, which a dasim serve under test
+	// serves with (world.yaml): the harness's calls to the DAS go through it.
+	sc.DAS.HTTP = w.HTTPClient()
 	if err := w.startSites(ctx, sc, real); err != nil {
 		w.Close()
 		return nil, err

@@ -45,6 +45,9 @@ type Config struct {
 	Addrs map[string]string
 	// Recorder receives every exchange; nil keeps them in World.Log.
 	Recorder openapi.Recorder
+	// Log is World.Log; nil: one that keeps every exchange (a spec's world
+	// is short-lived). dasim serve passes a bounded one (openapi.NewLog).
+	Log *openapi.Log
 	// Retention of transit files at DAS; 0: 7 days.
 	Retention time.Duration
 	// DASOutboundTimeout bounds each call of DAS to an office or PCT DAS, in
@@ -133,6 +136,8 @@ type World struct {
 	addrs      map[string]string // Config.Addrs
 	publicURLs map[string]string // Config.PublicURLs
 
+	profile authz.Profile // of every authorization server of the world
+
 	mu         sync.Mutex
 	signingKey *rsa.PrivateKey
 	closers    []func(ctx context.Context) error // parties, last started last
@@ -167,8 +172,14 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 			return nil, err
 		}
 	}
-	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, ctx: ctx, errorShape: cfg.ErrorShape, listeners: map[string]*listener{},
+	if cfg.Log == nil {
+		cfg.Log = &openapi.Log{}
+	}
+	w = &World{Clock: cfg.Clock, Log: cfg.Log, rand: cfg.Rand, ctx: ctx, errorShape: cfg.ErrorShape, listeners: map[string]*listener{},
 		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey}
+	if w.profile = cfg.Profile; w.profile == "" {
+		w.profile = authz.ProfileWIPO
+	}
 	next := cfg.Recorder
 	if next == nil {
 		next = w.Log

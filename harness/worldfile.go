@@ -41,6 +41,15 @@ type WorldFile struct {
 	// Clients are registered at the authorization server and not
 	// whitelisted at DAS (a client DAS must refuse).
 	Clients []ClientFile `yaml:"clients,omitempty"`
+	// CA is the certificate authority the world's parties serve with (PEM
+	// files of its root and key); default a new one at every start.
+	CA *CAFile `yaml:"ca,omitempty"`
+}
+
+// CAFile names the PEM files of a CA's root certificate and private key.
+type CAFile struct {
+	Cert string `yaml:"cert"`
+	Key  string `yaml:"key"`
 }
 
 // DASFile tunes the world's DAS. Durations are Go durations ("500ms").

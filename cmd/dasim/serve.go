@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
 )
 
@@ -32,6 +34,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dasAddr := fs.String("das-addr", "", "listen address of DAS (default a free loopback port)")
 	adminAddr := fs.String("admin-addr", "", "listen address of the admin endpoint and live console (faults, clock, exchanges)")
 	verbose := fs.Bool("v", false, "log one line per exchange: world time, parties, operation, status, verdict")
+	keep := fs.Int("exchanges", 1000, "recorded exchanges kept in memory for GET <admin>/exchanges (older ones are counted and forgotten); 0 keeps all")
+	exchangeFile := fs.String("exchange-log", "", "append every recorded exchange to this file, one JSON object per line")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -63,7 +67,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	quietTLSHandshakes(stderr)
-	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}}
+	var spill io.Writer
+	if *exchangeFile != "" {
+		f, err := os.OpenFile(*exchangeFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("--exchange-log: %w", err)
+		}
+		defer f.Close()
+		buffered := bufio.NewWriterSize(f, 64<<10)
+		defer buffered.Flush() // runs before Close, after the world has stopped
+		spill = buffered
+	}
+	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}, Log: openapi.NewLog(*keep, spill)}
 	w, err := harness.StartWorld(ctx, wf, cfg)
 	if err != nil {
 		return err
@@ -82,17 +97,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	token, _ := os.ReadFile(tokenFile)
 	defer removeIfOurs(tokenFile, token)
-	for _, c := range clients {
-		if err := registerClient(w, c, stdout); err != nil {
-			return err
-		}
-	}
 	ep, err := describeWorld(w, dir, *caFile, admin)
 	if err != nil {
 		return err
 	}
 	ep["admin_token_file"] = tokenFile
 	ep["console"] = admin + "/"
+	// After describeWorld: the identities it enrolls are registered ids too.
+	for _, c := range clients {
+		if err := registerClient(w, c, stdout); err != nil {
+			return err
+		}
+	}
 	printEndpoints(stdout, ep)
 	if *endpoints != "" {
 		if err := writeJSONFile(*endpoints, ep); err != nil {
@@ -183,6 +199,16 @@ func writeJSONFile(path string, v any) error {
 }
 
 func registerClient(w *harness.World, c clientFlag, stdout io.Writer) error {
+	// Registering replaces a registration: a taken id would silently take
+	// DAS's key (every call of DAS to an office then fails) or an office's.
+	switch {
+	case c.id == harness.DASClientID:
+		return fmt.Errorf("--client %s: that is DAS's own client id, with which DAS authenticates when it calls offices and PCT DAS; "+
+			"registering your certificate under it would replace DAS's key and leave every forwarded retrieval pending: choose another id", c.id)
+	case w.AuthZ.Registered(c.id):
+		return fmt.Errorf("--client %s: a client with this id is already registered in the world (a simulated office or an identity "+
+			"of the endpoints file): choose another id", c.id)
+	}
 	if err := w.AuthZ.Register(authz.Client{ID: c.id, KeysPEM: c.cert}); err != nil {
 		return err
 	}

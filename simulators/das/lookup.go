@@ -25,8 +25,7 @@ import (
 func (s *Server) lookupLocked(kind, number, date, code string) (*registration, *protocol.DASError) {
 	reg := s.st.registrations[docKey(kind, number)]
 	if reg == nil {
-		return nil, invalidInput(protocol.DetailNotRegistered,
-			"The requested document is not registered in the system: documentNumber=%s, documentKindCategory=%s", number, kind)
+		return nil, notRegistered(number, kind)
 	}
 	if reg.withdrawn {
 		return nil, invalidInput(protocol.DetailWithdrawn,

@@ -117,7 +117,8 @@ type retrieval struct {
 // listing statuses costs what the office has, not what the DAS stores.
 type officeIndex struct {
 	pending map[string]*retrieval
-	fresh   []*retrieval // completed since the office last listed
+	fresh   []*retrieval     // completed since the office last listed
+	uploads map[string]*file // uploads that may hold transit space (quota.go)
 }
 
 // state is everything the DAS remembers; Server.mu guards it.
@@ -146,7 +147,7 @@ func newState() state {
 func (st *state) office(code string) *officeIndex {
 	ix := st.offices[code]
 	if ix == nil {
-		ix = &officeIndex{pending: map[string]*retrieval{}}
+		ix = &officeIndex{pending: map[string]*retrieval{}, uploads: map[string]*file{}}
 		st.offices[code] = ix
 	}
 	return ix
