@@ -71,7 +71,6 @@ type Observed struct {
 	log      *stampedLog
 	gate     *notifyGate // nil when it polls
 	probes   *prober     // nil when it polls
-	started  time.Time
 }
 
 // ObservedParty names the DAS entrance of a system under test in fault rules.
@@ -90,7 +89,7 @@ func (w *World) Observe(ctx context.Context, cfg ObserveConfig) (*Observed, erro
 	}
 	party := "office " + cfg.Office + " (system under test)"
 	o := &Observed{Office: cfg.Office, ClientID: cfg.ClientID, Party: party, cfg: cfg, w: w,
-		log: &stampedLog{clock: w.Clock}, started: w.Clock.Now()}
+		log: &stampedLog{clock: w.Clock}}
 	corrupt := 0
 	if cfg.Faults.CorruptDownload {
 		corrupt = 1

@@ -50,9 +50,9 @@ func (o *Observed) Transcript() []openapi.Exchange {
 // Activity is when the system was last seen doing anything (at DAS, the
 // object store or the token endpoint, or answering a notification), and
 // whether a notification to it is under way: a run that waits for a
-// silent system with nothing under way ends as idle.
+// silent system with nothing under way ends as idle. last is zero until
+// the system's first call (a client may take its time to start).
 func (o *Observed) Activity() (last time.Time, busy bool) {
-	last = o.started
 	later := func(t time.Time) {
 		if t.After(last) {
 			last = t

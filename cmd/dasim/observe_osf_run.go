@@ -36,7 +36,8 @@ const observePoll = 100 * time.Millisecond
 
 // observeOSF evaluates the checklist until it is decided: at the first
 // violation (unless keepGoing), once every check is decided (plus
-// doneGrace), when the client has been idle for idle, or at the timeout.
+// doneGrace), when the client has been idle for idle since its last call
+// (not before its first: it may be slow to start), or at the timeout.
 // It waits on the machine's clock: it watches another process.
 func observeOSF(ctx context.Context, o *harness.Observed, opt observeOptions) observation {
 	real := clock.System()
@@ -63,7 +64,7 @@ func observeOSF(ctx context.Context, o *harness.Observed, opt observeOptions) ob
 			return end("every obligation decided")
 		}
 		last, busy := o.Activity()
-		if since := o.Now().Sub(last); opt.idle > 0 && !busy && since >= opt.idle {
+		if since := o.Now().Sub(last); opt.idle > 0 && !busy && !last.IsZero() && since >= opt.idle {
 			return end(fmt.Sprintf("the client has been idle for %v", since.Round(time.Second)))
 		}
 		if now.After(deadline) {
