@@ -150,6 +150,7 @@ type World struct {
 	offices     directory
 	pct         das.PCTSource
 	objects     *objectTap // the object store's requests, while a client is observed
+	tokens      *tokenTap  // the token endpoint's requests of a client under test
 	dasMu       sync.Mutex
 	dasServer   *das.Server // for the object store's upload hook
 
@@ -255,8 +256,7 @@ func (w *World) startAuthZ(cfg Config) error {
 	}
 	// Start has made the signing key when none was given.
 	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand,
-		TokenLifetime: cfg.TokenLifetime},
-		authz.WithSigningKey(cfg.SigningKey))
+		TokenLifetime: cfg.TokenLifetime}, authz.WithSigningKey(cfg.SigningKey))
 	if err != nil {
 		return err
 	}
@@ -266,7 +266,8 @@ func (w *World) startAuthZ(cfg Config) error {
 	if cfg.AuthZTranscripts {
 		mopts = append(mopts, openapi.WithTranscripts())
 	}
-	l.serve(openapi.AuthZ().Middleware(w.AuthZ.Handler(), mopts...))
+	w.tokens = &tokenTap{clock: cfg.Clock, endpoint: w.AuthZ.TokenEndpoint()}
+	l.serve(w.tokens.wrap(openapi.AuthZ().Middleware(w.AuthZ.Handler(), mopts...)))
 	return nil
 }
 
@@ -291,7 +292,7 @@ func (w *World) startObjectStore(cfg Config) error {
 		return err
 	}
 	w.onClose(w.S3.Close)
-	w.objects = &objectTap{recorder: w.recorder}
+	w.objects = &objectTap{clock: cfg.Clock, recorder: w.recorder}
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
 	sc.HTTPClient = w.CA.Client()

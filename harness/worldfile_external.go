@@ -111,7 +111,10 @@ func (w *WorldFile) tune(cfg *Config) (*externals, error) {
 		}
 	}
 	parse := func(v string) time.Duration { d, _ := time.ParseDuration(v); return d } // checked by Validate
-	cfg.TokenLifetime = parse(w.TokenLifetime)
+	// Without tokenLifetime the caller's stands (certify --token-lifetime).
+	if w.TokenLifetime != "" {
+		cfg.TokenLifetime = parse(w.TokenLifetime)
+	}
 	if d := w.DAS; d != nil {
 		if b := read("das.key", d.Key); d.Key != "" && b != nil {
 			k, err := clientauth.ParsePrivateKeyPEM(b)

@@ -34,7 +34,7 @@ func TestBashCompletionCompletesCommandsFlagsAndValues(t *testing.T) {
 		{"dasim run --lab", "--label-filter"},
 		{"dasim run --label-filter flow:c", "flow:c1-notification flow:c1-polling flow:corrections flow:content-replacement flow:c2 flow:c3"},
 		{"dasim certify --role o", "off osf"},
-		{"dasim certify --no", "--notify"}, // a flag of certify --role osf
+		{"dasim certify --no", "--notify --notify-ca"}, // flags of certify --role osf
 		{"dasim serve --clock v", "virtual"},
 		{"dasim completion z", "zsh"},
 	} {

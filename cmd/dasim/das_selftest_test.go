@@ -39,7 +39,7 @@ func TestRegressionRunCatchesEachDefectOfTheToolkitsOwnDAS(t *testing.T) {
 			if code != 1 {
 				t.Fatalf("defect %s (%s): exit %d, want 1\n%s", d.Name, d.Summary, code, logs)
 			}
-			f := firstFailure(run)
+			f := firstReportedFailure(run)
 			if f == nil {
 				t.Fatalf("defect %s: no failure in the report\n%s", d.Name, logs)
 			}
@@ -107,7 +107,7 @@ func certifyServedDAS(t *testing.T, bin, defect, filter string) (*reports.Run, i
 	return run, code, logs
 }
 
-func firstFailure(run *reports.Run) *reports.Failure {
+func firstReportedFailure(run *reports.Run) *reports.Failure {
 	for _, s := range run.Scenarios {
 		if s.Failure != nil {
 			return s.Failure

@@ -38,6 +38,7 @@ func commands() []command {
 		{"serve", "serve the simulated world (authorization server, ...) on loopback HTTPS", runServe},
 		{"certify", "certify a system under test: --role off (driven), osf (observed) or das (WIPO's regression run)", runCertify},
 		{"office", "run one simulated office as its own process against a running world (optionally with --defect)", runOffice},
+		{"osf-client", "run the toolkit's own OSF client against certify --role osf's world (optionally with --defect)", runOSFClient},
 		{"completion", "print a shell completion script: dasim completion bash|zsh", runCompletion},
 	}
 }

@@ -2,173 +2,145 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/wipo-das/dasim/harness"
-	"github.com/wipo-das/dasim/openapi"
-	"github.com/wipo-das/dasim/reports"
 	"github.com/wipo-das/dasim/scenarios"
+	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/clock"
-	"github.com/wipo-das/dasim/simulators/faults"
 )
 
-// runCertifyOSF certifies an office-of-second-filing client by observing it:
-// the system under test drives the simulated demo world through a DAS
-// entrance of its own, and a checklist marks each required behaviour met,
-// violated or not yet seen — including its reaction to faults the harness
-// injects (a 503 on its first retrieval, a repeated notification, an
-// expired first file location URL).
+const certifyOSFHelp = `dasim certify --role osf: certify an office's OSF client (and its token client and notification
+receiver) by observing it drive the simulated demo world.
+
+Start it, wait for the endpoints file, then start the client under test with that file: it finds
+issuer, token_endpoint, das_api, ca_file and the documents it must retrieve, download whole
+(checking fileChecksum) and may delete. Each obligation is a check (T1-T2 token client, O1-O13
+DAS API and downloads, P1-P11 forged notifications): a violation fails the run at once (unless
+--keep-going); the run passes as soon as every listed document is done, and ends early when the
+client has been idle for --idle.
+
+Notifications (--notify ROOT): DAS POSTs ROOT/notifications with "Authorization: Bearer <token>",
+an RS256 token of client id %s issued by the issuer of the endpoints file (verify it with that
+issuer's JWKS, jwks_uri), scope %s. Before DAS's first notification the harness sends
+forged ones (no token, a forged signature, another key, alg none, HS256, another issuer, expired,
+not yet valid, wrong scope, another client): answer each 401 with WWW-Authenticate: Bearer, and act
+on none. Answer DAS's notification, and its repeat, 204 with no body. An HTTPS receiver with a
+certificate of its own CA: give that CA (or the certificate) with --notify-ca.
+
+Pacing (das.yaml x-dasim-pacing): at most %d status requests per retrieval in any %v; after a 5xx or
+429, wait Retry-After when given, else at least %v, backing off.
+
+Flags:
+`
+
+// runCertifyOSF certifies an office-of-second-filing client by observing
+// it: the system under test drives the simulated demo world through a DAS
+// entrance of its own, and the checklist of harness.OSFChecklist judges each
+// obligation per retrieval, including its reaction to the faults injected.
 func runCertifyOSF(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("certify --role osf", stderr)
-	office := fs.String("office", "", "ST.3 code the system acts for (required)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, certifyOSFHelp, harness.DASClientID, authz.ScopeOfficeExchange, harness.PollMaxInWindow,
+			harness.PollWindow, harness.RetryMinWait)
+		fs.PrintDefaults()
+	}
+	office := fs.String("office", "", "ST.3 code the system acts for, not one of the demo world's offices (required)")
 	clientID := fs.String("client-id", "", "its client id (required)")
 	certFile := fs.String("cert", "", "its certificate PEM, the file an office sends WIPO (required)")
-	notify := fs.String("notify", "", "its notifications API root (…/das/v1/requests), if DAS should notify it; it must trust the issuer's JWKS")
-	withFaults := fs.Bool("faults", true, "inject a 503 on its first retrieval, repeat the first notification, hand out an expired first download URL, and check it copes")
-	timeout := fs.Duration("timeout", time.Minute, "how long to observe")
-	endpoints := fs.String("endpoints-file", "dasim-osf-endpoints.json", "where the system finds the world (written when ready)")
-	reportDir := fs.String("report-dir", "dasim-report", "directory for junit.xml, report.json, report.html")
+	notify := fs.String("notify", "", "its notifications API root (https://host/das/v1/requests), if DAS should notify it (see above)")
+	notifyCA := fs.String("notify-ca", "", "PEM CA certificate(s), or the certificate itself, that --notify's TLS certificate chains to")
+	osfFaults := osfFaultsFlag{f: allOSFFaults()}
+	fs.Var(&osfFaults, "faults", "faults to inject: true/all, false/none, or a comma list of "+osfFaultNames())
+	lifetime := fs.Duration("token-lifetime", 0, "lifetime of the access tokens issued (default 3600s, as WIPO's); when set, the client must be seen renewing (T2)")
+	timeout := fs.Duration("timeout", 2*time.Minute, "how long to observe at most")
+	idle := fs.Duration("idle", 15*time.Second, "end the run when the client has done nothing for this long (0: never)")
+	keepGoing := fs.Bool("keep-going", false, "do not stop at the first violation: collect every one")
+	endpoints := fs.String("endpoints-file", "", "where the client finds the world, written when ready (default: dasim-endpoints.json in the temp dir)")
+	reportDir := fs.String("report-dir", "dasim-certify-report", "directory for junit.xml, report.json, report.html")
+	signKey := fs.String("sign-key", "", "PEM private key that signs the report bundle")
+	signCert := fs.String("sign-cert", "", "PEM certificate of that key")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := requireFlags(fs, stderr, "office", "client-id", "cert"); err != nil {
 		return err
 	}
+	if *lifetime != 0 && *lifetime < 2*time.Second {
+		fmt.Fprintf(stderr, "dasim certify --role osf: --token-lifetime %v: want at least 2s\n", *lifetime)
+		return errUsage
+	}
+	if *notifyCA != "" && *notify == "" {
+		fmt.Fprintln(stderr, "dasim certify --role osf: --notify-ca needs --notify")
+		return errUsage
+	}
 	cert, err := os.ReadFile(*certFile)
 	if err != nil {
 		return err
 	}
+	key, signer, err := readSigner(*signKey, *signCert)
+	if err != nil {
+		return err
+	}
+	var roots []byte
+	if *notifyCA != "" {
+		if roots, err = os.ReadFile(*notifyCA); err != nil {
+			return err
+		}
+	}
+	if *endpoints == "" {
+		*endpoints = filepath.Join(os.TempDir(), "dasim-endpoints.json")
+	}
 	wf := harness.DemoWorld()
-	w, err := harness.StartWorld(ctx, wf, harness.Config{Clock: clock.NewOffset(0)})
+	w, err := harness.StartWorld(ctx, wf, harness.Config{Clock: clock.NewOffset(0), AuthZTranscripts: true,
+		TrustedRoots: roots, TokenLifetime: *lifetime})
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	o, err := w.Observe(*office, *clientID, cert, *notify)
+	docs := listedDocuments(wf)
+	o, err := w.Observe(ctx, harness.ObserveConfig{Office: *office, ClientID: *clientID, CertPEM: cert, NotifyURL: *notify,
+		Documents: docs, Faults: osfFaults.f, RequireRenewal: *lifetime != 0})
 	if err != nil {
 		return err
 	}
-	if *withFaults {
-		for _, r := range []faults.Rule{
-			{Party: harness.ObservedParty, Operation: "requestRetrieval", Kind: faults.ServerError, Status: 503, Remaining: 1},
-			{Party: "das", Operation: "notify", Kind: faults.NotificationDuplicated, Remaining: 1},
-			{Party: "das", Kind: faults.ExpiredDownloadURL, Remaining: 1}, // its first file location URL
-		} {
-			if _, err := w.Faults.Add(r); err != nil {
-				return err
-			}
-		}
-	}
-	if err := writeOSFEndpoints(w, o, wf, *endpoints); err != nil {
+	if err := writeOSFEndpoints(w, o, docs, osfFaults.f, *endpoints); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "observing %s; endpoints in %s\n", o, *endpoints)
 	started := clock.System().Now()
-	checks := observe(ctx, o, *notify != "", *withFaults, *timeout)
-	run := checklistRun(o, checks, observedExchanges(w, o))
-	run.Started, run.Duration = started, clock.System().Since(started).Seconds()
-	if err := scenarios.WriteReports(run, scenarios.Options{ReportDir: *reportDir, Toolkit: Version, Target: run.Target}); err != nil {
+	obs := observeOSF(ctx, o, observeOptions{timeout: *timeout, idle: *idle, keepGoing: *keepGoing})
+	run := checklistRun(o, obs, started)
+	if err := scenarios.WriteReports(run, scenarios.Options{ReportDir: *reportDir, Toolkit: Version, Target: run.Target,
+		SignKey: key, SignCert: signer}); err != nil {
 		return err
 	}
-	for _, s := range run.Scenarios {
-		fmt.Fprintf(stdout, "%-7s %s\n", s.State, s.Name)
-	}
+	printOSFRun(stdout, o, run, obs)
 	if _, failed, _ := run.Counts(); failed > 0 {
-		return fmt.Errorf("%d required behaviours not met (see %s/report.html)", failed, *reportDir)
+		return fmt.Errorf("%d obligations not met (see %s/report.html)", failed, *reportDir)
+	}
+	if obs.interrupted {
+		return errors.New("interrupted before every obligation was decided")
 	}
 	return nil
 }
 
-// observe polls the checklist until every required check is met (plus a
-// short grace for optional ones) or the timeout passes.
-func observe(ctx context.Context, o *harness.Observed, notify, withFaults bool, timeout time.Duration) []harness.Check {
-	real := clock.System()
-	deadline, graceUntil := real.Now().Add(timeout), time.Time{}
-	for {
-		checks := o.OSFChecklist(notify, withFaults)
-		done := true
-		for _, c := range checks {
-			done = done && (c.Optional || c.State == harness.Met)
-		}
-		now := real.Now()
-		if done && graceUntil.IsZero() {
-			graceUntil = now.Add(2 * time.Second)
-		}
-		if (done && now.After(graceUntil)) || now.After(deadline) || ctx.Err() != nil {
-			return checks
-		}
-		time.Sleep(200 * time.Millisecond) // watching another process, not world time
+// listedDocuments are the documents the client must retrieve: every
+// document of the world, one per exchange flow at least (c.1, c.2, c.3, PCT).
+func listedDocuments(wf *harness.WorldFile) []harness.DocumentFile {
+	var docs []harness.DocumentFile
+	for _, of := range wf.Offices {
+		docs = append(docs, of.Documents...)
 	}
+	return append(docs, wf.PCT...)
 }
 
-// checklistRun reports the checks as scenarios of role osf. They are all
-// judged on one transcript, stored once: the system's calls through its DAS
-// entrance and its requests to the object store.
-func checklistRun(o *harness.Observed, checks []harness.Check, exchanges []openapi.Exchange) *reports.Run {
-	party := "office " + o.Office + " (system under test)"
-	run := &reports.Run{Toolkit: Version, SpecSHA256: openapi.DASSpecSHA256(), Role: "osf",
-		Target: "OSF " + o.ClientID + " for office " + o.Office}
-	const transcript = "observed OSF"
-	calls := reports.Merge(exchanges)
-	run.Count(transcript, calls)
-	run.Keep(transcript, calls)
-	for _, c := range checks {
-		s := reports.Scenario{Name: c.ID + " " + c.Title, Flow: c.Flow, Roles: []string{"osf"},
-			Labels: []string{"flow:" + c.Flow, "role:osf", scenarios.ConformanceLabel},
-			Rule:   scenarios.Rule{Rule: c.Rule, Source: c.Source}.String(), Calls: len(calls), Transcript: transcript}
-		switch {
-		case c.State == harness.Met:
-			s.State = "passed"
-		case c.Optional && c.State == harness.NotYetSeen:
-			s.State, s.SkipReason = "skipped", "optional, and not seen while observing"
-		default:
-			s.State = "failed"
-			s.Failure = &reports.Failure{Party: party, Step: c.Step, Operation: c.Op, Pointer: c.Pointer,
-				Rule: c.Title, Expected: c.Expected, Actual: c.Actual, Message: checkMessage(c)}
-		}
-		run.Add(s)
-	}
-	run.Finish(openapi.DAS())
-	return run
-}
-
-// checkMessage says what was seen of a check that is not met.
-func checkMessage(c harness.Check) string {
-	if c.Detail != "" {
-		return c.State + ": " + c.Detail
-	}
-	if c.State == harness.NotYetSeen {
-		return "not seen while observing: the system under test made no call that meets this (" + c.Rule + ")"
-	}
-	return c.State
-}
-
-// observedExchanges are the system's exchanges through its DAS entrance,
-// recorded there under its own name (the caller) with DAS as the answering
-// party, and its requests to the object store, in time order.
-func observedExchanges(w *harness.World, o *harness.Observed) []openapi.Exchange {
-	party := "office " + o.Office + " (system under test)"
-	var ex []openapi.Exchange
-	for _, e := range o.Log.Exchanges() {
-		e.Labels.Party, e.Labels.Peer = "das", party
-		ex = append(ex, e)
-	}
-	for _, e := range w.Log.Exchanges() {
-		if e.Contract == "s3" && e.Labels.Peer == "office "+o.Office {
-			e.Labels.Peer = party
-			ex = append(ex, e)
-		}
-	}
-	sort.SliceStable(ex, func(i, j int) bool { return ex[i].At.Before(ex[j].At) })
-	return ex
-}
-
-func writeOSFEndpoints(w *harness.World, o *harness.Observed, wf *harness.WorldFile, path string) error {
+func writeOSFEndpoints(w *harness.World, o *harness.Observed, docs []harness.DocumentFile, f harness.OSFFaults, path string) error {
 	ca, err := filepath.Abs(filepath.Join(filepath.Dir(path), "dasim-ca.pem"))
 	if err != nil {
 		return err
@@ -176,11 +148,17 @@ func writeOSFEndpoints(w *harness.World, o *harness.Observed, wf *harness.WorldF
 	if err := w.CA.WriteFile(ca); err != nil {
 		return err
 	}
-	var docs []harness.DocumentFile
-	for _, of := range wf.Offices {
-		docs = append(docs, of.Documents...)
+	ep := map[string]any{"issuer": w.AuthZ.Issuer(), "token_endpoint": w.AuthZ.TokenEndpoint(),
+		"jwks_uri": w.AuthZ.JWKSURI(), "das_api": o.API, "ca_file": ca, "documents": docs,
+		"office": o.Office, "client_id": o.ClientID, "scope": authz.ScopeOfficeExchange,
+		"token_lifetime_seconds": int(w.AuthZ.Config().TokenLifetime / time.Second), "faults": faultList(f),
+		"pacing": map[string]string{
+			"status_polling":  fmt.Sprintf("at most %d GET retrievals/statuses per retrieval in any %v", harness.PollMaxInWindow, harness.PollWindow),
+			"retry_after_5xx": fmt.Sprintf("wait Retry-After when given, else at least %v; each further retry waits no less", harness.RetryMinWait)}}
+	if n := o.NotifyURL(); n != "" {
+		ep["notifications"] = map[string]any{"url": n, "das_client_id": harness.DASClientID, "issuer": w.AuthZ.Issuer(),
+			"jwks_uri": w.AuthZ.JWKSURI(), "scope": authz.ScopeOfficeExchange,
+			"forged": "forged notifications come first: refuse each with 401 and WWW-Authenticate: Bearer, act on none"}
 	}
-	docs = append(docs, wf.PCT...)
-	return writeJSONFile(path, map[string]any{"issuer": w.AuthZ.Issuer(), "token_endpoint": w.AuthZ.TokenEndpoint(),
-		"jwks_uri": w.AuthZ.JWKSURI(), "das_api": o.API, "ca_file": ca, "documents": docs})
+	return writeJSONFile(path, ep)
 }

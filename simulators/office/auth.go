@@ -39,6 +39,7 @@ func (o *Office) setUpAuth() error {
 		}
 		bc.Issuer, bc.Keys = o.deps.ownIssuer, o.deps.ownKeys
 	}
+	o.tokenKeys = bc.Keys
 	v, err := bearer.New(bc)
 	if err != nil {
 		return fmt.Errorf("office %s: token verifier: %w", o.cfg.Code, err)

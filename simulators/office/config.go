@@ -105,6 +105,8 @@ type Config struct {
 	MaxAttempts int
 	// DeleteAfterDownload makes Download DELETE the transit file (c.1 step 2e).
 	DeleteAfterDownload bool
+	// OSFDefects break the OSF side on purpose (dasim osf-client --defect).
+	OSFDefects OSFDefects
 	// ErrorShape of the office's error bodies; default protocol.ShapeFlat.
 	ErrorShape protocol.ErrorShape
 	// Defects break the protocol on purpose (dasim office --defect), so

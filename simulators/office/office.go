@@ -25,7 +25,8 @@ type Office struct {
 	certPEM    []byte
 	das        *dasapi.Client // calls to DAS, validated against das.yaml
 	verifier   *bearer.Verifier
-	wipoKeys   *bearer.Remote // setup A without WithWIPOKeys: WIPO's JWKS, refreshed
+	wipoKeys   *bearer.Remote   // setup A without WithWIPOKeys: WIPO's JWKS, refreshed
+	tokenKeys  bearer.KeySource // the keys DAS's tokens are verified with (A: WIPO's, B: the office's own)
 	linkSecret []byte
 	work       *lifecycle.Group // preparing, retries, delayed notifications
 	outbox     *faults.Outbox
@@ -129,7 +130,7 @@ func (o *Office) routes() http.Handler {
 	refuseFault := func(w http.ResponseWriter, _ *http.Request, f *faults.Injected) { o.writeError(w, f) }
 	// Transcripts: what the office answered DAS (its ack ids above all) is
 	// evidence when DAS is the system under test and records nothing here.
-	validated := openapi.DAS().Middleware(o.verifier.Middleware(api, refuseToken),
+	validated := openapi.DAS().Middleware(o.tokenGuard(api, refuseToken),
 		openapi.WithRecorder(o.deps.recorder), openapi.WithParty(o.party), openapi.WithTranscripts(),
 		openapi.OnRefusal(func(w http.ResponseWriter, _ *http.Request, ref *openapi.Refusal) {
 			o.writeError(w, dasapi.RefusalError(ref))

@@ -62,16 +62,22 @@ func (o *Office) RequestRetrieval(ctx context.Context, key RetrievalKey) (string
 	if err != nil {
 		return "", fmt.Errorf("office %s: retrieve %s: %w", o.cfg.Code, key.Number, err)
 	}
+	o.recordRetrieval(ack.RequestAckID, key)
+	return ack.RequestAckID, nil
+}
+
+// recordRetrieval remembers a retrieval DAS acknowledged, with the
+// notifications that came before DAS's answer to POST retrievals (one may
+// overtake it).
+func (o *Office) recordRetrieval(ackID string, key RetrievalKey) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	r := &Received{AckID: ack.RequestAckID, Key: key, Status: "pending"}
-	o.retrievals[ack.RequestAckID] = r
-	// A notification may overtake DAS's answer to POST retrievals.
-	for _, n := range o.orphans[ack.RequestAckID] {
+	r := &Received{AckID: ackID, Key: key, Status: "pending"}
+	o.retrievals[ackID] = r
+	for _, n := range o.orphans[ackID] {
 		r.record(n)
 	}
-	delete(o.orphans, ack.RequestAckID)
-	return ack.RequestAckID, nil
+	delete(o.orphans, ackID)
 }
 
 // receiveNotification is POST notifications from DAS (c.1 step 2b, last step
@@ -82,17 +88,25 @@ func (o *Office) receiveNotification(w http.ResponseWriter, r *http.Request) err
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	return o.answerNotification(w, o.noteNotification(in))
+}
+
+// noteNotification records a notification under its retrieval (or as an
+// orphan until DAS's answer to POST retrievals is in); it reports whether
+// one had come for that retrieval already.
+func (o *Office) noteNotification(in protocol.Notification) (repeat bool) {
 	n := Notification{At: o.deps.clock.Now(), Status: in.RequestStatusCategory, ErrorCode: in.ErrorCode,
 		StatusMessage: in.StatusMessage, FileID: in.FileID, FileChecksum: in.FileChecksum}
 	o.mu.Lock()
+	defer o.mu.Unlock()
 	if rt, ok := o.retrievals[in.RequestAckID]; ok {
+		repeat = len(rt.Notifications) > 0
 		rt.record(n)
-	} else {
-		o.orphans[in.RequestAckID] = append(o.orphans[in.RequestAckID], n)
+		return repeat
 	}
-	o.mu.Unlock()
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	repeat = len(o.orphans[in.RequestAckID]) > 0
+	o.orphans[in.RequestAckID] = append(o.orphans[in.RequestAckID], n)
+	return repeat
 }
 
 func (r *Received) record(n Notification) {
@@ -200,7 +214,13 @@ func (o *Office) fetchFresh(ctx context.Context, ackID string) (protocol.URLDown
 // fetch GETs a presigned URL with no Authorization header; status is the
 // store's answer (0 when none came).
 func (o *Office) fetch(ctx context.Context, rawURL string) (body []byte, status int, err error) {
-	res, err := o.das.Transfer(ctx, http.MethodGet, rawURL, nil, nil, 0)
+	return o.get(ctx, rawURL, nil, http.StatusOK)
+}
+
+// get GETs rawURL outside the contract with header, and reads the answer;
+// a status other than want is an error.
+func (o *Office) get(ctx context.Context, rawURL string, header http.Header, want int) ([]byte, int, error) {
+	res, err := o.das.Transfer(ctx, http.MethodGet, rawURL, header, nil, 0)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -209,7 +229,7 @@ func (o *Office) fetch(ctx context.Context, rawURL string) (body []byte, status 
 	if err != nil {
 		return nil, res.StatusCode, err
 	}
-	if res.StatusCode != http.StatusOK {
+	if res.StatusCode != want {
 		return nil, res.StatusCode, fmt.Errorf("GET fileDownloadUrl: HTTP %d: %.300s", res.StatusCode, b)
 	}
 	return b, res.StatusCode, nil
