@@ -16,7 +16,7 @@ func (o *Observed) Transcript() []openapi.Exchange {
 	var out []openapi.Exchange
 	notifyPeer := "office " + o.Office
 	for _, e := range o.w.Log.Exchanges() {
-		if (e.Labels.Party == "authz" && e.Labels.Peer == o.Party) || (e.Labels.Party == "das" && e.Labels.Peer == notifyPeer) {
+		if (e.Labels.Party == "authz" && e.Labels.Peer == o.Party) || (e.Labels.Party == "das" && e.Recorder == "client" && e.Labels.Peer == notifyPeer) {
 			out = append(out, e)
 		}
 	}

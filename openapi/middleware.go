@@ -2,9 +2,11 @@ package openapi
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 )
 
 // maxMessage bounds the JSON and form bodies a contract middleware reads;
@@ -36,11 +38,12 @@ func (c *Contract) Middleware(next http.Handler, opts ...Option) http.Handler {
 		}
 		route, reqViolations := c.ValidateRequest(r.Context(), r, body)
 		rec := &responseBuffer{header: http.Header{}}
+		caller := &peerSlot{}
 		if len(reqViolations) > 0 && !s.passThrough {
 			s.refuse(rec, r, reqViolations)
 		} else {
 			r.Body = io.NopCloser(bytes.NewReader(body))
-			next.ServeHTTP(rec, r)
+			next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), peerKey{}, caller)))
 		}
 		status := rec.statusOr200()
 		var resViolations []Violation
@@ -57,8 +60,39 @@ func (c *Contract) Middleware(next http.Handler, opts ...Option) http.Handler {
 			e.RequestBody = redactBody(r.Header.Get("Content-Type"), body)
 			e.ResponseBody = redactBody(rec.header.Get("Content-Type"), rec.body.Bytes())
 		}
-		s.record(r.Context(), e)
+		ctx := r.Context()
+		if name := caller.get(); name != "" && LabelsFrom(ctx).Peer == "" {
+			ctx = WithLabels(ctx, Labels{Peer: name})
+		}
+		s.record(ctx, e)
 	})
+}
+
+// peerKey carries, on a request inside a contract Middleware, the slot in
+// which the serving party names its caller once it has authenticated it.
+type peerKey struct{}
+
+type peerSlot struct {
+	mu   sync.Mutex
+	name string
+}
+
+func (p *peerSlot) get() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.name
+}
+
+// NamePeer names the caller of the request ctx belongs to (the office the
+// token's client is whitelisted for, say), for the exchange the contract
+// Middleware records as the server's: a server knows who called only once
+// it has checked the token, after the middleware has seen the request.
+func NamePeer(ctx context.Context, name string) {
+	if p, ok := ctx.Value(peerKey{}).(*peerSlot); ok {
+		p.mu.Lock()
+		p.name = name
+		p.mu.Unlock()
+	}
 }
 
 // responseBuffer holds a handler's response until it has been validated.

@@ -98,6 +98,7 @@ func (s *Server) endpoint(op operation) http.Handler {
 			err = errors.New("the authenticator accepted a request without naming its office")
 		}
 		if err == nil {
+			openapi.NamePeer(r.Context(), "office "+caller)
 			err = op(w, r, caller)
 		}
 		if err != nil {
