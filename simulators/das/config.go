@@ -68,6 +68,14 @@ type Config struct {
 	// default 7 days (as long as DAS keeps a transit file; WIPO documents no
 	// deadline, but a retrieval must never stay pending forever).
 	OFFDeadline time.Duration
+	// TimerLease is how long, on the world clock, a claimed timer is this
+	// DAS's alone: a replica that dies holding one frees it this late.
+	// Default 3 × OutboundTimeout (a timer's work is at most a call or a
+	// copy, each bounded by OutboundTimeout).
+	TimerLease time.Duration
+	// TimerPoll is how often, on a shared store, the DAS looks for due
+	// timers that no replica holds; default 1 s.
+	TimerPoll time.Duration
 }
 
 // withDefaults returns c with every zero field set to its default.
@@ -111,6 +119,12 @@ func (c Config) withDefaults() Config {
 	if c.OFFDeadline == 0 {
 		c.OFFDeadline = DefaultTransitRetention
 	}
+	if c.TimerLease == 0 {
+		c.TimerLease = 3 * c.OutboundTimeout
+	}
+	if c.TimerPoll == 0 {
+		c.TimerPoll = time.Second
+	}
 	return c
 }
 
@@ -152,6 +166,9 @@ func (c Config) Validate() error {
 	}
 	if c.OFFDeadline < 0 {
 		bad("OFFDeadline: %v must be positive", c.OFFDeadline)
+	}
+	if c.TimerLease < 0 || c.TimerPoll < 0 {
+		bad("TimerLease %v, TimerPoll %v: must be positive", c.TimerLease, c.TimerPoll)
 	}
 	return errors.Join(errs...)
 }
