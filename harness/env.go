@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/wipo-das/dasim/openapi"
@@ -36,6 +37,13 @@ func (r Run) NewEnv(ctx context.Context, spec string, cfg Config) (*Env, error) 
 	if e.world == nil {
 		if cfg.SigningKey == nil {
 			cfg.SigningKey = r.SigningKey
+		}
+		if r.DataDir != "" && cfg.DataDir == "" && cfg.Store == nil {
+			dir, err := os.MkdirTemp(r.DataDir, "world-")
+			if err != nil {
+				return nil, err
+			}
+			cfg.DataDir = dir
 		}
 		w, err := Start(ctx, cfg)
 		if err != nil {

@@ -28,12 +28,15 @@ func (id *Identity) Key() *ecdsa.PrivateKey { return id.Files.Key }
 
 // Enroll creates an identity and registers its certificate at the world's
 // authorization server, as WIPO does with the es256_cert.pem an office sends.
+//
+// The identity is kept in the world's store: a restarted world enrolling the
+// same client id hands out the same key files.
 func (w *World) Enroll(office, clientID string) (*Identity, error) {
-	files, err := clientauth.GenerateKeyFiles(w.rand, w.Clock.Now())
+	files, err := w.keptIdentity(clientID)
 	if err != nil {
 		return nil, err
 	}
-	if err := w.AuthZ.Register(authz.Client{ID: clientID, KeysPEM: files.CertPEM}); err != nil {
+	if err := w.RegisterClient(authz.Client{ID: clientID, KeysPEM: files.CertPEM}); err != nil {
 		return nil, err
 	}
 	return &Identity{Office: office, ClientID: clientID, Files: files}, nil

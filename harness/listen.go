@@ -7,8 +7,6 @@ import (
 	"net"
 	"net/http"
 	"time"
-
-	"github.com/wipo-das/dasim/simulators/tlsca"
 )
 
 // listener is one party's loopback HTTPS server. The port is taken before the
@@ -22,18 +20,18 @@ type listener struct {
 	done chan struct{}
 }
 
-func listen(ca *tlsca.CA, name, addr string) (*listener, error) {
+// listen listens on addr, else (addr empty, or a kept address now taken
+// when fallback is set) on a free loopback port, serving cert.
+func listen(cert tls.Certificate, name, addr string, fallback bool) (*listener, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
 	ln, err := net.Listen("tcp", addr)
+	if err != nil && fallback {
+		ln, err = net.Listen("tcp", "127.0.0.1:0")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: listen: %w", name, err)
-	}
-	cert, err := ca.Issue("127.0.0.1", "localhost", "::1")
-	if err != nil {
-		ln.Close()
-		return nil, fmt.Errorf("%s: certificate: %w", name, err)
 	}
 	tlsLn := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	return &listener{name: name, ln: tlsLn, URL: "https://" + ln.Addr().String(), done: make(chan struct{})}, nil

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
@@ -21,6 +22,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/objectstore"
 	"github.com/wipo-das/dasim/simulators/office"
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/store"
 	"github.com/wipo-das/dasim/simulators/tlsca"
 )
 
@@ -63,6 +65,18 @@ type Config struct {
 	// server's exchanges, so certification can quote why it refused a
 	// system under test.
 	AuthZTranscripts bool
+	// Store keeps the world's state and identity: the DAS's registrations,
+	// retrievals, files and timers, and the CA, certificates, signing key,
+	// clients, whitelist, identities and ports (harness/persist.go). nil: a
+	// memory store of the world's own. The world does not close it.
+	Store store.Backend
+	// ObjectDir keeps the simulated object store's objects in files under
+	// it; empty: in memory.
+	ObjectDir string
+	// DataDir, when Store is nil, is the embedded store of `dasim serve
+	// --data-dir`: DataDir/dasim.db and (unless ObjectDir) DataDir/objects,
+	// closed with the world.
+	DataDir string
 }
 
 // World is a running set of parties on loopback HTTPS.
@@ -107,6 +121,9 @@ type World struct {
 
 	listeners map[string]*listener
 	order     []string
+
+	backend store.Backend // Config.Store, or the world's own
+	kept    store.World   // the world's identity in backend
 }
 
 // Start builds and starts a world. The parties' background work runs on
@@ -121,11 +138,6 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	}
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Reader
-	}
-	if cfg.SigningKey == nil {
-		if cfg.SigningKey, err = rsa.GenerateKey(cfg.Rand, 2048); err != nil {
-			return nil, err
-		}
 	}
 	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, ctx: ctx, errorShape: cfg.ErrorShape, listeners: map[string]*listener{},
 		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey}
@@ -143,7 +155,10 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 			started.Close()
 		}
 	}()
-	if w.CA, err = tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA"); err != nil {
+	if err = w.openStore(ctx, &cfg); err != nil {
+		return nil, err
+	}
+	if w.CA, err = w.keptCA(cfg); err != nil {
 		return nil, err
 	}
 	if len(cfg.TrustedRoots) > 0 {
@@ -170,9 +185,24 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	return w, nil
 }
 
+// open makes party name's listener: at the address cfg asks for, else the
+// one it had before (while free), else a free loopback port; with the
+// certificate it had before.
 func (w *World) open(cfg Config, name string) (*listener, error) {
-	l, err := listen(w.CA, name, cfg.Addrs[name])
+	cert, err := w.keptLeaf(name)
 	if err != nil {
+		return nil, fmt.Errorf("%s: certificate: %w", name, err)
+	}
+	addr, fallback := cfg.Addrs[name], false
+	if addr == "" {
+		addr, fallback = w.keptAddr(name), true
+	}
+	l, err := listen(cert, name, addr, fallback)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.keepAddr(name, l.ln.Addr().String()); err != nil {
+		l.close(w.ctx)
 		return nil, err
 	}
 	w.listeners[name] = l
@@ -185,10 +215,23 @@ func (w *World) startAuthZ(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	// Start has made the signing key when none was given.
-	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand},
-		authz.WithSigningKey(cfg.SigningKey))
+	key, cert, err := w.keptSigningKey(cfg)
 	if err != nil {
+		return err
+	}
+	w.signingKey = key
+	opts := []authz.Option{authz.WithSigningKey(key)}
+	if cert != nil {
+		opts = append(opts, authz.WithSigningCertificate(cert))
+	}
+	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand}, opts...)
+	if err != nil {
+		return err
+	}
+	if err := w.keepSigningCertificate(key, w.AuthZ.SigningCertificate()); err != nil {
+		return err
+	}
+	if err := w.restoreClients(); err != nil {
 		return err
 	}
 	w.onClose(w.AuthZ.Close)
@@ -216,7 +259,11 @@ func (w *World) startObjectStore(cfg Config) error {
 			d.ObjectCreated(bucket, key, size)
 		}
 	}
-	w.S3, err = objectstore.New(objectstore.Config{Clock: cfg.Clock}, objectstore.WithRandom(cfg.Rand),
+	creds, err := w.keptS3Credentials()
+	if err != nil {
+		return err
+	}
+	w.S3, err = objectstore.New(objectstore.Config{Clock: cfg.Clock, Dir: cfg.ObjectDir, Credentials: creds}, objectstore.WithRandom(cfg.Rand),
 		objectstore.WithObjectCreated(uploaded))
 	if err != nil {
 		return err
@@ -225,6 +272,9 @@ func (w *World) startObjectStore(cfg Config) error {
 	w.objects = &objectTap{}
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
+	if err := w.keepS3Credentials(sc); err != nil {
+		return err
+	}
 	sc.HTTPClient = w.CA.Client()
 	w.Storage, err = s3client.NewStorage(sc)
 	return err

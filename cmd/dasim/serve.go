@@ -150,7 +150,7 @@ func writeJSONFile(path string, v any) error {
 }
 
 func registerClient(w *harness.World, c clientFlag, stdout io.Writer) error {
-	if err := w.AuthZ.Register(authz.Client{ID: c.id, KeysPEM: c.cert}); err != nil {
+	if err := w.RegisterClient(authz.Client{ID: c.id, KeysPEM: c.cert}); err != nil {
 		return err
 	}
 	if c.office == "" {
@@ -158,7 +158,7 @@ func registerClient(w *harness.World, c clientFlag, stdout io.Writer) error {
 		return nil
 	}
 	// The seeds: "DAS API must maintain the whitelisted clients".
-	if err := w.Verifier.Allow(c.id, c.office); err != nil {
+	if err := w.Allow(c.id, c.office); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "client %s registered and whitelisted at DAS for office %s\n", c.id, c.office)

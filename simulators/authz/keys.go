@@ -27,8 +27,8 @@ type signingKey struct {
 	raw     *rsa.PrivateKey
 	certDER []byte
 	kid     string
-	public jwk.Set
-	jwks   []byte
+	public  jwk.Set
+	jwks    []byte
 }
 
 // newSigningKey publishes priv with certDER as its certificate, or a new

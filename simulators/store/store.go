@@ -100,6 +100,7 @@ const (
 	KindWhitelist  = "whitelist"  // the DAS whitelist: client id → office code
 	KindIdentity   = "identity"   // an identity's key files, by client id
 	KindPort       = "port"       // a listener's address, by party
+	KindS3         = "s3"         // the simulated object store's credentials
 )
 
 // ErrReadOnly is the error of a write inside View.

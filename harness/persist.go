@@ -1,0 +1,300 @@
+package harness
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
+	"github.com/wipo-das/dasim/simulators/s3client"
+	"github.com/wipo-das/dasim/simulators/store"
+	"github.com/wipo-das/dasim/simulators/store/sqlstore"
+	"github.com/wipo-das/dasim/simulators/tlsca"
+)
+
+// A world keeps its identity in its store (store.World), so that a world
+// restarted on the same store needs no client to be re-trusted or
+// reconfigured (docs/persistence.md): the CA and each listener's
+// certificate, the token signing key and its certificate (the kid), the
+// registered clients and the whitelist, the identities handed to external
+// clients, the object store's credentials, and the listen addresses. A
+// memory store (the default) keeps them for the world's life only.
+
+// OpenDataDir opens the embedded store of `dasim serve --data-dir`: the
+// SQLite database DIR/dasim.db and the objects under DIR/objects.
+func OpenDataDir(ctx context.Context, dir string) (store.Backend, string, error) {
+	b, err := sqlstore.OpenSQLite(ctx, filepath.Join(dir, "dasim.db"))
+	if err != nil {
+		return nil, "", err
+	}
+	return b, filepath.Join(dir, "objects"), nil
+}
+
+// openStore gives the world its store: Config.Store, the embedded one of
+// Config.DataDir (closed with the world), or a memory store.
+func (w *World) openStore(ctx context.Context, cfg *Config) error {
+	switch {
+	case cfg.Store != nil:
+	case cfg.DataDir != "":
+		b, objects, err := OpenDataDir(ctx, cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		cfg.Store = b
+		if cfg.ObjectDir == "" {
+			cfg.ObjectDir = objects
+		}
+		w.onClose(func(context.Context) error { return b.Close() })
+	default:
+		cfg.Store = store.NewMemory()
+	}
+	w.backend, w.kept = cfg.Store, cfg.Store.World()
+	return nil
+}
+
+// storeCtx is the context of the world's store operations: the world's
+// values, never the cancellation of the context it was started with (a
+// spec's, say), which may end before the world does.
+func (w *World) storeCtx() context.Context { return context.WithoutCancel(w.ctx) }
+
+// keep returns the world value kind/name, made by create the first time.
+func (w *World) keep(kind, name string, create func() ([]byte, error)) ([]byte, error) {
+	v, err := store.LoadOrCreate(w.storeCtx(), w.kept, kind, name, create)
+	if err != nil {
+		return nil, fmt.Errorf("world store: %s %s: %w", kind, name, err)
+	}
+	return v, nil
+}
+
+// keptCA is the world's CA, made once per store.
+func (w *World) keptCA(cfg Config) (*tlsca.CA, error) {
+	b, err := w.keep(store.KindCA, "world", func() ([]byte, error) {
+		ca, err := tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA")
+		if err != nil {
+			return nil, err
+		}
+		return ca.Marshal()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tlsca.Parse(b, cfg.Rand)
+}
+
+// keptLeaf is the loopback certificate of the listener of party.
+func (w *World) keptLeaf(party string) (tls.Certificate, error) {
+	b, err := w.keep(store.KindServerCert, party, func() ([]byte, error) {
+		c, err := w.CA.Issue("127.0.0.1", "localhost", "::1")
+		if err != nil {
+			return nil, err
+		}
+		return tlsca.MarshalLeaf(c)
+	})
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tlsca.ParseLeaf(b)
+}
+
+// signingKeyFile is the token signing key as kept: the key and the
+// certificate whose SHA-1 is the kid.
+type signingKeyFile struct {
+	Key  []byte // PKCS #1 DER
+	Cert []byte // X.509 DER; nil until the authorization server made it
+}
+
+// keptSigningKey is the world's token signing key (cfg's, or generated the
+// first time) and its certificate, nil when none was kept yet.
+func (w *World) keptSigningKey(cfg Config) (*rsa.PrivateKey, []byte, error) {
+	b, err := w.keep(store.KindSigningKey, "authz", func() ([]byte, error) {
+		k := cfg.SigningKey
+		if k == nil {
+			var err error
+			if k, err = rsa.GenerateKey(cfg.Rand, 2048); err != nil {
+				return nil, err
+			}
+		}
+		return json.Marshal(signingKeyFile{Key: x509.MarshalPKCS1PrivateKey(k)})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	var f signingKeyFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, nil, fmt.Errorf("world store: signing key: %w", err)
+	}
+	if cfg.SigningKey != nil && f.Cert == nil && len(f.Key) > 0 {
+		// A fresh world given a key: use it as it is (no parse).
+		if want := x509.MarshalPKCS1PrivateKey(cfg.SigningKey); string(want) == string(f.Key) {
+			return cfg.SigningKey, nil, nil
+		}
+	}
+	k, err := x509.ParsePKCS1PrivateKey(f.Key)
+	if err != nil {
+		return nil, nil, fmt.Errorf("world store: signing key: %w", err)
+	}
+	return k, f.Cert, nil
+}
+
+// keepSigningCertificate records the certificate the authorization server
+// made for the kept key, unless one is kept already.
+func (w *World) keepSigningCertificate(key *rsa.PrivateKey, cert []byte) error {
+	b, err := json.Marshal(signingKeyFile{Key: x509.MarshalPKCS1PrivateKey(key), Cert: cert})
+	if err != nil {
+		return err
+	}
+	old, _, err := w.kept.Get(w.storeCtx(), store.KindSigningKey, "authz")
+	if err != nil {
+		return err
+	}
+	var f signingKeyFile
+	if json.Unmarshal(old, &f) == nil && f.Cert != nil {
+		return nil
+	}
+	return w.kept.Put(w.storeCtx(), store.KindSigningKey, "authz", b)
+}
+
+// RegisterClient registers c at the world's authorization server and keeps
+// it, so that a restarted world knows the client.
+func (w *World) RegisterClient(c authz.Client) error {
+	if err := w.AuthZ.Register(c); err != nil {
+		return err
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return w.kept.Put(w.storeCtx(), store.KindClient, c.ID, b)
+}
+
+// Allow whitelists clientID at DAS for office, and keeps it.
+func (w *World) Allow(clientID, office string) error {
+	if err := w.Verifier.Allow(clientID, office); err != nil {
+		return err
+	}
+	return w.kept.Put(w.storeCtx(), store.KindWhitelist, clientID, []byte(office))
+}
+
+// restoreClients registers every kept client at the authorization server.
+func (w *World) restoreClients() error {
+	all, err := w.kept.List(w.storeCtx(), store.KindClient)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for id, b := range all {
+		var c authz.Client
+		if err := json.Unmarshal(b, &c); err != nil {
+			errs = append(errs, fmt.Errorf("kept client %s: %w", id, err))
+			continue
+		}
+		errs = append(errs, w.AuthZ.Register(c))
+	}
+	return errors.Join(errs...)
+}
+
+// restoreWhitelist whitelists every kept client at DAS.
+func (w *World) restoreWhitelist() error {
+	all, err := w.kept.List(w.storeCtx(), store.KindWhitelist)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for id, office := range all {
+		errs = append(errs, w.Verifier.Allow(id, string(office)))
+	}
+	return errors.Join(errs...)
+}
+
+// keptIdentity is the key files of clientID, made the first time.
+func (w *World) keptIdentity(clientID string) (*clientauth.KeyFiles, error) {
+	b, err := w.keep(store.KindIdentity, clientID, func() ([]byte, error) {
+		files, err := clientauth.GenerateKeyFiles(w.rand, w.Clock.Now())
+		if err != nil {
+			return nil, err
+		}
+		return append(append(append([]byte(nil), files.PrivatePEM...), files.PublicPEM...), files.CertPEM...), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	files := &clientauth.KeyFiles{}
+	for rest := b; ; {
+		var blk *pem.Block
+		if blk, rest = pem.Decode(rest); blk == nil {
+			break
+		}
+		enc := pem.EncodeToMemory(blk)
+		switch blk.Type {
+		case "EC PRIVATE KEY":
+			files.PrivatePEM = enc
+		case "PUBLIC KEY":
+			files.PublicPEM = enc
+		case "CERTIFICATE":
+			files.CertPEM = enc
+		}
+	}
+	signer, err := clientauth.ParsePrivateKeyPEM(files.PrivatePEM)
+	if err != nil {
+		return nil, fmt.Errorf("kept identity %s: %w", clientID, err)
+	}
+	key, ok := signer.(*ecdsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("kept identity %s: key of type %T, want ES256", clientID, signer)
+	}
+	files.Key = key
+	return files, nil
+}
+
+// keptAddr is the address party listened on before ("" for none).
+// Replicas on a shared store keep no addresses: each has its own.
+func (w *World) keptAddr(party string) string {
+	if w.backend.Shared() {
+		return ""
+	}
+	old, ok, err := w.kept.Get(w.storeCtx(), store.KindPort, party)
+	if err != nil || !ok {
+		return ""
+	}
+	return string(old)
+}
+
+// keepAddr records the address party listens on.
+func (w *World) keepAddr(party, addr string) error {
+	if w.backend.Shared() {
+		return nil
+	}
+	return w.kept.Put(w.storeCtx(), store.KindPort, party, []byte(addr))
+}
+
+// keptS3Credentials are the simulated object store's credentials from
+// before (nil: none yet), so URLs it presigned before a restart still verify.
+func (w *World) keptS3Credentials() (map[string]string, error) {
+	b, ok, err := w.kept.Get(w.storeCtx(), store.KindS3, "credentials")
+	if err != nil || !ok {
+		return nil, err
+	}
+	var creds map[string]string
+	if err := json.Unmarshal(b, &creds); err != nil {
+		return nil, fmt.Errorf("world store: object store credentials: %w", err)
+	}
+	return creds, nil
+}
+
+// keepS3Credentials keeps the credentials the object store runs with.
+func (w *World) keepS3Credentials(sc s3client.StorageConfig) error {
+	b, err := json.Marshal(map[string]string{sc.AccessKey: sc.SecretKey})
+	if err != nil {
+		return err
+	}
+	_, err = w.kept.PutIfAbsent(w.storeCtx(), store.KindS3, "credentials", b)
+	return err
+}
