@@ -62,7 +62,7 @@ func (w *World) startDAS(cfg Config) error {
 		opts = append(opts, das.WithPCT(w.pct))
 	}
 	w.DAS, err = das.New(das.Config{TransitRetention: cfg.Retention, ErrorShape: cfg.ErrorShape,
-		OutboundTimeout: cfg.DASOutboundTimeout}, opts...)
+		OutboundTimeout: cfg.DASOutboundTimeout, TimerLease: cfg.DASTimerLease}, opts...)
 	if err == nil {
 		w.onClose(w.DAS.Close)
 	}

@@ -73,6 +73,14 @@ type Config struct {
 	// ObjectDir keeps the simulated object store's objects in files under
 	// it; empty: in memory.
 	ObjectDir string
+	// DASTimerLease is how long a DAS replica's claim on a timer lasts;
+	// 0: das.Config's default.
+	DASTimerLease time.Duration
+	// S3 is an external S3-compatible object store (its endpoint,
+	// credentials and buckets) used instead of the simulated one. Its
+	// presigned URLs are its own, checked on its own clock: the world must
+	// run on the system clock (docs/persistence.md).
+	S3 *s3client.StorageConfig
 	// DataDir, when Store is nil, is the embedded store of `dasim serve
 	// --data-dir`: DataDir/dasim.db and (unless ObjectDir) DataDir/objects,
 	// closed with the world.
@@ -122,8 +130,9 @@ type World struct {
 	listeners map[string]*listener
 	order     []string
 
-	backend store.Backend // Config.Store, or the world's own
-	kept    store.World   // the world's identity in backend
+	backend    store.Backend // Config.Store, or the world's own
+	kept       store.World   // the world's identity in backend
+	s3Endpoint string        // Config.S3's endpoint
 }
 
 // Start builds and starts a world. The parties' background work runs on
@@ -245,6 +254,10 @@ func (w *World) startAuthZ(cfg Config) error {
 }
 
 func (w *World) startObjectStore(cfg Config) error {
+	w.objects = &objectTap{}
+	if cfg.S3 != nil {
+		return w.useExternalS3(*cfg.S3)
+	}
 	l, err := w.open(cfg, "s3")
 	if err != nil {
 		return err
@@ -269,7 +282,6 @@ func (w *World) startObjectStore(cfg Config) error {
 		return err
 	}
 	w.onClose(w.S3.Close)
-	w.objects = &objectTap{}
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
 	if err := w.keepS3Credentials(sc); err != nil {
@@ -278,6 +290,27 @@ func (w *World) startObjectStore(cfg Config) error {
 	sc.HTTPClient = w.CA.Client()
 	w.Storage, err = s3client.NewStorage(sc)
 	return err
+}
+
+// useExternalS3 has the DAS keep its documents in an external S3 store,
+// creating its buckets there when missing.
+func (w *World) useExternalS3(sc s3client.StorageConfig) error {
+	sc.Clock = w.Clock
+	var err error
+	if w.Storage, err = s3client.NewStorage(sc); err != nil {
+		return err
+	}
+	w.s3Endpoint = sc.Endpoint
+	return w.Storage.EnsureBuckets(w.storeCtx())
+}
+
+// S3Endpoint is the object store's base URL: the simulated store's
+// listener, or the external store of Config.S3.
+func (w *World) S3Endpoint() string {
+	if w.s3Endpoint != "" {
+		return w.s3Endpoint
+	}
+	return w.URL("s3")
 }
 
 func (w *World) dasReady(d *das.Server) {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,6 +31,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	authzAddr := fs.String("authz-addr", "", "listen address of the authorization server (default a free loopback port)")
 	dasAddr := fs.String("das-addr", "", "listen address of DAS (default a free loopback port)")
 	adminAddr := fs.String("admin-addr", "", "listen address of the admin endpoint (faults, clock, exchanges)")
+	var kept storeFlags
+	kept.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -49,15 +52,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *profile != "" {
 		wf.Profile = *profile
 	}
-	if err := wf.Validate(); err != nil {
+	if err := errors.Join(wf.Validate(), kept.validate(wf.Clock)); err != nil {
 		return err
 	}
 	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}}
+	closeStore, err := kept.apply(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
 	w, err := harness.StartWorld(ctx, wf, cfg)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
+	fmt.Fprintln(stdout, "world kept:", kept.describe(cfg))
 	admin, err := w.ServeAdmin(*adminAddr)
 	if err != nil {
 		return err
@@ -117,7 +126,7 @@ func describeWorld(w *harness.World, dir, caFile, admin string) (map[string]any,
 	}
 	return map[string]any{
 		"issuer": w.AuthZ.Issuer(), "token_endpoint": w.AuthZ.TokenEndpoint(), "jwks_uri": w.AuthZ.JWKSURI(),
-		"das_api": w.DASURL(), "s3_endpoint": w.URL("s3"), "pct_das": w.PCT.APIBaseURL(),
+		"das_api": w.DASURL(), "s3_endpoint": w.S3Endpoint(), "pct_das": w.PCT.APIBaseURL(),
 		"admin": admin, "ca_file": caFile, "offices": offices, "identities": identities,
 	}, nil
 }
