@@ -1,7 +1,6 @@
 package das
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -64,7 +63,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string)
 	reg := registration{Key: key, AckID: ackID, Office: caller, Hosting: hostedOffice, RegisteredAt: s.deps.clock.Now()}
 	applyRegistration(&reg, req)
 	if withFile {
-		c, err := s.depositUpload(r.Context(), caller, *req.FileID, "registration "+ackID, unknownFileStatus)
+		c, err := s.depositUpload(r.Context(), caller, *req.FileID, ackID, unknownFileStatus)
 		if err != nil {
 			return err
 		}
@@ -74,6 +73,11 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string)
 		if dup, err = duplicate(tx, key, req); err != nil || dup != nil {
 			return err // lost a race with the same registration
 		}
+		if withFile {
+			if _, err := claimUpload(tx, caller, *req.FileID, "registration "+ackID, unknownFileStatus); err != nil {
+				return err
+			}
+		}
 		return tx.PutRegistration(reg)
 	})
 	if err == nil && dup != nil {
@@ -82,6 +86,9 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string)
 	if err != nil {
 		s.dropLibraryObject(r.Context(), reg.LibraryKey)
 		return err
+	}
+	if withFile {
+		s.dropDepositedUpload(r.Context(), caller, *req.FileID)
 	}
 	w.Header().Set("Location", r.URL.Path+"?"+url.Values{
 		"documentKindCategory": {req.DocumentKindCategory}, "documentNumber": {req.DocumentNumber}}.Encode())
@@ -132,7 +139,7 @@ func (s *Server) correctRegistration(w http.ResponseWriter, r *http.Request, cal
 	}
 	var c *content
 	if withFile {
-		dep, err := s.depositUpload(r.Context(), caller, *req.FileID, "correction "+ackID, unknownFileStatus)
+		dep, err := s.depositUpload(r.Context(), caller, *req.FileID, ackID, unknownFileStatus)
 		if err != nil {
 			return err
 		}
@@ -147,6 +154,9 @@ func (s *Server) correctRegistration(w http.ResponseWriter, r *http.Request, cal
 		applyRegistration(&reg, req)
 		reg.AckID, old = ackID, ""
 		if c != nil {
+			if _, err := claimUpload(tx, caller, *req.FileID, "correction "+ackID, unknownFileStatus); err != nil {
+				return err
+			}
 			old = reg.LibraryKey
 			deposit(&reg, *c)
 		}
@@ -157,6 +167,9 @@ func (s *Server) correctRegistration(w http.ResponseWriter, r *http.Request, cal
 			s.dropLibraryObject(r.Context(), c.libraryKey)
 		}
 		return err
+	}
+	if c != nil {
+		s.dropDepositedUpload(r.Context(), caller, *req.FileID)
 	}
 	s.dropLibraryObject(r.Context(), old)
 	return writeJSON(w, http.StatusOK, ackOf(reg, "registration - updated"))
@@ -206,78 +219,95 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, caller string)
 	return writeJSON(w, http.StatusOK, ackOf(reg, "registration - withdrawn"))
 }
 
-// depositUpload moves an ACCEPTED upload of the caller into the library.
-// unknownStatus answers a file id the caller has not uploaded.
-func (s *Server) depositUpload(ctx context.Context, caller, fileID, purpose string, unknownStatus int) (content, error) {
-	f, c, err := s.takeUpload(ctx, caller, fileID, purpose, unknownStatus)
+// depositUpload copies an ACCEPTED upload of the caller into the library,
+// under a key of its own for the request ackID, and returns what it holds.
+// The upload is not used yet: the transaction that records the request
+// claims it (claimUpload), so a DAS killed in between leaves the upload
+// usable and at worst an unreferenced library object. unknownStatus
+// answers a file id the caller has not uploaded.
+func (s *Server) depositUpload(ctx context.Context, caller, fileID, ackID string, unknownStatus int) (content, error) {
+	f, err := s.checkUpload(ctx, caller, fileID, unknownStatus)
 	if err != nil {
 		return content{}, err
 	}
-	libKey := "library/" + caller + "/" + f.ID
+	libKey := "library/" + caller + "/" + ackID
 	if err := s.deps.storage.Copy(ctx, s.deps.storage.Transit(), f.Key, s.deps.storage.Library(), libKey); err != nil {
-		s.releaseUpload(ctx, f.ID, "file accepted")
 		return content{}, fmt.Errorf("copying upload %s into the library: %w", f.ID, err)
 	}
-	if err := s.deps.storage.Delete(ctx, s.deps.storage.Transit(), f.Key); err != nil {
-		s.deps.logger.Warn("das: removing a deposited upload from transit", "fileId", f.ID, "error", err)
-	}
-	c.libraryKey = libKey
-	return c, nil
+	return content{libraryKey: libKey, format: f.Format, checksum: f.Checksum, size: f.Size}, nil
 }
 
-// takeUpload checks the caller's upload and reserves it for purpose, so that
-// it cannot be used twice; its retention timer stops. The content is what
-// the upload holds, read while reserving it.
-func (s *Server) takeUpload(ctx context.Context, caller, fileID, purpose string, unknownStatus int) (file, content, error) {
-	unknown := refusal(unknownStatus, protocol.DetailUnknownFile, "body /fileId: no uploaded file with fileId=%s for office %s", fileID, caller)
+// dropDepositedUpload removes from transit an upload now in the library.
+func (s *Server) dropDepositedUpload(ctx context.Context, caller, fileID string) {
+	if err := s.deps.storage.Delete(ctx, s.deps.storage.Transit(), uploadKey(caller, fileID)); err != nil {
+		s.deps.logger.Warn("das: removing a deposited upload from transit", "fileId", fileID, "error", err)
+	}
+}
+
+// checkUpload finds the caller's upload, checks its bytes if still
+// processing, and refuses it unless it is ACCEPTED and unused.
+func (s *Server) checkUpload(ctx context.Context, caller, fileID string, unknownStatus int) (file, error) {
 	var f file
 	var ok bool
 	if err := s.view(ctx, func(tx store.DASTx) (err error) { f, ok, err = ownFile(tx, fileID, caller); return err }); err != nil {
-		return f, content{}, err
+		return f, err
 	}
 	if !ok || f.Role != roleUpload {
-		return f, content{}, unknown
+		return f, unknownUpload(unknownStatus, fileID, caller)
 	}
 	if err := s.settleUpload(ctx, f.ID); err != nil {
-		return f, content{}, err
+		return f, err
 	}
-	err := s.update(ctx, func(tx *txn) (err error) {
-		if f, ok, err = ownFile(tx, fileID, caller); err != nil || !ok {
-			return cmp.Or(err, error(unknown))
-		}
-		var why string
-		switch {
-		case f.UsedBy != "":
-			why = fmt.Sprintf("fileId %s was already used by %s", f.ID, f.UsedBy)
-		case f.Status == fileProcessing:
-			why = fmt.Sprintf("fileId %s is not ACCEPTED yet (status processing: %s)", f.ID, f.Message)
-		case f.Status != fileAccepted:
-			why = fmt.Sprintf("fileId %s is %s, not ACCEPTED: %s", f.ID, f.Status, f.Message)
-		}
-		if why != "" {
-			return conflict(protocol.DetailFileNotAccepted, "%s", why)
-		}
-		f.UsedBy, f.Message = purpose, "used by "+purpose
-		if err := tx.cancel(timerID(timerExpire, f.ID)); err != nil {
-			return err
-		}
-		return tx.PutFile(f)
-	})
-	if err != nil {
-		return f, content{}, err
+	if err := s.view(ctx, func(tx store.DASTx) (err error) { f, _, err = tx.File(fileID); return err }); err != nil {
+		return f, err
 	}
-	return f, content{format: f.Format, checksum: f.Checksum, size: f.Size}, nil
+	return f, uploadRefusal(f)
 }
 
-// releaseUpload undoes takeUpload (a failed copy, a replaced c.3 file): the
+func unknownUpload(status int, fileID, caller string) error {
+	return refusal(status, protocol.DetailUnknownFile, "body /fileId: no uploaded file with fileId=%s for office %s", fileID, caller)
+}
+
+// uploadRefusal says why f cannot be used (nil when it can).
+func uploadRefusal(f file) error {
+	var why string
+	switch {
+	case f.UsedBy != "":
+		why = fmt.Sprintf("fileId %s was already used by %s", f.ID, f.UsedBy)
+	case f.Status == fileProcessing:
+		why = fmt.Sprintf("fileId %s is not ACCEPTED yet (status processing: %s)", f.ID, f.Message)
+	case f.Status != fileAccepted:
+		why = fmt.Sprintf("fileId %s is %s, not ACCEPTED: %s", f.ID, f.Status, f.Message)
+	}
+	if why != "" {
+		return conflict(protocol.DetailFileNotAccepted, "%s", why)
+	}
+	return nil
+}
+
+// claimUpload marks the caller's upload used by purpose, in the
+// transaction that records that use, so that it cannot be used twice; its
+// retention timer stops.
+func claimUpload(tx *txn, caller, fileID, purpose string, unknownStatus int) (file, error) {
+	f, ok, err := ownFile(tx, fileID, caller)
+	if err != nil {
+		return f, err
+	}
+	if !ok || f.Role != roleUpload {
+		return f, unknownUpload(unknownStatus, fileID, caller)
+	}
+	if err := uploadRefusal(f); err != nil {
+		return f, err
+	}
+	f.UsedBy, f.Message = purpose, "used by "+purpose
+	if err := tx.cancel(timerID(timerExpire, f.ID)); err != nil {
+		return f, err
+	}
+	return f, tx.PutFile(f)
+}
+
+// releaseUploadTx undoes claimUpload (a c.3 file replaced by another): the
 // upload may be used again, and its retention starts anew.
-func (s *Server) releaseUpload(ctx context.Context, fileID, message string) {
-	err := s.update(s.storeCtx(ctx), func(tx *txn) error { return releaseUploadTx(tx, fileID, message) })
-	if err != nil {
-		s.deps.logger.Error("das: releasing an upload", "fileId", fileID, "error", err)
-	}
-}
-
 func releaseUploadTx(tx *txn, fileID, message string) error {
 	f, ok, err := tx.File(fileID)
 	if err != nil || !ok {

@@ -174,13 +174,16 @@ func (s *Server) setRetrievalFile(w http.ResponseWriter, r *http.Request, caller
 	if err := s.view(r.Context(), func(tx store.DASTx) error { _, err := pendingCheck(tx); return err }); err != nil {
 		return err
 	}
-	f, _, err := s.takeUpload(r.Context(), caller, req.FileID, "retrieval "+req.RequestAckID, http.StatusNotFound)
-	if err != nil {
+	if _, err := s.checkUpload(r.Context(), caller, req.FileID, http.StatusNotFound); err != nil {
 		return err
 	}
 	var st protocol.RetrievalStatus
-	err = s.update(r.Context(), func(tx *txn) error {
+	err := s.update(r.Context(), func(tx *txn) error {
 		rt, err := pendingCheck(tx)
+		if err != nil {
+			return err
+		}
+		f, err := claimUpload(tx, caller, req.FileID, "retrieval "+req.RequestAckID, http.StatusNotFound)
 		if err != nil {
 			return err
 		}
@@ -201,7 +204,6 @@ func (s *Server) setRetrievalFile(w http.ResponseWriter, r *http.Request, caller
 		return nil
 	})
 	if err != nil {
-		s.releaseUpload(r.Context(), f.ID, "file accepted")
 		return err
 	}
 	return writeJSON(w, http.StatusOK, st)

@@ -58,7 +58,7 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 	s.handler = o.faults.Middleware(faultParty, faults.DASOperation, openapi.DAS().Middleware(s.routes(), mopts...),
 		func(w http.ResponseWriter, r *http.Request, f *faults.Injected) { s.writeError(w, r, f) })
 	// A store that outlived a previous DAS brings that DAS's timers.
-	if err := s.rearm(s.work.Context()); err != nil {
+	if err := s.rearm(s.work.Context(), o.store.Shared()); err != nil {
 		_ = s.work.Close(s.work.Context())
 		return nil, fmt.Errorf("das: re-arming the stored timers: %w", err)
 	}

@@ -122,7 +122,13 @@ func (s *Server) run(ctx context.Context, t store.Timer) {
 
 // rearm arms every timer of the store at start: those of a previous run
 // keep their original deadlines, and those already due run at once.
-func (s *Server) rearm(ctx context.Context) error {
+func (s *Server) rearm(ctx context.Context, shared bool) error {
+	if !shared {
+		// Alone on the store: a lease is a killed predecessor's.
+		if err := s.timers.ReleaseAll(ctx); err != nil {
+			return err
+		}
+	}
 	all, err := s.timers.All(ctx)
 	if err != nil {
 		return err

@@ -92,6 +92,15 @@ func (s memTimers) Finish(ctx context.Context, id string, due time.Time) error {
 	return ctx.Err()
 }
 
+func (s memTimers) ReleaseAll(ctx context.Context) error {
+	s.m.mu.Lock()
+	defer s.m.mu.Unlock()
+	for id, t := range s.m.timers {
+		s.m.timers[id] = leasedTimer{Timer: t.Timer}
+	}
+	return ctx.Err()
+}
+
 type memWorld struct{ m *Memory }
 
 func (w memWorld) Get(ctx context.Context, kind, name string) ([]byte, bool, error) {

@@ -75,6 +75,11 @@ type Timers interface {
 	// Finish removes the timer id once its work is done, unless it was
 	// rescheduled since it was claimed (its Due then differs from due).
 	Finish(ctx context.Context, id string, due time.Time) error
+	// ReleaseAll ends every lease. A process that is a store's only user
+	// calls it at start: every lease then belongs to a process that is gone
+	// (killed while running the timer), whose work must be done again now,
+	// not once the lease would have run out.
+	ReleaseAll(ctx context.Context) error
 }
 
 // World holds the world's identity, one value by kind and name: what a

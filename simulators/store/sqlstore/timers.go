@@ -60,6 +60,13 @@ func (t sqlTimers) ClaimDue(ctx context.Context, owner string, now, until time.T
 	return out, err
 }
 
+func (t sqlTimers) ReleaseAll(ctx context.Context) error {
+	if _, err := t.s.write.ExecContext(ctx, `UPDATE timers SET owner = '', lease_until = 0 WHERE owner <> ''`); err != nil {
+		return fmt.Errorf("sqlstore: releasing timer leases: %w", err)
+	}
+	return nil
+}
+
 func cmpString(a, b string) int {
 	switch {
 	case a < b:

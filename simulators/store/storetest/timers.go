@@ -74,7 +74,15 @@ func testClaimDue(t *testing.T, b store.Backend) {
 	if fmt.Sprint(ids(again)) != "[t1]" {
 		t.Fatalf("ClaimDue by B while A's leases run: %v, want [t1]", ids(again))
 	}
-	// A dies; its leases lapse and B takes its timers.
+	// A process that is the store's only user frees the leases of the one
+	// before it at once.
+	must(t, b.Timers().ReleaseAll(ctx))
+	freed, err := b.Timers().ClaimDue(ctx, "C", now, now.Add(time.Minute), 10)
+	must(t, err)
+	if fmt.Sprint(ids(freed)) != "[t4 t3 t2 t1]" {
+		t.Fatalf("after ReleaseAll C claimed %v, want every due timer [t4 t3 t2 t1]", ids(freed))
+	}
+	// C dies; its leases lapse and B takes its timers.
 	later := now.Add(2 * time.Minute)
 	taken, err := b.Timers().ClaimDue(ctx, "B", later, later.Add(time.Minute), 10)
 	must(t, err)

@@ -1,0 +1,391 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	cryptorand "crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/wipo-das/dasim/simulators/clientauth"
+	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/dasapi"
+	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/tlsca"
+)
+
+// servedWorld is one `dasim serve` process and what a client reads of it.
+type servedWorld struct {
+	cmd  *exec.Cmd
+	ep   endpointsFile
+	logs *bytes.Buffer
+}
+
+type endpointsFile struct {
+	Issuer     string `json:"issuer"`
+	DASAPI     string `json:"das_api"`
+	CAFile     string `json:"ca_file"`
+	Identities map[string]struct {
+		ClientID string `json:"client_id"`
+		Key      string `json:"key"`
+	} `json:"identities"`
+}
+
+// startServe starts `dasim serve` with args and waits until it has written
+// its endpoints file.
+func startServe(ctx context.Context, t *testing.T, bin, dir string, args ...string) *servedWorld {
+	t.Helper()
+	epFile := filepath.Join(dir, "endpoints.json")
+	_ = os.Remove(epFile)
+	logs := &bytes.Buffer{}
+	cmd := exec.Command(bin, append([]string{"serve", "--endpoints-file", epFile}, args...)...)
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &servedWorld{cmd: cmd, logs: logs}
+	wait, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	waitForJSON(wait, t, epFile, &s.ep)
+	return s
+}
+
+// kill9 ends the process as `kill -9` does: no handler runs, nothing is flushed.
+func (s *servedWorld) kill9() {
+	_ = s.cmd.Process.Signal(syscall.SIGKILL)
+	_ = s.cmd.Wait()
+}
+
+// crashClient is an office client of a served world that rides out its
+// restarts: a call that gets no answer (the DAS is down or restarting) is
+// made again until it gets one.
+type crashClient struct {
+	api   *dasapi.Client
+	http  *http.Client
+	token string
+}
+
+func newCrashClient(ctx context.Context, t *testing.T, ep endpointsFile, office string) *crashClient {
+	t.Helper()
+	pool, err := tlsca.ReadPool(ep.CAFile, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}},
+		Timeout: 10 * time.Second}
+	id := ep.Identities[office]
+	pemKey, err := os.ReadFile(id.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := clientauth.ParsePrivateKeyPEM(pemKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := clock.System()
+	tc := &clientauth.TokenClient{HTTP: hc, Issuer: ep.Issuer, ClientID: id.ClientID, Key: signer.(*ecdsa.PrivateKey), Now: real.Now,
+		Rand: cryptorand.Reader}
+	tok, err := tc.Token(ctx, "das-api/office-exchange")
+	if err != nil {
+		t.Fatalf("token for %s: %v", office, err)
+	}
+	c := &crashClient{http: hc, token: tok.AccessToken}
+	// The one token of the whole test: issued before the first kill, it must
+	// be accepted after every restart.
+	c.api = dasapi.New(dasapi.Config{BaseURL: ep.DASAPI, HTTPClient: hc,
+		Tokens: dasapi.TokenFunc(func(context.Context) (string, error) { return c.token, nil })})
+	return c
+}
+
+// errRefused is an answer the flow cannot ride out.
+var errRefused = errors.New("refused")
+
+// again calls f until it gets an answer (not a transport error or a 5xx of
+// a DAS going down), for at most a minute of real time.
+func again[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		v, err := f()
+		var ce *dasapi.CallError
+		switch {
+		case err == nil:
+			return v, nil
+		case errors.As(err, &ce) && !ce.Retryable():
+			return v, fmt.Errorf("%w: %v", errRefused, err)
+		case ctx.Err() != nil || time.Now().After(deadline):
+			return v, err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// deposit is flow c.1 (1a)-(1c) for one document. registered says the DAS
+// holds it; acked that it answered the registration 201 (an answer lost in
+// a crash, then a 409 -22 on the repeat, is registered but not acked).
+func (c *crashClient) deposit(ctx context.Context, number string, content []byte) (registered, acked bool, err error) {
+	sum := sha256.Sum256(content)
+	up, err := again(ctx, func() (*protocol.URLUploadResponse, error) {
+		r, _, err := c.api.CreateUploadURL(ctx, protocol.URLUploadRequest{FileReference: "crash.pdf", FileFormatCategory: "pdf",
+			FileChecksum: fmt.Sprintf("%x", sum)})
+		return r, err
+	})
+	if err != nil {
+		return false, false, err
+	}
+	if _, err := again(ctx, func() (int, error) { return c.put(ctx, up.FileUploadURL, content) }); err != nil {
+		return false, false, err
+	}
+	cat := "priority document"
+	req := protocol.RegistrationRequest{OperationCategory: "registration", DocumentKindCategory: "patent", DocumentNumber: number,
+		DocumentDate: "2023-03-14", DasAccessCode: "AB21", ApplicationCategory: &cat, FileID: &up.FileID}
+	first := true
+	_, err = again(ctx, func() (*protocol.RegistrationAck, error) {
+		a, _, err := c.api.Register(ctx, req)
+		if err == nil {
+			acked = first
+			return a, nil
+		}
+		var ce *dasapi.CallError
+		if errors.As(err, &ce) && ce.Retryable() {
+			first = false
+		}
+		return a, err
+	})
+	if err != nil {
+		if de := dasErr(err); de != nil && !first && hasDetail(de, protocol.DetailDuplicate) {
+			return true, false, nil // registered before the crash ate the answer
+		}
+		return false, false, err
+	}
+	return true, acked, nil
+}
+
+// put uploads content to a presigned URL; a 5xx or no answer is retried.
+func (c *crashClient) put(ctx context.Context, rawURL string, content []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, rawURL, bytes.NewReader(content))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/pdf")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, &dasapi.CallError{Operation: "PUT fileUploadUrl", Err: err}
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return resp.StatusCode, &dasapi.CallError{Operation: "PUT fileUploadUrl", Response: &dasapi.Response{Status: resp.StatusCode}}
+	}
+	return resp.StatusCode, nil
+}
+
+// retrieve is flow c.1 (2a)-(2d) for one document: the bytes downloaded.
+func (c *crashClient) retrieve(ctx context.Context, number string) ([]byte, error) {
+	cat := "priority document"
+	ack, err := again(ctx, func() (*protocol.RetrievalAck, error) {
+		a, _, err := c.api.RequestRetrieval(ctx, protocol.RetrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: "patent",
+			DocumentNumber: number, DocumentDate: "2023-03-14", DasAccessCode: "AB21", ApplicationCategory: &cat})
+		return a, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		bag, err := again(ctx, func() (*protocol.StatusBag, error) {
+			b, _, err := c.api.RetrievalStatuses(ctx, ack.RequestAckID)
+			return b, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		st := bag.Bag[0]
+		if st.RequestStatusCategory == "success" {
+			break
+		}
+		if st.RequestStatusCategory != "pending" || time.Now().After(deadline) {
+			return nil, fmt.Errorf("retrieval %s of %s: %s (%s)", ack.RequestAckID, number, st.RequestStatusCategory, deref(st.StatusMessage))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return again(ctx, func() ([]byte, error) {
+		dl, _, err := c.api.DownloadURL(ctx, ack.RequestAckID)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := c.http.Get(dl.FileDownloadURL)
+		if err != nil {
+			return nil, &dasapi.CallError{Operation: "GET fileDownloadUrl", Err: err}
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			return nil, &dasapi.CallError{Operation: "GET fileDownloadUrl", Response: &dasapi.Response{Status: resp.StatusCode}, Err: err}
+		}
+		return b, nil
+	})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func dasErr(err error) *protocol.DASError {
+	var ce *dasapi.CallError
+	if errors.As(err, &ce) {
+		return ce.DAS()
+	}
+	return nil
+}
+
+func hasDetail(e *protocol.DASError, code int) bool {
+	for _, d := range e.Details {
+		if d.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// crashCounts is what the crash test reports.
+type crashCounts struct {
+	acked, registeredAnswerLost, verified, flows, flowsAcrossKill atomic.Int64
+}
+
+// TestKillNineAtRandomMoments (issue 14): offices run c.1 flows against
+// `dasim serve --data-dir` while it is killed with SIGKILL at random
+// moments ten times and restarted each time. Every document whose
+// registration DAS acknowledged is then retrieved and must be
+// byte-identical; the one token issued before the first kill is accepted
+// throughout, and the CA and ports stay the same.
+func TestKillNineAtRandomMoments(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills and restarts a served world ten times")
+	}
+	bin := dasimBinary(t)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	ctx := t.Context()
+	args := []string{"--data-dir", data}
+	srv := startServe(ctx, t, bin, dir, args...)
+	first := srv.ep
+	off, osf := newCrashClient(ctx, t, first, "EE"), newCrashClient(ctx, t, first, "JP")
+
+	const workers, kills = 6, 10
+	var counts crashCounts
+	var mu sync.Mutex
+	kept := map[string][]byte{} // registered documents, by number
+	var failures []string
+	fail := func(format string, args ...any) {
+		mu.Lock()
+		failures = append(failures, fmt.Sprintf(format, args...))
+		mu.Unlock()
+	}
+	var killed atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for wkr := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(wkr), 14))
+			for seq := 0; ; seq++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				number := fmt.Sprintf("EE P9%02d%06d", wkr, seq)
+				content := append([]byte("%PDF-1.7 "+number+"\n"), make([]byte, 4096+rng.IntN(60000))...)
+				for i := 20; i < len(content); i++ {
+					content[i] = byte(rng.Uint32())
+				}
+				before := killed.Load()
+				registered, acked, err := off.deposit(ctx, number, content)
+				if err != nil {
+					fail("worker %d: depositing %s: %v", wkr, number, err)
+					return
+				}
+				if registered {
+					mu.Lock()
+					kept[number] = content
+					mu.Unlock()
+				}
+				if acked {
+					counts.acked.Add(1)
+				} else if registered {
+					counts.registeredAnswerLost.Add(1)
+				}
+				got, err := osf.retrieve(ctx, number)
+				if err != nil {
+					fail("worker %d: retrieving %s: %v", wkr, number, err)
+					return
+				}
+				if !bytes.Equal(got, content) {
+					fail("worker %d: %s downloaded %d bytes differing from the %d deposited", wkr, number, len(got), len(content))
+				}
+				counts.flows.Add(1)
+				if killed.Load() != before {
+					counts.flowsAcrossKill.Add(1)
+				}
+			}
+		}()
+	}
+	rng := rand.New(rand.NewPCG(14, 9))
+	for k := range kills {
+		time.Sleep(time.Duration(200+rng.IntN(1300)) * time.Millisecond)
+		srv.kill9()
+		killed.Add(1)
+		srv = startServe(ctx, t, bin, dir, args...)
+		if srv.ep.DASAPI != first.DASAPI || srv.ep.Issuer != first.Issuer {
+			t.Errorf("restart %d moved the world: DAS %s, issuer %s (were %s, %s)", k+1, srv.ep.DASAPI, srv.ep.Issuer, first.DASAPI, first.Issuer)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	defer srv.kill9()
+	for _, f := range failures {
+		t.Error(f)
+	}
+	if t.Failed() {
+		t.Logf("served world's log:\n%s", srv.logs.String())
+		return
+	}
+	// Every document the DAS holds, retrieved once more after the last restart.
+	for number, content := range kept {
+		got, err := osf.retrieve(ctx, number)
+		if err != nil {
+			t.Errorf("after the last restart, %s: %v", number, err)
+			continue
+		}
+		if !bytes.Equal(got, content) {
+			t.Errorf("after the last restart, %s differs from what was deposited", number)
+			continue
+		}
+		counts.verified.Add(1)
+	}
+	t.Logf("crash test: %d workers, %d kill -9; %d registrations acknowledged, %d registered with the answer lost in a kill; "+
+		"%d of %d registered documents byte-identical after the last restart; %d flows completed, %d of them across a kill",
+		workers, kills, counts.acked.Load(), counts.registeredAnswerLost.Load(), counts.verified.Load(), len(kept),
+		counts.flows.Load(), counts.flowsAcrossKill.Load())
+	if counts.acked.Load() == 0 || counts.flowsAcrossKill.Load() == 0 {
+		t.Fatalf("the test proved nothing: %d acknowledged registrations, %d flows across a kill", counts.acked.Load(), counts.flowsAcrossKill.Load())
+	}
+}
