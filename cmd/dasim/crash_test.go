@@ -195,19 +195,23 @@ func (c *crashClient) put(ctx context.Context, rawURL string, content []byte) (i
 
 // retrieve is flow c.1 (2a)-(2d) for one document: the bytes downloaded.
 func (c *crashClient) retrieve(ctx context.Context, number string) ([]byte, error) {
-	cat := "priority document"
 	ack, err := again(ctx, func() (*protocol.RetrievalAck, error) {
-		a, _, err := c.api.RequestRetrieval(ctx, protocol.RetrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: "patent",
-			DocumentNumber: number, DocumentDate: "2023-03-14", DasAccessCode: "AB21", ApplicationCategory: &cat})
+		a, _, err := c.api.RequestRetrieval(ctx, retrievalOf(number))
 		return a, err
 	})
 	if err != nil {
 		return nil, err
 	}
+	return c.awaitDownload(ctx, ack.RequestAckID)
+}
+
+// awaitDownload polls a retrieval until its document is available, then
+// downloads it (flow c.1, Figure B polling, 2c, 2d).
+func (c *crashClient) awaitDownload(ctx context.Context, ack string) ([]byte, error) {
 	deadline := time.Now().Add(time.Minute)
 	for {
 		bag, err := again(ctx, func() (*protocol.StatusBag, error) {
-			b, _, err := c.api.RetrievalStatuses(ctx, ack.RequestAckID)
+			b, _, err := c.api.RetrievalStatuses(ctx, ack)
 			return b, err
 		})
 		if err != nil {
@@ -218,12 +222,12 @@ func (c *crashClient) retrieve(ctx context.Context, number string) ([]byte, erro
 			break
 		}
 		if st.RequestStatusCategory != "pending" || time.Now().After(deadline) {
-			return nil, fmt.Errorf("retrieval %s of %s: %s (%s)", ack.RequestAckID, number, st.RequestStatusCategory, deref(st.StatusMessage))
+			return nil, fmt.Errorf("retrieval %s of %s: %s (%s)", ack, st.DocumentNumber, st.RequestStatusCategory, deref(st.StatusMessage))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	return again(ctx, func() ([]byte, error) {
-		dl, _, err := c.api.DownloadURL(ctx, ack.RequestAckID)
+		dl, _, err := c.api.DownloadURL(ctx, ack)
 		if err != nil {
 			return nil, err
 		}
