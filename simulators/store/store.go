@@ -22,8 +22,9 @@ type Backend interface {
 
 // DAS is the DAS's state. Update runs f in one transaction: every write
 // of f is kept, or none when f (or the commit) fails. f may run more than
-// once, so it must have no other effect. View runs f on a consistent
-// snapshot; its writes fail with ErrReadOnly.
+// once, so it must have no other effect. View runs f on committed state
+// (each read may see a later commit than the one before it, never an
+// earlier one); its writes fail with ErrReadOnly.
 type DAS interface {
 	Update(ctx context.Context, f func(tx DASTx) error) error
 	View(ctx context.Context, f func(tx DASTx) error) error

@@ -17,15 +17,29 @@ func (d sqlDAS) Update(ctx context.Context, f func(store.DASTx) error) error {
 	return inTx(ctx, d.s.write, func(tx *sql.Tx) error { return f(&dasTx{ctx: ctx, tx: tx, d: d.s.d, writable: true}) })
 }
 
+// View reads without a transaction: each read sees the latest commit, and
+// since a record and what it refers to are committed together, a later
+// read never sees an older state than an earlier one. It saves the BEGIN
+// and COMMIT round trips of the API's hottest call, GET retrievals/statuses.
 func (d sqlDAS) View(ctx context.Context, f func(store.DASTx) error) error {
-	return inTx(ctx, d.s.read, func(tx *sql.Tx) error { return f(&dasTx{ctx: ctx, tx: tx, d: d.s.d}) })
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return f(&dasTx{ctx: ctx, tx: d.s.read, d: d.s.d})
+}
+
+// querier is a transaction (Update) or the pool (View).
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 // dasTx is one SQL transaction; in a writing one PostgreSQL locks every
 // row it reads, so a read-modify-write never loses a replica's update.
 type dasTx struct {
 	ctx      context.Context
-	tx       *sql.Tx
+	tx       querier
 	d        dialect
 	writable bool
 }

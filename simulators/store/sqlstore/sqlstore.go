@@ -79,6 +79,7 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: opening %s: %w", path, err)
 	}
 	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8) // database/sql keeps 2 by default: the others would be reopened on every burst
 	s := &Store{write: write, read: read, d: sqliteDialect, desc: "sqlite " + path}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
@@ -96,6 +97,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
 	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16) // a new PostgreSQL connection is a new server process: keep them
 	db.SetConnMaxIdleTime(time.Minute)
 	u, _ := url.Parse(dsn)
 	desc := "postgres"
