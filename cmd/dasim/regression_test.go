@@ -28,15 +28,7 @@ func TestRegressionRunAgainstAServedDAS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = serve.Process.Kill(); _ = serve.Wait() }()
-	var ep struct {
-		Issuer     string `json:"issuer"`
-		DASAPI     string `json:"das_api"`
-		CAFile     string `json:"ca_file"`
-		Identities map[string]struct {
-			ClientID string `json:"client_id"`
-			Key      string `json:"key"`
-		} `json:"identities"`
-	}
+	var ep endpointsFile
 	waitForJSON(ctx, t, endpoints, &ep)
 	args := []string{"certify", "--role", "das", "--target", ep.DASAPI, "--issuer", ep.Issuer, "--ca", ep.CAFile,
 		"--report-dir", filepath.Join(dir, "report")}

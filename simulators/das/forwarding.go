@@ -205,19 +205,9 @@ func (s *Server) takeOverUpload(ctx context.Context, rt retrieval) {
 		s.completeError(ctx, rt.AckID, protocol.DetailTransferFailed, "the office's upload set on the retrieval cannot be read")
 		return
 	}
-	f, err := s.newDelivery(rt)
-	if err != nil {
-		s.completeError(ctx, rt.AckID, protocol.DetailInternal, "could not prepare the document: "+err.Error())
-		return
+	s.deliverCopy(ctx, rt, s.deps.storage.Transit(), upload.Key, upload.Format, upload.Checksum, upload.Size,
+		"moving the office's upload to the requesting office failed")
+	if r, ok := s.retrieval(ctx, rt.AckID); ok && r.Status == statusSuccess {
+		_ = s.deps.storage.Delete(s.storeCtx(ctx), s.deps.storage.Transit(), upload.Key)
 	}
-	cctx, cancel := context.WithTimeout(ctx, s.cfg.OutboundTimeout)
-	defer cancel()
-	transit := s.deps.storage.Transit()
-	if err := s.deps.storage.Copy(cctx, transit, upload.Key, transit, f.Key); err != nil {
-		s.completeError(ctx, rt.AckID, protocol.DetailTransferFailed, "moving the office's upload to the requesting office failed")
-		return
-	}
-	_ = s.deps.storage.Delete(cctx, transit, upload.Key)
-	f.Format, f.Checksum, f.Size, f.HasSize = upload.Format, upload.Checksum, upload.Size, true
-	s.completeSuccess(ctx, rt.AckID, f)
 }

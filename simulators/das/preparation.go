@@ -56,6 +56,15 @@ func (s *Server) prepareFromLibrary(ctx context.Context, rt retrieval) {
 		s.completeError(ctx, rt.AckID, protocol.DetailWithdrawn, "the document was withdrawn by its office of first filing before it could be prepared")
 		return
 	}
+	s.deliverCopy(ctx, rt, s.deps.storage.Library(), reg.LibraryKey, reg.Format, reg.Checksum, reg.Size,
+		"copying the document from the library into the transit zone failed")
+}
+
+// deliverCopy makes rt available with a server-side copy of srcBucket/srcKey
+// (a library document, c.1; the OFF's upload, c.3), whose format, checksum
+// and size DAS already knows; failed is the retrieval's message if the
+// copy fails.
+func (s *Server) deliverCopy(ctx context.Context, rt retrieval, srcBucket, srcKey, format, checksum string, size int64, failed string) {
 	f, err := s.newDelivery(rt)
 	if err != nil {
 		s.completeError(ctx, rt.AckID, protocol.DetailInternal, "could not prepare the document: "+err.Error())
@@ -63,12 +72,12 @@ func (s *Server) prepareFromLibrary(ctx context.Context, rt retrieval) {
 	}
 	cctx, cancel := context.WithTimeout(ctx, s.cfg.OutboundTimeout)
 	defer cancel()
-	if err := s.deps.storage.Copy(cctx, s.deps.storage.Library(), reg.LibraryKey, s.deps.storage.Transit(), f.Key); err != nil {
-		s.deps.logger.Error("das: copying library document into transit", "ack", rt.AckID, "error", err)
-		s.completeError(ctx, rt.AckID, protocol.DetailTransferFailed, "copying the document from the library into the transit zone failed")
+	if err := s.deps.storage.Copy(cctx, srcBucket, srcKey, s.deps.storage.Transit(), f.Key); err != nil {
+		s.deps.logger.Error("das: copying a document into the OSF's transit file", "ack", rt.AckID, "from", srcBucket+"/"+srcKey, "error", err)
+		s.completeError(ctx, rt.AckID, protocol.DetailTransferFailed, failed)
 		return
 	}
-	f.Format, f.Checksum, f.Size, f.HasSize = reg.Format, reg.Checksum, reg.Size, true
+	f.Format, f.Checksum, f.Size, f.HasSize = format, checksum, size, true
 	s.completeSuccess(ctx, rt.AckID, f)
 }
 

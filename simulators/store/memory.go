@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -170,18 +171,8 @@ func (t *memTx) OpenRetrievals(osf string) ([]Retrieval, error) {
 			out = append(out, r)
 		}
 	}
-	slices.SortFunc(out, func(a, b Retrieval) int { return compareInt(a.Seq, b.Seq) })
+	slices.SortFunc(out, func(a, b Retrieval) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out, nil
-}
-
-func compareInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (t *memTx) AppendAttempt(ack string, a Attempt) error {

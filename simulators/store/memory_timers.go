@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -25,18 +26,8 @@ func sortTimers(ts []Timer) {
 		if c := a.Due.Compare(b.Due); c != 0 {
 			return c
 		}
-		return compareString(a.ID, b.ID)
+		return strings.Compare(a.ID, b.ID)
 	})
-}
-
-func compareString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // claimable reports whether t may be leased at now: due, and not leased,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/wipo-das/dasim/simulators/store"
@@ -55,7 +56,7 @@ func (t sqlTimers) ClaimDue(ctx context.Context, owner string, now, until time.T
 		if c := a.Due.Compare(b.Due); c != 0 {
 			return c
 		}
-		return cmpString(a.ID, b.ID)
+		return strings.Compare(a.ID, b.ID)
 	})
 	return out, err
 }
@@ -65,16 +66,6 @@ func (t sqlTimers) ReleaseAll(ctx context.Context) error {
 		return fmt.Errorf("sqlstore: releasing timer leases: %w", err)
 	}
 	return nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (t sqlTimers) Finish(ctx context.Context, id string, due time.Time) error {
