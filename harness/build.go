@@ -44,6 +44,13 @@ func StartWorld(ctx context.Context, wf *WorldFile, cfg Config) (*World, error) 
 	for _, d := range wf.PCT {
 		cfg.PCTDocuments = append(cfg.PCTDocuments, d.officeDocument())
 	}
+	ext, err := wf.tune(&cfg)
+	if err != nil {
+		if running != nil {
+			running.Close()
+		}
+		return nil, err
+	}
 	w, err := Start(ctx, cfg)
 	if err != nil {
 		if running != nil {
@@ -52,7 +59,14 @@ func StartWorld(ctx context.Context, wf *WorldFile, cfg Config) (*World, error) 
 		return nil, err
 	}
 	w.ownClock = running
+	if err := w.joinExternal(ext); err != nil {
+		w.Close()
+		return nil, err
+	}
 	for _, of := range wf.Offices {
+		if of.URL != "" {
+			continue // joined above
+		}
 		oc := office.Config{Code: of.Code, ClientID: of.ClientID, Setup: office.AuthSetup(of.Setup),
 			TransitThreshold: of.TransitAbove}
 		if oc.ClientID == "" {

@@ -62,7 +62,7 @@ func (w *World) startDAS(cfg Config) error {
 		opts = append(opts, das.WithPCT(w.pct))
 	}
 	w.DAS, err = das.New(das.Config{TransitRetention: cfg.Retention, ErrorShape: cfg.ErrorShape,
-		OutboundTimeout: cfg.DASOutboundTimeout, TimerLease: cfg.DASTimerLease}, opts...)
+		OutboundTimeout: cfg.DASOutboundTimeout, Retry: cfg.DASRetry, OFFDeadline: cfg.OFFDeadline, TimerLease: cfg.DASTimerLease}, opts...)
 	if err == nil {
 		w.onClose(w.DAS.Close)
 	}
@@ -70,6 +70,9 @@ func (w *World) startDAS(cfg Config) error {
 		return err
 	}
 	w.dasReady(w.DAS)
+	dc := w.DAS.Config()
+	w.timings = DASTimings{Retention: dc.TransitRetention, OFFDeadline: dc.OFFDeadline, CallTimeout: dc.OutboundTimeout,
+		TokenLifetime: w.AuthZ.Config().TokenLifetime}
 	l.serve(w.DAS.Handler())
 	return nil
 }

@@ -2,8 +2,11 @@ package harness
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/wipo-das/dasim/openapi"
@@ -26,6 +29,8 @@ type Env struct {
 	world *World
 	fresh bool // the world was started for this spec and closes with it
 	spec  string
+	used  map[string]bool // offices of a shared world this spec took (a site plays one role per spec)
+	rules []string        // the fault rules this spec switched on (AddFault), removed when it ends
 }
 
 // NewEnv builds the environment of the spec named spec: a fresh simulated
@@ -33,8 +38,11 @@ type Env struct {
 // when an office is bound, the run's shared world (cfg is then not used: that
 // world was made once, for the run, by whoever bound the office).
 func (r Run) NewEnv(ctx context.Context, spec string, cfg Config) (*Env, error) {
-	e := &Env{run: r, spec: spec, world: r.World}
+	e := &Env{run: r, spec: spec, world: r.World, used: map[string]bool{}}
 	if e.world == nil {
+		if r.Bindings.DAS != nil {
+			return nil, errors.New("a DAS under test is certified with the harness's offices, which it calls back: start them with StartSites and give that world as Run.World")
+		}
 		if cfg.SigningKey == nil {
 			cfg.SigningKey = r.SigningKey
 		}
@@ -49,9 +57,6 @@ func (r Run) NewEnv(ctx context.Context, spec string, cfg Config) (*Env, error) 
 		if err != nil {
 			return nil, err
 		}
-		if r.Bindings.DAS != nil {
-			w.UseRemoteDAS(r.Bindings.DAS)
-		}
 		e.world, e.fresh = w, true
 	}
 	e.world.steps.mark(spec, "")
@@ -63,6 +68,9 @@ func (r Run) NewEnv(ctx context.Context, spec string, cfg Config) (*Env, error) 
 // (CheckInvariants) and stops it. It returns the invariants' breaches.
 func (e *Env) Close(ctx context.Context) []string {
 	e.world.Settle()
+	for _, id := range e.rules {
+		e.world.Faults.Remove(id)
+	}
 	if !e.fresh {
 		return nil
 	}
@@ -146,13 +154,64 @@ func (e *Env) Pass(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Faults switches faults of simulated parties; a fault at a party bound to a
-// system under test would do nothing, so the spec needs InjectFaults.
+// Faults are the faults of the simulated parties: read their events; add
+// rules with AddFault.
 func (e *Env) Faults() (*faults.Set, error) {
 	if err := e.Can(InjectFaults); err != nil {
 		return nil, err
 	}
 	return e.world.Faults, nil
+}
+
+// AddFault switches a fault on at a simulated party; a party bound to a
+// system under test cannot be made to misbehave (a *Missing error).
+func (e *Env) AddFault(r faults.Rule) (faults.Rule, error) {
+	if err := e.Can(InjectFaults); err != nil {
+		return r, err
+	}
+	if e.run.Bindings.DAS != nil && (r.Party == "das" || r.Party == ObservedParty) {
+		return r, &Missing{Capability: InjectFaults + " at DAS", Reason: "DAS is the system under test"}
+	}
+	added, err := e.world.Faults.Add(r)
+	if err == nil {
+		e.rules = append(e.rules, added.ID)
+	}
+	return added, err
+}
+
+// FaultEvents are the events of kind that the spec's own fault rules
+// (AddFault) caused, in order.
+func (e *Env) FaultEvents(kind faults.Kind) []faults.Event {
+	var out []faults.Event
+	for _, ev := range e.world.Faults.EventsOf(kind) {
+		if slices.Contains(e.rules, ev.RuleID) {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// Declared are the timings of the spec's DAS: the DAS under test's as its
+// operator declared them, or the simulated DAS's own.
+func (e *Env) Declared() DASTimings {
+	if r := e.run.Bindings.DAS; r != nil {
+		return r.Declared
+	}
+	return e.world.timings
+}
+
+// WaitFor lets d of the world's time pass for what a spec waits for (a
+// file's retention, a token's lifetime): at once on a virtual clock; in real
+// time up to the run's MaxWait; beyond it, a *Missing error saying so.
+func (e *Env) WaitFor(ctx context.Context, d time.Duration, what string) error {
+	if e.Can(AdvanceClock) == nil {
+		return e.Advance(d)
+	}
+	if max := e.run.maxWait(); d > max {
+		return &Missing{Capability: Capability(fmt.Sprintf("wait %v for %s", d.Round(time.Second), what)),
+			Reason: fmt.Sprintf("that exceeds the run's longest wait in real time (%v, dasim certify --max-wait)", max)}
+	}
+	return e.Pass(ctx, d)
 }
 
 // Deliveries are DAS's calls to offices for the retrieval ack (forwarding,
@@ -173,7 +232,7 @@ func (e *Env) Storage() (*ObjectStorage, error) {
 }
 
 // PCTDocuments are the RO/IB documents PCT DAS serves.
-func (e *Env) PCTDocuments() []office.Document { return e.world.PCT.Documents() }
+func (e *Env) PCTDocuments() []office.Document { return e.world.PCTDocuments() }
 
 // World is the world behind the environment, for what no role offers (the
 // CLI's own wiring, the harness's tests). Specs use the Env's methods.
@@ -185,3 +244,15 @@ type ObjectStorage = s3client.Storage
 // DASTarget is the DAS API root of the spec (the simulated DAS, or the DAS
 // under test) and an HTTP client that trusts it.
 func (e *Env) DASTarget() (string, *http.Client) { return e.world.DASTarget() }
+
+// RetryWindow is how much of the world's time a spec lets pass for DAS to
+// be done with a retrieval whose office misbehaves (its retries with
+// backoff, a slow office, a late notification): 40 minutes of a virtual
+// clock (the simulated DAS's default policy gives up after about 16), and
+// the run's MaxWait of real time for a DAS under test.
+func (e *Env) RetryWindow() time.Duration {
+	if e.Can(AdvanceClock) == nil {
+		return 40 * time.Minute
+	}
+	return e.run.maxWait()
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/clientauth"
@@ -32,7 +33,19 @@ func (id *Identity) Key() *ecdsa.PrivateKey { return id.Files.Key }
 // The identity is kept in the world's store: a restarted world enrolling the
 // same client id hands out the same key files.
 func (w *World) Enroll(office, clientID string) (*Identity, error) {
-	files, err := w.keptIdentity(clientID)
+	return w.enrollWithKey(office, clientID, nil)
+}
+
+// enrollWithKey is Enroll with a given key; nil: the key files the world
+// keeps for clientID, made the first time.
+func (w *World) enrollWithKey(office, clientID string, key *ecdsa.PrivateKey) (*Identity, error) {
+	var files *clientauth.KeyFiles
+	var err error
+	if key == nil {
+		files, err = w.keptIdentity(clientID)
+	} else {
+		files, err = keyFiles(w.rand, w.Clock.Now(), key)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +64,7 @@ type TokenClient = clientauth.TokenClient
 // TokenClient returns the seeds' authentication script as a Go client for id.
 func (w *World) TokenClient(id *Identity) *clientauth.TokenClient {
 	return &clientauth.TokenClient{HTTP: w.HTTPClient(), Issuer: w.AuthZ.Issuer(), ClientID: id.ClientID,
-		Key: id.Key(), Now: w.Clock.Now, Rand: w.rand}
+		Key: id.Key(), Now: w.Clock.Now, Rand: w.rand, Profile: w.profile}
 }
 
 // Assertion signs a client assertion for id at the world's current time.
@@ -121,3 +134,12 @@ func ClientCredentialsForm(assertion, scope string) url.Values {
 }
 
 func jsonField(body string, v any) error { return json.Unmarshal([]byte(body), v) }
+
+// keyFiles are the keygen script's files for key, or for a new key when
+// key is nil.
+func keyFiles(rand io.Reader, now time.Time, key *ecdsa.PrivateKey) (*clientauth.KeyFiles, error) {
+	if key == nil {
+		return clientauth.GenerateKeyFiles(rand, now)
+	}
+	return clientauth.KeyFilesFor(key, rand, now)
+}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"time"
+	"net/url"
 )
 
 // listener is one party's loopback HTTPS server. The port is taken before the
@@ -20,9 +20,26 @@ type listener struct {
 	done chan struct{}
 }
 
-// listen listens on addr, else (addr empty, or a kept address now taken
-// when fallback is set) on a free loopback port, serving cert.
-func listen(cert tls.Certificate, name, addr string, fallback bool) (*listener, error) {
+// listenHosts are the names the certificate of party name covers, and the
+// base URL others reach it at ("" for its listen address). A publicURL,
+// when given, is where others reach the party instead of the listen
+// address: the party's URL, and a name its certificate covers.
+func listenHosts(name, publicURL string) (hosts []string, base string, err error) {
+	hosts = []string{"127.0.0.1", "localhost", "::1"}
+	if publicURL == "" {
+		return hosts, "", nil
+	}
+	u, err := url.Parse(publicURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, "", fmt.Errorf("%s: public URL %q is not https://host[:port]", name, publicURL)
+	}
+	return append([]string{u.Hostname()}, hosts...), "https://" + u.Host, nil
+}
+
+// listen takes addr (a free loopback port when empty, or when addr is a
+// kept address now taken and fallback is set) for party name, serving cert;
+// base is its public base URL ("" for its listen address).
+func listen(cert tls.Certificate, name, addr, base string, fallback bool) (*listener, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
@@ -33,13 +50,16 @@ func listen(cert tls.Certificate, name, addr string, fallback bool) (*listener, 
 	if err != nil {
 		return nil, fmt.Errorf("%s: listen: %w", name, err)
 	}
+	if base == "" {
+		base = "https://" + ln.Addr().String()
+	}
 	tlsLn := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
-	return &listener{name: name, ln: tlsLn, URL: "https://" + ln.Addr().String(), done: make(chan struct{})}, nil
+	return &listener{name: name, ln: tlsLn, URL: base, done: make(chan struct{})}, nil
 }
 
-// serve starts answering with h.
+// serve starts answering with h, within DefaultListenerLimits.
 func (l *listener) serve(h http.Handler) {
-	l.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	l.srv = DefaultListenerLimits().Server(h)
 	go func() {
 		defer close(l.done)
 		// Serve returns ErrServerClosed on Shutdown; any other error means
@@ -60,4 +80,17 @@ func (l *listener) close(ctx context.Context) {
 		_ = l.srv.Close()
 	}
 	<-l.done
+}
+
+// ServeParty serves h on a listener of the world's own, named name (at
+// addr, or a free loopback port), with a certificate of the world's CA; it
+// returns the listener's base URL. The world closes it with the others.
+// dasim serve puts its admin endpoint there.
+func (w *World) ServeParty(name, addr string, h http.Handler) (string, error) {
+	l, err := w.open(Config{Addrs: map[string]string{name: addr}}, name)
+	if err != nil {
+		return "", err
+	}
+	l.serve(h)
+	return l.URL, nil
 }

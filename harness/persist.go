@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/rsa"
@@ -11,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/clientauth"
@@ -74,6 +76,9 @@ func (w *World) keep(kind, name string, create func() ([]byte, error)) ([]byte, 
 	return v, nil
 }
 
+// caFile is the world's CA as kept: its root and the root's key, PEM.
+type caFile struct{ Cert, Key []byte }
+
 // keptCA is the world's CA, made once per store.
 func (w *World) keptCA(cfg Config) (*tlsca.CA, error) {
 	b, err := w.keep(store.KindCA, "world", func() ([]byte, error) {
@@ -81,18 +86,26 @@ func (w *World) keptCA(cfg Config) (*tlsca.CA, error) {
 		if err != nil {
 			return nil, err
 		}
-		return ca.Marshal()
+		key, err := ca.KeyPEM()
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(caFile{Cert: ca.CertPEM, Key: key})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return tlsca.Parse(b, cfg.Rand)
+	var f caFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("world store: CA: %w", err)
+	}
+	return tlsca.Load(cfg.Rand, cfg.Clock.Now(), f.Cert, f.Key)
 }
 
-// keptLeaf is the loopback certificate of the listener of party.
-func (w *World) keptLeaf(party string) (tls.Certificate, error) {
-	b, err := w.keep(store.KindServerCert, party, func() ([]byte, error) {
-		c, err := w.CA.Issue("127.0.0.1", "localhost", "::1")
+// keptLeaf is the certificate of the listener of party for hosts.
+func (w *World) keptLeaf(party string, hosts []string) (tls.Certificate, error) {
+	b, err := w.keep(store.KindServerCert, party+" "+strings.Join(hosts, ","), func() ([]byte, error) {
+		c, err := w.CA.Issue(hosts...)
 		if err != nil {
 			return nil, err
 		}
@@ -173,6 +186,17 @@ func (w *World) RegisterClient(c authz.Client) error {
 		return err
 	}
 	return w.kept.Put(w.storeCtx(), store.KindClient, c.ID, b)
+}
+
+// KeptClient reports whether the world keeps clientID registered with
+// exactly certPEM: a restarted `dasim serve --client` names it again.
+func (w *World) KeptClient(clientID string, certPEM []byte) bool {
+	b, ok, err := w.kept.Get(w.storeCtx(), store.KindClient, clientID)
+	if err != nil || !ok {
+		return false
+	}
+	var c authz.Client
+	return json.Unmarshal(b, &c) == nil && bytes.Equal(c.KeysPEM, certPEM)
 }
 
 // Allow whitelists clientID at DAS for office, and keeps it.

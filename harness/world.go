@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
@@ -46,6 +47,9 @@ type Config struct {
 	Addrs map[string]string
 	// Recorder receives every exchange; nil keeps them in World.Log.
 	Recorder openapi.Recorder
+	// Log is World.Log; nil: one that keeps every exchange (a spec's world
+	// is short-lived). dasim serve passes a bounded one (openapi.NewLog).
+	Log *openapi.Log
 	// Retention of transit files at DAS; 0: 7 days.
 	Retention time.Duration
 	// DASOutboundTimeout bounds each call of DAS to an office or PCT DAS, in
@@ -61,6 +65,35 @@ type Config struct {
 	// world's clients (DAS's calls to offices above all) trust beside the
 	// world's own CA: a system under test with a certificate of its own.
 	TrustedRoots []byte
+	// CA is the world's certificate authority; nil makes a new one. A CA kept
+	// from run to run (tlsca.LoadOrCreate) lets a system under test trust
+	// the world's parties once, not at every run.
+	CA *tlsca.CA
+	// PublicURLs are, by party name, the base URLs (scheme://host:port) at
+	// which a system under test reaches a party when that is not its listen
+	// address (a host name, a port forwarded by a proxy): the party's URLs
+	// and certificate use them.
+	PublicURLs map[string]string
+	// DASKey is DAS's private_key_jwt key, with which it gets tokens at
+	// WIPO's authorization server and at offices' own (setup B); nil: a new
+	// one.
+	DASKey *ecdsa.PrivateKey
+	// TokenLifetime of the authorization server's access tokens; 0: 1 hour.
+	TokenLifetime time.Duration
+	// DASRetry is DAS's retry of calls to offices; zero: das's default.
+	DASRetry das.RetryPolicy
+	// OFFDeadline is how long DAS waits for an OFF's notification; 0: das's default.
+	OFFDeadline time.Duration
+	// ExternalPCT is the API root of a PCT DAS outside the world, which DAS
+	// fetches RO/IB documents from (with its WIPO token) instead of the
+	// world's own PCT DAS; World.PCT is then nil.
+	ExternalPCT string
+	// RemoteDAS is a DAS under test: the world's offices and PCT DAS work
+	// with it — they call its API with tokens of its authorization server,
+	// verify its calls with that server's JWKS — instead of the world's own
+	// DAS, which stays idle. The world's offices are then what the DAS under
+	// test is configured to call (StartSites).
+	RemoteDAS *RemoteDAS
 	// AuthZTranscripts keeps the (redacted) bodies of the authorization
 	// server's exchanges, so certification can quote why it refused a
 	// system under test.
@@ -92,6 +125,10 @@ type World struct {
 	Clock clock.Clock
 	CA    *tlsca.CA
 	Log   *openapi.Log
+	// Feed sees every exchange first: it stamps it with the world's clock
+	// (Exchange.At), passes it to the recorder, and serves live viewers
+	// (the admin console, serve -v).
+	Feed *openapi.Feed
 
 	rand io.Reader
 	ctx  context.Context // the values Start was called with, for the parties' work
@@ -114,7 +151,14 @@ type World struct {
 	// errorShape is the WIPO error shape of every party of the world.
 	errorShape protocol.ErrorShape
 
-	remote *RemoteDAS // DAS under test, when bound
+	remote     *RemoteDAS        // DAS under test, when bound
+	unlisted   *RemoteIdentity   // a client the DAS under test registers but does not whitelist (sites)
+	timings    DASTimings        // the world's own DAS's, for specs that wait for them
+	remoteKeys *laterKeys        // the DAS under test's JWKS, for its offices in setup A
+	addrs      map[string]string // Config.Addrs
+	publicURLs map[string]string // Config.PublicURLs
+
+	profile authz.Profile // of every authorization server of the world
 
 	mu         sync.Mutex
 	signingKey *rsa.PrivateKey
@@ -148,13 +192,20 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Reader
 	}
-	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, ctx: ctx, errorShape: cfg.ErrorShape, listeners: map[string]*listener{},
+	if cfg.Log == nil {
+		cfg.Log = &openapi.Log{}
+	}
+	w = &World{Clock: cfg.Clock, Log: cfg.Log, rand: cfg.Rand, ctx: ctx, errorShape: cfg.ErrorShape, listeners: map[string]*listener{},
 		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey}
+	if w.profile = cfg.Profile; w.profile == "" {
+		w.profile = authz.ProfileWIPO
+	}
 	next := cfg.Recorder
 	if next == nil {
 		next = w.Log
 	}
-	w.steps = &stepMarker{next: next}
+	w.Feed = openapi.NewFeed(cfg.Clock.Now, next)
+	w.steps = &stepMarker{next: w.Feed}
 	w.recorder = w.steps
 	// "return nil, err" clears w before deferred calls run: close the
 	// half-started world through its own variable.
@@ -164,11 +215,14 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 			started.Close()
 		}
 	}()
+	w.addrs, w.publicURLs, w.remote = cfg.Addrs, cfg.PublicURLs, cfg.RemoteDAS
 	if err = w.openStore(ctx, &cfg); err != nil {
 		return nil, err
 	}
-	if w.CA, err = w.keptCA(cfg); err != nil {
-		return nil, err
+	if w.CA = cfg.CA; w.CA == nil {
+		if w.CA, err = w.keptCA(cfg); err != nil {
+			return nil, err
+		}
 	}
 	if len(cfg.TrustedRoots) > 0 {
 		if err = w.CA.Trust(cfg.TrustedRoots); err != nil {
@@ -179,7 +233,7 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	steps := []func() error{
 		func() error { return w.startAuthZ(cfg) },
 		func() error { return w.startObjectStore(cfg) },
-		func() (err error) { w.dasIdentity, err = w.Enroll("WO", DASClientID); return err },
+		func() (err error) { w.dasIdentity, err = w.enrollWithKey("WO", DASClientID, cfg.DASKey); return err },
 		func() error { return w.startPCT(cfg) },
 		func() error { return w.startDAS(cfg) },
 	}
@@ -194,19 +248,29 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	return w, nil
 }
 
-// open makes party name's listener: at the address cfg asks for, else the
-// one it had before (while free), else a free loopback port; with the
-// certificate it had before.
+// open takes the listener of party name: at cfg's address for it, else at
+// the world's (Config.Addrs), else a free loopback port; reached at its
+// public URL when the world has one for it.
+//
+// A listener reuses the address it had before (while free) and its
+// certificate, both kept in the world's store.
 func (w *World) open(cfg Config, name string) (*listener, error) {
-	cert, err := w.keptLeaf(name)
-	if err != nil {
-		return nil, fmt.Errorf("%s: certificate: %w", name, err)
-	}
 	addr, fallback := cfg.Addrs[name], false
+	if addr == "" {
+		addr = w.addrs[name]
+	}
 	if addr == "" {
 		addr, fallback = w.keptAddr(name), true
 	}
-	l, err := listen(cert, name, addr, fallback)
+	hosts, base, err := listenHosts(name, w.publicURLs[name])
+	if err != nil {
+		return nil, err
+	}
+	cert, err := w.keptLeaf(name, hosts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: certificate: %w", name, err)
+	}
+	l, err := listen(cert, name, addr, base, fallback)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +297,8 @@ func (w *World) startAuthZ(cfg Config) error {
 	if cert != nil {
 		opts = append(opts, authz.WithSigningCertificate(cert))
 	}
-	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand}, opts...)
+	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand,
+		TokenLifetime: cfg.TokenLifetime}, opts...)
 	if err != nil {
 		return err
 	}
@@ -254,7 +319,7 @@ func (w *World) startAuthZ(cfg Config) error {
 }
 
 func (w *World) startObjectStore(cfg Config) error {
-	w.objects = &objectTap{}
+	w.objects = &objectTap{recorder: w.recorder}
 	if cfg.S3 != nil {
 		return w.useExternalS3(*cfg.S3)
 	}

@@ -23,19 +23,8 @@ func TestCertifyRoleOffCatchesEachDefectOfTheToolkitsOwnOffice(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds dasim and runs 18 processes (about 20 s)")
 	}
-	dir := t.TempDir()
 	bin := dasimBinary(t)
-	if out, err := exec.Command(bin, "keygen", "-dir", filepath.Join(dir, "id")).CombinedOutput(); err != nil {
-		t.Fatalf("keygen: %v\n%s", err, out)
-	}
-	docs := filepath.Join(dir, "documents.yaml")
-	if err := os.WriteFile(docs, []byte(`documents:
-  - {number: "EE P202300012", date: "2023-03-14", accessCode: "AB21", hosting: library, size: 65536}
-  - {number: "EE P202300013", date: "2023-04-02", accessCode: "3F9A", hosting: home, size: 32768}
-  - {number: "EE P202300014", date: "2023-06-20", accessCode: "D00D", hosting: transit, size: 1048576}
-`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	idDir, docs := ownOffice(t, bin)
 	// want picks the failure field that must name the defect, and a fragment of it.
 	cases := []struct {
 		defect string
@@ -59,7 +48,7 @@ func TestCertifyRoleOffCatchesEachDefectOfTheToolkitsOwnOffice(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			run, code := certifyOwnOffice(t, bin, filepath.Join(dir, "id"), docs, c.defect)
+			run, code, _ := certifyOwnOffice(t, bin, idDir, docs, c.defect)
 			passed, failed, _ := run.Counts()
 			if c.defect == "" {
 				if code != 0 || failed != 0 || passed < 4 {
@@ -85,9 +74,30 @@ func TestCertifyRoleOffCatchesEachDefectOfTheToolkitsOwnOffice(t *testing.T) {
 	}
 }
 
+// ownOffice writes the identity (keygen) and the documents file of the
+// toolkit's own office under test: one document per hosting.
+func ownOffice(t *testing.T, bin string) (idDir, docs string) {
+	t.Helper()
+	dir := t.TempDir()
+	idDir = filepath.Join(dir, "id")
+	if out, err := exec.Command(bin, "keygen", "-dir", idDir).CombinedOutput(); err != nil {
+		t.Fatalf("keygen: %v\n%s", err, out)
+	}
+	docs = filepath.Join(dir, "documents.yaml")
+	if err := os.WriteFile(docs, []byte(`documents:
+  - {number: "EE P202300012", date: "2023-03-14", accessCode: "AB21", hosting: library, size: 65536}
+  - {number: "EE P202300013", date: "2023-04-02", accessCode: "3F9A", hosting: home, size: 32768}
+  - {number: "EE P202300014", date: "2023-06-20", accessCode: "D00D", hosting: transit, size: 1048576}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return idDir, docs
+}
+
 // certifyOwnOffice runs dasim certify --role off and dasim office [--defect]
-// against each other and returns certify's report and exit code.
-func certifyOwnOffice(t *testing.T, bin, idDir, docs, defect string) (*reports.Run, int) {
+// against each other and returns certify's report, exit code and report
+// directory.
+func certifyOwnOffice(t *testing.T, bin, idDir, docs, defect string) (*reports.Run, int, string) {
 	t.Helper()
 	dir := t.TempDir()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -142,7 +152,7 @@ func certifyOwnOffice(t *testing.T, bin, idDir, docs, defect string) (*reports.R
 	if err != nil {
 		t.Fatalf("certify exited %d without a report: %v", code, err)
 	}
-	return run, code
+	return run, code, filepath.Join(dir, "report")
 }
 
 func logFile(t *testing.T, dir, name string) *os.File {

@@ -45,9 +45,9 @@ type endpointsFile struct {
 	} `json:"identities"`
 }
 
-// startServe starts `dasim serve` with args and waits until it has written
+// startKillable starts `dasim serve` with args and waits until it has written
 // its endpoints file.
-func startServe(ctx context.Context, t *testing.T, bin, dir string, args ...string) *servedWorld {
+func startKillable(ctx context.Context, t *testing.T, bin, dir string, args ...string) *servedWorld {
 	t.Helper()
 	epFile := filepath.Join(dir, "endpoints.json")
 	_ = os.Remove(epFile)
@@ -288,7 +288,7 @@ func TestKillNineAtRandomMoments(t *testing.T) {
 	data := filepath.Join(dir, "data")
 	ctx := t.Context()
 	args := []string{"--data-dir", data}
-	srv := startServe(ctx, t, bin, dir, args...)
+	srv := startKillable(ctx, t, bin, dir, args...)
 	first := srv.ep
 	off, osf := newCrashClient(ctx, t, first, "EE"), newCrashClient(ctx, t, first, "JP")
 
@@ -357,7 +357,7 @@ func TestKillNineAtRandomMoments(t *testing.T) {
 		time.Sleep(time.Duration(200+rng.IntN(1300)) * time.Millisecond)
 		srv.kill9()
 		killed.Add(1)
-		srv = startServe(ctx, t, bin, dir, args...)
+		srv = startKillable(ctx, t, bin, dir, args...)
 		if srv.ep.DASAPI != first.DASAPI || srv.ep.Issuer != first.Issuer {
 			t.Errorf("restart %d moved the world: DAS %s, issuer %s (were %s, %s)", k+1, srv.ep.DASAPI, srv.ep.Issuer, first.DASAPI, first.Issuer)
 		}

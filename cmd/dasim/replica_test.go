@@ -80,8 +80,8 @@ func TestTwoReplicasShareOneWorld(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a := startServe(ctx, t, bin, dirA, args...)
-	b := startServe(ctx, t, bin, dirB, args...)
+	a := startKillable(ctx, t, bin, dirA, args...)
+	b := startKillable(ctx, t, bin, dirB, args...)
 	defer b.kill9()
 	if a.ep.DASAPI == b.ep.DASAPI {
 		t.Fatalf("both replicas serve at %s", a.ep.DASAPI)

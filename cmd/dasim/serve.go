@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
 )
 
@@ -30,11 +33,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	clockKind := fs.String("clock", "", "system (real time) or virtual (advance it with POST <admin>/clock/advance?by=168h); overrides the world file")
 	authzAddr := fs.String("authz-addr", "", "listen address of the authorization server (default a free loopback port)")
 	dasAddr := fs.String("das-addr", "", "listen address of DAS (default a free loopback port)")
-	adminAddr := fs.String("admin-addr", "", "listen address of the admin endpoint (faults, clock, exchanges)")
+	adminAddr := fs.String("admin-addr", "", "listen address of the admin endpoint and live console (faults, clock, exchanges)")
+	verbose := fs.Bool("v", false, "log one line per exchange: world time, parties, operation, status, verdict")
+	keep := fs.Int("exchanges", 1000, "recorded exchanges kept in memory for GET <admin>/exchanges (older ones are counted and forgotten); 0 keeps all")
+	exchangeFile := fs.String("exchange-log", "", "append every recorded exchange to this file, one JSON object per line")
 	var kept storeFlags
 	kept.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	dir := os.TempDir()
+	if *endpoints != "" {
+		dir = filepath.Dir(*endpoints)
+		// A script waiting for the file must not read an earlier run's.
+		if err := os.Remove(*endpoints); err != nil && !os.IsNotExist(err) {
+			return err
+		}
 	}
 	wf := harness.DemoWorld()
 	if *worldFile != "" {
@@ -55,7 +69,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := errors.Join(wf.Validate(), kept.validate(wf.Clock)); err != nil {
 		return err
 	}
-	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}}
+	quietTLSHandshakes(stderr)
+	var spill io.Writer
+	if *exchangeFile != "" {
+		f, err := os.OpenFile(*exchangeFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("--exchange-log: %w", err)
+		}
+		defer f.Close()
+		buffered := bufio.NewWriterSize(f, 64<<10)
+		defer buffered.Flush() // runs before Close, after the world has stopped
+		spill = buffered
+	}
+	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}, Log: openapi.NewLog(*keep, spill)}
 	closeStore, err := kept.apply(ctx, &cfg)
 	if err != nil {
 		return err
@@ -67,28 +93,38 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer w.Close()
 	fmt.Fprintln(stdout, "world kept:", kept.describe(cfg))
-	admin, err := w.ServeAdmin(*adminAddr)
+	if *verbose {
+		stopLog, err := logExchanges(ctx, w.Feed, stdout)
+		if err != nil {
+			return err
+		}
+		defer stopLog()
+	}
+	admin, tokenFile, err := serveAdmin(w, dir, *adminAddr, wf.Clock == "virtual")
 	if err != nil {
 		return err
 	}
+	token, _ := os.ReadFile(tokenFile)
+	defer removeIfOurs(tokenFile, token)
+	ep, err := describeWorld(w, dir, *caFile, admin)
+	if err != nil {
+		return err
+	}
+	ep["admin_token_file"] = tokenFile
+	ep["console"] = admin + "/"
+	// After describeWorld: the identities it enrolls are registered ids too.
 	for _, c := range clients {
 		if err := registerClient(w, c, stdout); err != nil {
 			return err
 		}
-	}
-	dir := os.TempDir()
-	if *endpoints != "" {
-		dir = filepath.Dir(*endpoints)
-	}
-	ep, err := describeWorld(w, dir, *caFile, admin)
-	if err != nil {
-		return err
 	}
 	printEndpoints(stdout, ep)
 	if *endpoints != "" {
 		if err := writeJSONFile(*endpoints, ep); err != nil {
 			return err
 		}
+		written, _ := os.ReadFile(*endpoints)
+		defer removeIfOurs(*endpoints, written)
 	}
 	fmt.Fprintln(stdout, "serving; Ctrl-C stops")
 	<-ctx.Done()
@@ -126,14 +162,19 @@ func describeWorld(w *harness.World, dir, caFile, admin string) (map[string]any,
 	}
 	return map[string]any{
 		"issuer": w.AuthZ.Issuer(), "token_endpoint": w.AuthZ.TokenEndpoint(), "jwks_uri": w.AuthZ.JWKSURI(),
-		"das_api": w.DASURL(), "s3_endpoint": w.S3Endpoint(), "pct_das": w.PCT.APIBaseURL(),
+		"das_api": w.DASURL(), "s3_endpoint": w.S3Endpoint(), "pct_das": pctAPI(w),
 		"admin": admin, "ca_file": caFile, "offices": offices, "identities": identities,
 	}, nil
 }
 
 func printEndpoints(out io.Writer, ep map[string]any) {
-	for _, k := range []string{"issuer", "token_endpoint", "jwks_uri", "das_api", "s3_endpoint", "pct_das", "admin", "ca_file"} {
-		fmt.Fprintf(out, "%-15s %s\n", k, ep[k])
+	for _, k := range []string{"issuer", "token_endpoint", "jwks_uri", "das_api", "s3_endpoint", "pct_das", "admin", "ca_file", "admin_token_file"} {
+		if v, ok := ep[k]; ok && v != "" {
+			fmt.Fprintf(out, "%-16s %s\n", k, v)
+		}
+	}
+	if c, ok := ep["console"]; ok {
+		fmt.Fprintf(out, "%-16s %s  (open it with #token=<the admin token> appended, or paste the token)\n", "console", c)
 	}
 	ids := ep["identities"].(map[string]any)
 	codes := make([]string, 0, len(ids))
@@ -144,6 +185,14 @@ func printEndpoints(out io.Writer, ep map[string]any) {
 	for _, c := range codes {
 		id := ids[c].(map[string]string)
 		fmt.Fprintf(out, "identity %s    client_id %s, key and certificate in %s\n", c, id["client_id"], id["dir"])
+	}
+}
+
+// removeIfOurs removes the endpoints file on exit unless another world,
+// started since (a script re-run at once), has written its own there.
+func removeIfOurs(path string, ours []byte) {
+	if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, ours) {
+		_ = os.Remove(path)
 	}
 }
 
@@ -159,6 +208,16 @@ func writeJSONFile(path string, v any) error {
 }
 
 func registerClient(w *harness.World, c clientFlag, stdout io.Writer) error {
+	// Registering replaces a registration: a taken id would silently take
+	// DAS's key (every call of DAS to an office then fails) or an office's.
+	switch {
+	case c.id == harness.DASClientID:
+		return fmt.Errorf("--client %s: that is DAS's own client id, with which DAS authenticates when it calls offices and PCT DAS; "+
+			"registering your certificate under it would replace DAS's key and leave every forwarded retrieval pending: choose another id", c.id)
+	case w.AuthZ.Registered(c.id) && !w.KeptClient(c.id, c.cert):
+		return fmt.Errorf("--client %s: a client with this id is already registered in the world (a simulated office or an identity "+
+			"of the endpoints file): choose another id", c.id)
+	}
 	if err := w.RegisterClient(authz.Client{ID: c.id, KeysPEM: c.cert}); err != nil {
 		return err
 	}
@@ -203,4 +262,12 @@ func (c *clientFlags) Set(v string) error {
 	f.cert = b
 	*c = append(*c, f)
 	return nil
+}
+
+// pctAPI is the world's PCT DAS API root; empty when PCT DAS is external.
+func pctAPI(w *harness.World) string {
+	if w.PCT == nil {
+		return ""
+	}
+	return w.PCT.APIBaseURL()
 }

@@ -33,6 +33,13 @@ func GenerateKeyFiles(rand io.Reader, now time.Time) (*KeyFiles, error) {
 	if err != nil {
 		return nil, err
 	}
+	return KeyFilesFor(key, rand, now)
+}
+
+// KeyFilesFor is GenerateKeyFiles for a key that exists already (a key kept
+// from run to run): its PEM files and a self-signed certificate valid 30
+// days from now.
+func KeyFilesFor(key *ecdsa.PrivateKey, rand io.Reader, now time.Time) (*KeyFiles, error) {
 	sec1, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
 		return nil, err

@@ -23,10 +23,14 @@ type TokenClient struct {
 	Key      crypto.Signer
 	// Profile decides the audience: the token endpoint (wipo) or the issuer
 	// (fapi); fapi also sends jti, iat and nbf.
-	Profile  protocol.Profile
-	Lifetime time.Duration // 0: 10 s as the seeds' script
-	Now      func() time.Time
-	Rand     io.Reader // for jti
+	Profile protocol.Profile
+	// Identified sends jti, iat and nbf in every profile: RFC 7523 §3 allows
+	// them (items 6 and 7), and certified servers require them; WIPO's
+	// seed script sends neither, so offices under test need not.
+	Identified bool
+	Lifetime   time.Duration // 0: 10 s as the seeds' script
+	Now        func() time.Time
+	Rand       io.Reader // for jti
 }
 
 // Discover fetches the provider metadata (OpenID Connect Discovery 1.0 §4).
@@ -65,7 +69,10 @@ func (c *TokenClient) Token(ctx context.Context, scope string) (*protocol.TokenR
 	}
 	spec := AssertionSpec{ClientID: c.ClientID, Audience: endpoint, Lifetime: c.Lifetime}
 	if c.Profile == protocol.ProfileFAPI {
-		spec.Audience, spec.IssuedAt = issuer, true
+		spec.Audience = issuer
+	}
+	if c.Profile == protocol.ProfileFAPI || c.Identified {
+		spec.IssuedAt = true
 		if spec.JTI, err = NewJTI(c.Rand); err != nil {
 			return nil, err
 		}

@@ -56,6 +56,20 @@ func (s *Server) settleUpload(ctx context.Context, fileID string) error {
 	if err != nil {
 		return err
 	}
+	if present && status == fileAccepted {
+		if err := s.view(ctx, func(tx store.DASTx) (err error) {
+			why, err := s.overQuota(tx, f, size)
+			if why != "" {
+				status, message = fileRejected, why
+			}
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	if present && status == fileRejected {
+		message += s.freeRejected(ctx, f)
+	}
 	return s.update(ctx, func(tx *txn) error {
 		now, ok, err := tx.File(fileID)
 		if err != nil || !ok || now.Generation != f.Generation || now.Status != fileProcessing || now.UsedBy != "" {

@@ -39,6 +39,9 @@ func (s *Server) createUploadURL(w http.ResponseWriter, r *http.Request, caller 
 		URLExpires: p.Expires, CreatedAt: now}
 	f.Message = waitingMessage(f)
 	if err := s.update(r.Context(), func(tx *txn) error {
+		if err := s.uploadQuota(tx, caller); err != nil {
+			return err // the URL just signed is never handed out
+		}
 		if err := s.scheduleExpiry(tx, &f, now); err != nil {
 			return err
 		}

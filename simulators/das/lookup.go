@@ -29,8 +29,7 @@ func lookup(tx store.DASTx, kind, number, date, code string) (registration, erro
 		return reg, err
 	}
 	if !ok {
-		return reg, invalidInput(protocol.DetailNotRegistered,
-			"The requested document is not registered in the system: documentNumber=%s, documentKindCategory=%s", number, kind)
+		return reg, notRegistered(number, kind)
 	}
 	if reg.Withdrawn {
 		return reg, invalidInput(protocol.DetailWithdrawn,

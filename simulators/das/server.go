@@ -89,6 +89,7 @@ func (s *Server) routes() http.Handler {
 		mux.Handle("POST "+base+"/registrations", s.endpoint(s.register))
 		mux.Handle("PUT "+base+"/registrations", s.endpoint(s.correctRegistration))
 		mux.Handle("DELETE "+base+"/registrations", s.endpoint(s.withdraw))
+		mux.Handle("GET "+base+"/registrations/certificates", s.endpoint(s.registrationCertificate))
 		mux.Handle("POST "+base+"/retrievals", s.endpoint(s.requestRetrieval))
 		mux.Handle("PUT "+base+"/retrievals", s.endpoint(s.setRetrievalFile))
 		mux.Handle("GET "+base+"/retrievals/statuses", s.endpoint(s.retrievalStatuses))

@@ -17,6 +17,7 @@ type Memory struct {
 	retrievals    map[string]Retrieval
 	offAcks       map[string]string              // off + "\x00" + OFF ack → DAS ack
 	open          map[string]map[string]struct{} // osf → acks of open retrievals
+	holding       map[string]map[string]struct{} // office → ids of uploads holding transit space
 	attempts      map[string][]Attempt
 	timers        map[string]leasedTimer
 	seq           int64
@@ -34,7 +35,7 @@ var _ Backend = (*Memory)(nil)
 // NewMemory returns an empty in-memory backend.
 func NewMemory() *Memory {
 	return &Memory{files: map[string]File{}, registrations: map[string]Registration{}, retrievals: map[string]Retrieval{},
-		offAcks: map[string]string{}, open: map[string]map[string]struct{}{}, attempts: map[string][]Attempt{},
+		offAcks: map[string]string{}, open: map[string]map[string]struct{}{}, holding: map[string]map[string]struct{}{}, attempts: map[string][]Attempt{},
 		timers: map[string]leasedTimer{}, world: map[string]map[string][]byte{}}
 }
 
@@ -104,6 +105,21 @@ func (t *memTx) PutFile(f File) error {
 	}
 	put(&t.files, f.ID, f)
 	return nil
+}
+
+func (t *memTx) OfficeUploads(office string) ([]File, error) {
+	var out []File
+	for id := range t.m.holding[office] {
+		if _, mine := t.files[id]; !mine {
+			out = append(out, t.m.files[id])
+		}
+	}
+	for _, f := range t.files {
+		if f.Office == office && f.HoldsTransit() {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 func (t *memTx) Registration(key string) (Registration, bool, error) {
@@ -211,6 +227,7 @@ func (t *memTx) apply() {
 	m := t.m
 	for id, f := range t.files {
 		m.files[id] = f
+		indexOpen(m.holding, f.Office, id, f.HoldsTransit())
 	}
 	for k, r := range t.regs {
 		m.registrations[k] = r
@@ -223,15 +240,7 @@ func (t *memTx) apply() {
 		if r.OFFAckID != "" {
 			m.offAcks[offAckKey(r.OFF, r.OFFAckID)] = ack
 		}
-		set := m.open[r.OSF]
-		switch {
-		case r.Open() && set == nil:
-			m.open[r.OSF] = map[string]struct{}{ack: {}}
-		case r.Open():
-			set[ack] = struct{}{}
-		default:
-			delete(set, ack)
-		}
+		indexOpen(m.open, r.OSF, ack, r.Open())
 	}
 	for ack, as := range t.attempts {
 		m.attempts[ack] = append(m.attempts[ack], as...)
@@ -244,4 +253,17 @@ func (t *memTx) apply() {
 		}
 	}
 	m.seq = t.seq
+}
+
+// indexOpen keeps id in index[owner] while in is true.
+func indexOpen(index map[string]map[string]struct{}, owner, id string, in bool) {
+	set := index[owner]
+	switch {
+	case in && set == nil:
+		index[owner] = map[string]struct{}{id: {}}
+	case in:
+		set[id] = struct{}{}
+	default:
+		delete(set, id)
+	}
 }

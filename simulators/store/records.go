@@ -34,6 +34,13 @@ type File struct {
 	Retrieval string
 }
 
+// HoldsTransit reports whether f is an upload that may hold its office's
+// transit space: not yet used by a registration or retrieval, nor deleted,
+// expired or rejected (the DAS's per-office quota counts these).
+func (f File) HoldsTransit() bool {
+	return f.Role == RoleUpload && f.UsedBy == "" && f.Status != "DELETED" && f.Status != "EXPIRED" && f.Status != "REJECTED"
+}
+
 // Hosting is where a registered document's bytes live.
 type Hosting string
 

@@ -35,6 +35,9 @@ type DAS interface {
 type DASTx interface {
 	File(id string) (File, bool, error)
 	PutFile(f File) error
+	// OfficeUploads returns the office's uploads that hold transit space
+	// (File.HoldsTransit); its cost follows what the office holds.
+	OfficeUploads(office string) ([]File, error)
 
 	Registration(key string) (Registration, bool, error)
 	PutRegistration(r Registration) error

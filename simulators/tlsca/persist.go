@@ -8,42 +8,86 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 )
 
-// Marshal returns the CA as PEM: its root certificate, then its key
-// (PKCS #8), for a world that must reuse it after a restart so that no
-// client has to trust a new root. The key is secret: keep the bytes so.
-func (ca *CA) Marshal() ([]byte, error) {
-	key, err := x509.MarshalPKCS8PrivateKey(ca.key)
+// KeyPEM is the root's private key, PEM "PRIVATE KEY" (PKCS #8): with
+// CertPEM, what Load needs to bring the same CA back, so that clients that
+// trust it once keep trusting every certificate it issues later.
+func (ca *CA) KeyPEM() ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(ca.key)
 	if err != nil {
-		return nil, fmt.Errorf("tlsca: marshal key: %w", err)
+		return nil, fmt.Errorf("tlsca: root key: %w", err)
 	}
-	return append(append([]byte(nil), ca.CertPEM...), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: key})...), nil
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
 }
 
-// Parse reads a CA that Marshal wrote. Its notion of now is the instant it
-// was made (the root's notBefore plus the hour New backdates it by), so the
-// certificates it issues and the validity its clients check are those of
-// the CA before the restart; rand supplies the serials and keys of new
-// certificates.
-func Parse(b []byte, rand io.Reader) (*CA, error) {
-	certDER, signer, err := parsePair(b)
-	if err != nil {
-		return nil, fmt.Errorf("tlsca: %w", err)
+// Load brings back a CA from its root certificate and key (CertPEM and
+// KeyPEM of an earlier CA); now and rand serve the certificates it issues.
+func Load(rand io.Reader, now time.Time, certPEM, keyPEM []byte) (*CA, error) {
+	cb, _ := pem.Decode(certPEM)
+	kb, _ := pem.Decode(keyPEM)
+	if cb == nil || cb.Type != "CERTIFICATE" || kb == nil {
+		return nil, errors.New("tlsca: want a PEM CERTIFICATE and a PEM private key")
 	}
-	cert, err := x509.ParseCertificate(certDER)
+	cert, err := x509.ParseCertificate(cb.Bytes)
 	if err != nil {
-		return nil, fmt.Errorf("tlsca: root: %w", err)
+		return nil, fmt.Errorf("tlsca: root certificate: %w", err)
 	}
 	if !cert.IsCA {
 		return nil, errors.New("tlsca: the certificate is not a CA's")
 	}
-	return &CA{Cert: cert, CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: certDER}), key: signer, rand: rand,
-		now: cert.NotBefore.Add(time.Hour)}, nil
+	k, err := x509.ParsePKCS8PrivateKey(kb.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("tlsca: root key: %w", err)
+	}
+	signer, ok := k.(crypto.Signer)
+	if !ok {
+		return nil, errors.New("tlsca: the root key cannot sign")
+	}
+	if pub, ok := signer.Public().(interface{ Equal(crypto.PublicKey) bool }); !ok || !pub.Equal(cert.PublicKey) {
+		return nil, errors.New("tlsca: the key is not the certificate's")
+	}
+	if now.After(cert.NotAfter) {
+		return nil, fmt.Errorf("tlsca: the root expired on %s", cert.NotAfter.Format(time.RFC3339))
+	}
+	return &CA{Cert: cert, CertPEM: certPEM, key: signer, rand: rand, now: now}, nil
 }
 
-// MarshalLeaf returns a certificate Issue made as PEM: the chain, then the key.
+// LoadOrCreate keeps a CA in dir (ca.pem, ca-key.pem, mode 0600 for the
+// key): it loads the one there, or creates one named name and saves it.
+func LoadOrCreate(dir string, rand io.Reader, now time.Time, name string) (*CA, error) {
+	certFile, keyFile := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "ca-key.pem")
+	certPEM, cerr := os.ReadFile(certFile)
+	keyPEM, kerr := os.ReadFile(keyFile)
+	if cerr == nil && kerr == nil {
+		ca, err := Load(rand, now, certPEM, keyPEM)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", dir, err)
+		}
+		return ca, nil
+	}
+	ca, err := New(rand, now, name)
+	if err != nil {
+		return nil, err
+	}
+	if keyPEM, err = ca.KeyPEM(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
+		return nil, err
+	}
+	return ca, os.WriteFile(certFile, ca.CertPEM, 0o644)
+}
+
+// MarshalLeaf returns a certificate Issue made as PEM: the chain, then the
+// key (PKCS #8), for a world that serves the same certificate after a
+// restart. The key is secret: keep the bytes so.
 func MarshalLeaf(c tls.Certificate) ([]byte, error) {
 	var out []byte
 	for _, der := range c.Certificate {
@@ -51,7 +95,7 @@ func MarshalLeaf(c tls.Certificate) ([]byte, error) {
 	}
 	key, err := x509.MarshalPKCS8PrivateKey(c.PrivateKey)
 	if err != nil {
-		return nil, fmt.Errorf("tlsca: marshal leaf key: %w", err)
+		return nil, fmt.Errorf("tlsca: leaf key: %w", err)
 	}
 	return append(out, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: key})...), nil
 }
@@ -63,36 +107,4 @@ func ParseLeaf(b []byte) (tls.Certificate, error) {
 		return c, fmt.Errorf("tlsca: leaf: %w", err)
 	}
 	return c, nil
-}
-
-// parsePair finds the first certificate and the private key of b.
-func parsePair(b []byte) ([]byte, crypto.Signer, error) {
-	var certDER []byte
-	var signer crypto.Signer
-	for rest := b; ; {
-		var blk *pem.Block
-		if blk, rest = pem.Decode(rest); blk == nil {
-			break
-		}
-		switch blk.Type {
-		case "CERTIFICATE":
-			if certDER == nil {
-				certDER = blk.Bytes
-			}
-		case "PRIVATE KEY":
-			k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
-			if err != nil {
-				return nil, nil, fmt.Errorf("key: %w", err)
-			}
-			s, ok := k.(crypto.Signer)
-			if !ok {
-				return nil, nil, fmt.Errorf("key of type %T cannot sign", k)
-			}
-			signer = s
-		}
-	}
-	if certDER == nil || signer == nil {
-		return nil, nil, errors.New("want a CERTIFICATE and a PRIVATE KEY PEM block")
-	}
-	return certDER, signer, nil
 }

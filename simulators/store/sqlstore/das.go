@@ -98,7 +98,23 @@ func (t *dasTx) PutFile(f store.File) error {
 	if err != nil {
 		return err
 	}
-	return t.exec(`INSERT INTO das_files (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`, f.ID, doc)
+	return t.exec(`INSERT INTO das_files (id, office, holds, doc) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (id) DO UPDATE SET office = excluded.office, holds = excluded.holds, doc = excluded.doc`, f.ID, f.Office, flag(f.HoldsTransit()), doc)
+}
+
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (t *dasTx) OfficeUploads(office string) ([]store.File, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT doc FROM das_files WHERE office = $1 AND holds = 1`+t.lock(), office)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	return scanAll[store.File](rows)
 }
 
 func (t *dasTx) Registration(key string) (store.Registration, bool, error) {
@@ -156,10 +172,7 @@ func (t *dasTx) PutRetrieval(r *store.Retrieval) error {
 	if r.OFFAckID != "" {
 		offAck = sql.NullString{String: offAckKey(r.OFF, r.OFFAckID), Valid: true}
 	}
-	open := 0
-	if r.Open() {
-		open = 1
-	}
+	open := flag(r.Open())
 	return t.exec(`INSERT INTO das_retrievals (ack, osf, off_ack, is_open, seq, doc) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (ack) DO UPDATE SET osf = excluded.osf, off_ack = excluded.off_ack, is_open = excluded.is_open,
 		seq = excluded.seq, doc = excluded.doc`, r.AckID, r.OSF, offAck, open, r.Seq, doc)

@@ -134,7 +134,8 @@ func (s *Store) Close() error {
 // schema is the same on both databases (partial indexes, BIGINT, ON
 // CONFLICT are common to SQLite ≥ 3.24 and PostgreSQL).
 var schema = []string{
-	`CREATE TABLE IF NOT EXISTS das_files (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS das_files (id TEXT PRIMARY KEY, office TEXT NOT NULL, holds INTEGER NOT NULL, doc TEXT NOT NULL)`,
+	`CREATE INDEX IF NOT EXISTS das_files_holding ON das_files (office) WHERE holds = 1`,
 	`CREATE TABLE IF NOT EXISTS das_registrations (doc_key TEXT PRIMARY KEY, doc TEXT NOT NULL)`,
 	`CREATE TABLE IF NOT EXISTS das_retrievals (ack TEXT PRIMARY KEY, osf TEXT NOT NULL, off_ack TEXT,
 		is_open INTEGER NOT NULL, seq BIGINT NOT NULL, doc TEXT NOT NULL)`,

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -36,6 +37,7 @@ func Run(t *testing.T, open Opener, reopen Reopener) {
 		{"view is read-only", testViewReadOnly},
 		{"open retrievals: pending and newly completed, in order, per office", testOpenRetrievals},
 		{"retrieval by OFF ack", testByOFFAck},
+		{"an office's uploads holding transit space", testOfficeUploads},
 		{"attempts in order", testAttempts},
 		{"concurrent updates lose nothing", testConcurrentUpdates},
 		{"timers: scheduled with state, claimed once, finished unless rescheduled", testTimers},
@@ -307,4 +309,44 @@ func putTimers(t *testing.T, ctx context.Context, b store.Backend, ts ...store.T
 		}
 		return nil
 	}))
+}
+
+func testOfficeUploads(t *testing.T, b store.Backend) {
+	ctx := t.Context()
+	files := []store.File{
+		{ID: "held", Office: "EE", Role: store.RoleUpload, Status: "ACCEPTED", Size: 10, HasSize: true},
+		{ID: "open", Office: "EE", Role: store.RoleUpload, Status: "processing"},
+		{ID: "used", Office: "EE", Role: store.RoleUpload, Status: "ACCEPTED", UsedBy: "registration x"},
+		{ID: "rejected", Office: "EE", Role: store.RoleUpload, Status: "REJECTED"},
+		{ID: "delivery", Office: "EE", Role: store.RoleDelivery, Status: "ACCEPTED"},
+		{ID: "other", Office: "FI", Role: store.RoleUpload, Status: "ACCEPTED"},
+	}
+	must(t, b.DAS().Update(ctx, func(tx store.DASTx) error {
+		for _, f := range files {
+			if err := tx.PutFile(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	holding := func() string {
+		var ids []string
+		must(t, b.DAS().View(ctx, func(tx store.DASTx) error {
+			fs, err := tx.OfficeUploads("EE")
+			for _, f := range fs {
+				ids = append(ids, f.ID)
+			}
+			return err
+		}))
+		slices.Sort(ids)
+		return fmt.Sprint(ids)
+	}
+	if got := holding(); got != "[held open]" {
+		t.Fatalf("EE's uploads holding transit space: %s, want [held open]", got)
+	}
+	files[0].UsedBy = "registration y"
+	must(t, b.DAS().Update(ctx, func(tx store.DASTx) error { return tx.PutFile(files[0]) }))
+	if got := holding(); got != "[open]" {
+		t.Fatalf("after held was used: %s, want [open]", got)
+	}
 }
