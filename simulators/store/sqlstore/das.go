@@ -143,7 +143,9 @@ func offAckKey(off, offAck string) string { return off + " " + offAck }
 
 func (t *dasTx) RetrievalByOFFAck(off, offAck string) (store.Retrieval, bool, error) {
 	var r store.Retrieval
-	ok, err := t.get(&r, `SELECT doc FROM das_retrievals WHERE off_ack = $1`, offAckKey(off, offAck))
+	// The newest: a simulated OFF restarted with the world issues its ack
+	// ids again from the first (docs/persistence.md).
+	ok, err := t.get(&r, `SELECT doc FROM das_retrievals WHERE off_ack = $1 ORDER BY seq DESC LIMIT 1`, offAckKey(off, offAck))
 	return r, ok, err
 }
 

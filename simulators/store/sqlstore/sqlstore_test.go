@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -65,19 +66,18 @@ func TestPostgresConformance(t *testing.T) {
 func openPostgres(t *testing.T, base, schema string, schemas map[store.Backend]string, fresh bool) store.Backend {
 	ctx := t.Context()
 	if fresh {
-		admin, err := OpenPostgres(ctx, base)
+		// The schema is made and dropped on a plain connection: the
+		// database's own schema is never migrated or touched.
+		admin, err := sql.Open("pgx", base)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := admin.write.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+		if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
 			t.Fatal(err)
 		}
-		admin.Close()
 		t.Cleanup(func() {
-			if admin, err := OpenPostgres(context.WithoutCancel(ctx), base); err == nil {
-				_, _ = admin.write.ExecContext(context.WithoutCancel(ctx), `DROP SCHEMA `+schema+` CASCADE`)
-				admin.Close()
-			}
+			_, _ = admin.ExecContext(context.WithoutCancel(ctx), `DROP SCHEMA `+schema+` CASCADE`)
+			admin.Close()
 		})
 	}
 	sep := "?"
