@@ -147,7 +147,7 @@ func (b *storeBench) rss(ctx context.Context, stdout io.Writer) error {
 	const docSize = 512 << 20
 	start := residentBytes()
 	fmt.Fprintf(stdout, "RSS, documents stored on disk through presigned URLs (%d MiB each): %d MiB at 0 GiB", docSize>>20, start>>20)
-	var peak uint64
+	var peak, atOne, last uint64
 	for i := 0; i < b.gigabytes*2; i++ {
 		sum := sha256.New()
 		if _, err := io.Copy(sum, documentStream(int64(i), docSize)); err != nil {
@@ -178,12 +178,15 @@ func (b *storeBench) rss(ctx context.Context, stdout io.Writer) error {
 			return err
 		}
 		rss := residentBytes()
-		peak = max(peak, rss)
+		peak, last = max(peak, rss), rss
+		if i == 1 {
+			atOne = rss
+		}
 		if i%2 == 1 {
 			fmt.Fprintf(stdout, ", %d MiB at %d GiB", rss>>20, (i+1)/2)
 		}
 	}
-	fmt.Fprintf(stdout, "\nRSS at %d GiB / at 1 GiB: peak %d MiB; %d GiB stored in %s\n", b.gigabytes, peak>>20, b.gigabytes, dir)
+	fmt.Fprintf(stdout, "\nRSS at %d GiB / RSS at 1 GiB: %.2f×; peak %d MiB\n", b.gigabytes, float64(last)/float64(max(atOne, 1)), peak>>20)
 	return nil
 }
 
