@@ -77,7 +77,7 @@ func again[T any](ctx context.Context, f func() (T, error)) (T, error) {
 		case err == nil:
 			return v, nil
 		case errors.As(err, &ce) && !ce.Retryable():
-			return v, fmt.Errorf("%w: %v", errRefused, err)
+			return v, fmt.Errorf("%w: %w", errRefused, err)
 		case ctx.Err() != nil || time.Now().After(deadline):
 			return v, err
 		}
@@ -104,26 +104,21 @@ func (c *crashClient) deposit(ctx context.Context, number string, content []byte
 	cat := "priority document"
 	req := protocol.RegistrationRequest{OperationCategory: "registration", DocumentKindCategory: "patent", DocumentNumber: number,
 		DocumentDate: "2023-03-14", DasAccessCode: "AB21", ApplicationCategory: &cat, FileID: &up.FileID}
-	first := true
+	attempts := 0
 	_, err = again(ctx, func() (*protocol.RegistrationAck, error) {
+		attempts++
 		a, _, err := c.api.Register(ctx, req)
-		if err == nil {
-			acked = first
-			return a, nil
-		}
-		var ce *dasapi.CallError
-		if errors.As(err, &ce) && ce.Retryable() {
-			first = false
-		}
 		return a, err
 	})
 	if err != nil {
-		if de := dasErr(err); de != nil && !first && hasDetail(de, protocol.DetailDuplicate) {
-			return true, false, nil // registered before the crash ate the answer
+		// A 409 -22 on a repeat: the registration was committed and only its
+		// answer lost in a kill.
+		if de := dasErr(err); de != nil && hasDetail(de, protocol.DetailDuplicate) && attempts > 1 {
+			return true, false, nil
 		}
 		return false, false, err
 	}
-	return true, acked, nil
+	return true, true, nil
 }
 
 // put uploads content to a presigned URL; a 5xx or no answer is retried.

@@ -19,7 +19,7 @@ import (
 type servedWorld struct {
 	cmd  *exec.Cmd
 	ep   endpointsFile
-	logs *bytes.Buffer
+	logs string // the file its output goes to
 }
 
 type endpointsFile struct {
@@ -38,9 +38,10 @@ func startKillable(ctx context.Context, t *testing.T, bin, dir string, args ...s
 	t.Helper()
 	epFile := filepath.Join(dir, "endpoints.json")
 	_ = os.Remove(epFile)
-	logs := &bytes.Buffer{}
+	logs := filepath.Join(dir, fmt.Sprintf("serve-%d.log", time.Now().UnixNano()))
+	out := logFile(t, dir, filepath.Base(logs)) // a file: no copying goroutine to race with a reader
 	cmd := exec.Command(bin, append([]string{"serve", "--endpoints-file", epFile}, args...)...)
-	cmd.Stdout, cmd.Stderr = logs, logs
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,8 @@ func TestKillNineAtRandomMoments(t *testing.T) {
 		t.Error(f)
 	}
 	if t.Failed() {
-		t.Logf("served world's log:\n%s", srv.logs.String())
+		b, _ := os.ReadFile(srv.logs)
+		t.Logf("served world's log:\n%s", b)
 		return
 	}
 	// Every document the DAS holds, retrieved once more after the last restart.
