@@ -74,6 +74,10 @@ type Run struct {
 	// generating a 2048-bit key per world would dominate the run. nil: each
 	// world makes its own.
 	SigningKey *rsa.PrivateKey
+	// DataDir, when set, persists each fresh world of the run in a folder
+	// of its own under it (Config.DataDir: SQLite and objects on disk), so
+	// the scenarios run unchanged against persisted worlds.
+	DataDir string
 }
 
 func (r Run) maxWait() time.Duration {

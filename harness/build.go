@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -79,13 +80,27 @@ func StartWorld(ctx context.Context, wf *WorldFile, cfg Config) (*World, error) 
 			w.Close()
 			return nil, err
 		}
-		if err := o.RegisterAll(ctx); err != nil {
+		if err := w.registerMissing(ctx, o); err != nil {
 			w.Close()
 			return nil, fmt.Errorf("office %s registering its documents: %w", of.Code, err)
 		}
 	}
 	w.Settle()
 	return w, nil
+}
+
+// registerMissing has o register every document the DAS does not hold
+// yet: all of them in a new world, none in one restarted on its store.
+func (w *World) registerMissing(ctx context.Context, o *office.Office) error {
+	var errs []error
+	for _, d := range o.Documents() {
+		held, err := w.DAS.Registered(ctx, o.Code(), d.KindCategory(), d.Number)
+		if err == nil && !held {
+			err = o.Register(ctx, d)
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 func (d DocumentFile) officeDocument() office.Document {

@@ -52,14 +52,17 @@ func (w *World) startDAS(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	opts := []das.Option{das.WithContext(w.ctx), das.WithClock(w.Clock), das.WithStorage(w.Storage), das.WithRandom(w.rand),
+	if err := w.restoreWhitelist(); err != nil {
+		return err
+	}
+	opts := []das.Option{das.WithContext(w.ctx), das.WithClock(w.Clock), das.WithStorage(w.Storage), das.WithRandom(w.rand), das.WithStore(w.backend),
 		das.WithAuthentication(w.defects.authenticate(w.Verifier)), das.WithOffices(&w.offices), das.WithHTTPClient(w.HTTPClient()),
 		das.WithRecorder(w.recorder), das.WithFaults(w.Faults)}
 	if w.pct != nil {
 		opts = append(opts, das.WithPCT(w.pct))
 	}
 	dc := das.Config{TransitRetention: cfg.Retention, ErrorShape: cfg.ErrorShape,
-		OutboundTimeout: cfg.DASOutboundTimeout, Retry: cfg.DASRetry, OFFDeadline: cfg.OFFDeadline}
+		OutboundTimeout: cfg.DASOutboundTimeout, Retry: cfg.DASRetry, OFFDeadline: cfg.OFFDeadline, TimerLease: cfg.DASTimerLease}
 	w.defects.tune(&dc)
 	w.DAS, err = das.New(dc, opts...)
 	if err == nil {
@@ -105,10 +108,10 @@ func (w *World) Settle() {
 // admit registers a client's certificate (the file an office sends WIPO) at
 // the authorization server and whitelists it at DAS for office.
 func (w *World) admit(clientID, office string, certPEM []byte) error {
-	if err := w.AuthZ.Register(authz.Client{ID: clientID, KeysPEM: certPEM}); err != nil {
+	if err := w.RegisterClient(authz.Client{ID: clientID, KeysPEM: certPEM}); err != nil {
 		return fmt.Errorf("registering %s's certificate: %w", clientID, err)
 	}
-	return w.Verifier.Allow(clientID, office)
+	return w.Allow(clientID, office)
 }
 
 // route puts office's API root in DAS's office directory, called with

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"time"
 
@@ -44,6 +45,13 @@ func (r Run) NewEnv(ctx context.Context, spec string, cfg Config) (*Env, error) 
 		}
 		if cfg.SigningKey == nil {
 			cfg.SigningKey = r.SigningKey
+		}
+		if r.DataDir != "" && cfg.DataDir == "" && cfg.Store == nil {
+			dir, err := os.MkdirTemp(r.DataDir, "world-")
+			if err != nil {
+				return nil, err
+			}
+			cfg.DataDir = dir
 		}
 		w, err := Start(ctx, cfg)
 		if err != nil {

@@ -29,17 +29,27 @@ func (id *Identity) Key() *ecdsa.PrivateKey { return id.Files.Key }
 
 // Enroll creates an identity and registers its certificate at the world's
 // authorization server, as WIPO does with the es256_cert.pem an office sends.
+//
+// The identity is kept in the world's store: a restarted world enrolling the
+// same client id hands out the same key files.
 func (w *World) Enroll(office, clientID string) (*Identity, error) {
 	return w.enrollWithKey(office, clientID, nil)
 }
 
-// enrollWithKey is Enroll with a given key (nil: a new one).
+// enrollWithKey is Enroll with a given key; nil: the key files the world
+// keeps for clientID, made the first time.
 func (w *World) enrollWithKey(office, clientID string, key *ecdsa.PrivateKey) (*Identity, error) {
-	files, err := keyFiles(w.rand, w.Clock.Now(), key)
+	var files *clientauth.KeyFiles
+	var err error
+	if key == nil {
+		files, err = w.keptIdentity(clientID)
+	} else {
+		files, err = keyFiles(w.rand, w.Clock.Now(), key)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := w.AuthZ.Register(authz.Client{ID: clientID, KeysPEM: files.CertPEM}); err != nil {
+	if err := w.RegisterClient(authz.Client{ID: clientID, KeysPEM: files.CertPEM}); err != nil {
 		return nil, err
 	}
 	return &Identity{Office: office, ClientID: clientID, Files: files}, nil

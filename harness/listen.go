@@ -7,8 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-
-	"github.com/wipo-das/dasim/simulators/tlsca"
 )
 
 // listener is one party's loopback HTTPS server. The port is taken before the
@@ -22,31 +20,35 @@ type listener struct {
 	done chan struct{}
 }
 
-// listen takes addr (a free loopback port when empty) for party name. A
-// publicURL, when given, is where others reach the party instead of the
-// listen address: the party's URL, and a name its certificate covers.
-func listen(ca *tlsca.CA, name, addr, publicURL string) (*listener, error) {
+// listenHosts are the names the certificate of party name covers, and the
+// base URL others reach it at ("" for its listen address). A publicURL,
+// when given, is where others reach the party instead of the listen
+// address: the party's URL, and a name its certificate covers.
+func listenHosts(name, publicURL string) (hosts []string, base string, err error) {
+	hosts = []string{"127.0.0.1", "localhost", "::1"}
+	if publicURL == "" {
+		return hosts, "", nil
+	}
+	u, err := url.Parse(publicURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, "", fmt.Errorf("%s: public URL %q is not https://host[:port]", name, publicURL)
+	}
+	return append([]string{u.Hostname()}, hosts...), "https://" + u.Host, nil
+}
+
+// listen takes addr (a free loopback port when empty, or when addr is a
+// kept address now taken and fallback is set) for party name, serving cert;
+// base is its public base URL ("" for its listen address).
+func listen(cert tls.Certificate, name, addr, base string, fallback bool) (*listener, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	hosts := []string{"127.0.0.1", "localhost", "::1"}
-	base := ""
-	if publicURL != "" {
-		u, err := url.Parse(publicURL)
-		if err != nil || u.Scheme != "https" || u.Host == "" {
-			return nil, fmt.Errorf("%s: public URL %q is not https://host[:port]", name, publicURL)
-		}
-		hosts = append([]string{u.Hostname()}, hosts...)
-		base = "https://" + u.Host
-	}
 	ln, err := net.Listen("tcp", addr)
+	if err != nil && fallback {
+		ln, err = net.Listen("tcp", "127.0.0.1:0")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: listen: %w", name, err)
-	}
-	cert, err := ca.Issue(hosts...)
-	if err != nil {
-		ln.Close()
-		return nil, fmt.Errorf("%s: certificate: %w", name, err)
 	}
 	if base == "" {
 		base = "https://" + ln.Addr().String()

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
@@ -22,6 +23,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/objectstore"
 	"github.com/wipo-das/dasim/simulators/office"
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/store"
 	"github.com/wipo-das/dasim/simulators/tlsca"
 )
 
@@ -99,6 +101,26 @@ type Config struct {
 	// server's exchanges, so certification can quote why it refused a
 	// system under test.
 	AuthZTranscripts bool
+	// Store keeps the world's state and identity: the DAS's registrations,
+	// retrievals, files and timers, and the CA, certificates, signing key,
+	// clients, whitelist, identities and ports (harness/persist.go). nil: a
+	// memory store of the world's own. The world does not close it.
+	Store store.Backend
+	// ObjectDir keeps the simulated object store's objects in files under
+	// it; empty: in memory.
+	ObjectDir string
+	// DASTimerLease is how long a DAS replica's claim on a timer lasts;
+	// 0: das.Config's default.
+	DASTimerLease time.Duration
+	// S3 is an external S3-compatible object store (its endpoint,
+	// credentials and buckets) used instead of the simulated one. Its
+	// presigned URLs are its own, checked on its own clock: the world must
+	// run on the system clock (docs/persistence.md).
+	S3 *s3client.StorageConfig
+	// DataDir, when Store is nil, is the embedded store of `dasim serve
+	// --data-dir`: DataDir/dasim.db and (unless ObjectDir) DataDir/objects,
+	// closed with the world.
+	DataDir string
 }
 
 // World is a running set of parties on loopback HTTPS.
@@ -156,6 +178,10 @@ type World struct {
 
 	listeners map[string]*listener
 	order     []string
+
+	backend    store.Backend // Config.Store, or the world's own
+	kept       store.World   // the world's identity in backend
+	s3Endpoint string        // Config.S3's endpoint
 }
 
 // Start builds and starts a world. The parties' background work runs on
@@ -170,11 +196,6 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	}
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Reader
-	}
-	if cfg.SigningKey == nil {
-		if cfg.SigningKey, err = rsa.GenerateKey(cfg.Rand, 2048); err != nil {
-			return nil, err
-		}
 	}
 	if cfg.Log == nil {
 		cfg.Log = &openapi.Log{}
@@ -203,8 +224,11 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 	if w.defects, err = dasDefectsOf(cfg.DASDefects); err != nil {
 		return nil, err
 	}
+	if err = w.openStore(ctx, &cfg); err != nil {
+		return nil, err
+	}
 	if w.CA = cfg.CA; w.CA == nil {
-		if w.CA, err = tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA"); err != nil {
+		if w.CA, err = w.keptCA(cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -235,13 +259,31 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 // open takes the listener of party name: at cfg's address for it, else at
 // the world's (Config.Addrs), else a free loopback port; reached at its
 // public URL when the world has one for it.
+//
+// A listener reuses the address it had before (while free) and its
+// certificate, both kept in the world's store.
 func (w *World) open(cfg Config, name string) (*listener, error) {
-	addr := cfg.Addrs[name]
+	addr, fallback := cfg.Addrs[name], false
 	if addr == "" {
 		addr = w.addrs[name]
 	}
-	l, err := listen(w.CA, name, addr, w.publicURLs[name])
+	if addr == "" {
+		addr, fallback = w.keptAddr(name), true
+	}
+	hosts, base, err := listenHosts(name, w.publicURLs[name])
 	if err != nil {
+		return nil, err
+	}
+	cert, err := w.keptLeaf(name, hosts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: certificate: %w", name, err)
+	}
+	l, err := listen(cert, name, addr, base, fallback)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.keepAddr(name, l.ln.Addr().String()); err != nil {
+		l.close(w.ctx)
 		return nil, err
 	}
 	w.listeners[name] = l
@@ -254,10 +296,24 @@ func (w *World) startAuthZ(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	// Start has made the signing key when none was given.
-	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand,
-		TokenLifetime: cfg.TokenLifetime}, authz.WithSigningKey(cfg.SigningKey))
+	key, cert, err := w.keptSigningKey(cfg)
 	if err != nil {
+		return err
+	}
+	w.signingKey = key
+	opts := []authz.Option{authz.WithSigningKey(key)}
+	if cert != nil {
+		opts = append(opts, authz.WithSigningCertificate(cert))
+	}
+	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand,
+		TokenLifetime: cfg.TokenLifetime}, opts...)
+	if err != nil {
+		return err
+	}
+	if err := w.keepSigningCertificate(key, w.AuthZ.SigningCertificate()); err != nil {
+		return err
+	}
+	if err := w.restoreClients(); err != nil {
 		return err
 	}
 	w.onClose(w.AuthZ.Close)
@@ -272,6 +328,10 @@ func (w *World) startAuthZ(cfg Config) error {
 }
 
 func (w *World) startObjectStore(cfg Config) error {
+	w.objects = &objectTap{clock: cfg.Clock, recorder: w.recorder}
+	if cfg.S3 != nil {
+		return w.useExternalS3(*cfg.S3)
+	}
 	l, err := w.open(cfg, "s3")
 	if err != nil {
 		return err
@@ -286,18 +346,45 @@ func (w *World) startObjectStore(cfg Config) error {
 			d.ObjectCreated(bucket, key, size)
 		}
 	}
-	w.S3, err = objectstore.New(objectstore.Config{Clock: cfg.Clock}, objectstore.WithRandom(cfg.Rand),
+	creds, err := w.keptS3Credentials()
+	if err != nil {
+		return err
+	}
+	w.S3, err = objectstore.New(objectstore.Config{Clock: cfg.Clock, Dir: cfg.ObjectDir, Credentials: creds}, objectstore.WithRandom(cfg.Rand),
 		objectstore.WithObjectCreated(uploaded))
 	if err != nil {
 		return err
 	}
 	w.onClose(w.S3.Close)
-	w.objects = &objectTap{clock: cfg.Clock, recorder: w.recorder}
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
+	if err := w.keepS3Credentials(sc); err != nil {
+		return err
+	}
 	sc.HTTPClient = w.CA.Client()
 	w.Storage, err = s3client.NewStorage(sc)
 	return err
+}
+
+// useExternalS3 has the DAS keep its documents in an external S3 store,
+// creating its buckets there when missing.
+func (w *World) useExternalS3(sc s3client.StorageConfig) error {
+	sc.Clock = w.Clock
+	var err error
+	if w.Storage, err = s3client.NewStorage(sc); err != nil {
+		return err
+	}
+	w.s3Endpoint = sc.Endpoint
+	return w.Storage.EnsureBuckets(w.storeCtx())
+}
+
+// S3Endpoint is the object store's base URL: the simulated store's
+// listener, or the external store of Config.S3.
+func (w *World) S3Endpoint() string {
+	if w.s3Endpoint != "" {
+		return w.s3Endpoint
+	}
+	return w.URL("s3")
 }
 
 func (w *World) dasReady(d *das.Server) {

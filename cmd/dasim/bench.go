@@ -28,8 +28,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	duration := fs.Duration("duration", 5*time.Second, "how long each target is loaded")
 	workers := fs.Int("workers", 8*runtime.GOMAXPROCS(0), "concurrent request loops")
 	prism := fs.String("prism", "", "path to the prism binary (npm i @stoplight/prism-cli) to compare with; empty: dasim only")
+	stores := fs.Bool("stores", false, "compare the stores instead (memory, embedded, --postgres): statuses throughput, c.1 flow latency, restart, RSS")
+	sb := storeBench{real: clock.System()}
+	fs.StringVar(&sb.postgres, "postgres", "", "with --stores: a PostgreSQL URL to measure too (the bench works in a schema of its own)")
+	fs.IntVar(&sb.flows, "flows", 50, "with --stores: c.1 flows timed per store")
+	fs.IntVar(&sb.registrations, "registrations", 100000, "with --stores: registrations stored before the restart is timed (0: skip)")
+	fs.IntVar(&sb.gigabytes, "gigabytes", 0, "with --stores: GiB of documents stored on disk while RSS is read (0: skip)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *stores {
+		sb.duration, sb.workers = *duration, *workers
+		return sb.run(ctx, stdout)
 	}
 	w, err := harness.Start(ctx, harness.Config{Clock: clock.NewOffset(0)})
 	if err != nil {

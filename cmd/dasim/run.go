@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/wipo-das/dasim/harness"
 	"io"
 	"os"
 	"strings"
@@ -24,6 +25,7 @@ func runRun(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	verbose := fs.Bool("v", false, "print each scenario and its steps as it runs")
 	signKey := fs.String("sign-key", "", "PEM private key that signs the report bundle (e.g. es256_private.pem)")
 	signCert := fs.String("sign-cert", "", "PEM certificate of that key (e.g. es256_cert.pem)")
+	dataDir := fs.String("data-dir", "", "persist each scenario's world under DIR (SQLite and objects on disk) instead of in memory")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -31,7 +33,8 @@ func runRun(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return runScenarios(scenarios.Options{ReportDir: *reportDir, Toolkit: Version, SignKey: key, SignCert: cert},
+	return runScenarios(scenarios.Options{ReportDir: *reportDir, Toolkit: Version, SignKey: key, SignCert: cert,
+		Roles: harness.Run{DataDir: *dataDir}},
 		suiteSettings{labelFilter: *labelFilter, focus: *focus, verbose: *verbose}, stdout)
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,6 +41,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var dasDefects dasDefectFlags
 	fs.Var(&dasDefects, "defect", "switch on a deliberate defect of DAS (repeatable), to show that WIPO's regression run catches it: "+
 		strings.Join(harness.DASDefectNames(), ", "))
+	var kept storeFlags
+	kept.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -67,7 +70,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *profile != "" {
 		wf.Profile = *profile
 	}
-	if err := wf.Validate(); err != nil {
+	if err := errors.Join(wf.Validate(), kept.validate(wf.Clock)); err != nil {
 		return err
 	}
 	quietTLSHandshakes(stderr)
@@ -84,11 +87,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}, Log: openapi.NewLog(*keep, spill),
 		DASDefects: dasDefects}
+	closeStore, err := kept.apply(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
 	w, err := harness.StartWorld(ctx, wf, cfg)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
+	fmt.Fprintln(stdout, "world kept:", kept.describe(cfg))
 	if *verbose {
 		stopLog, err := logExchanges(ctx, w.Feed, stdout)
 		if err != nil {
@@ -158,7 +167,7 @@ func describeWorld(w *harness.World, dir, caFile, admin string) (map[string]any,
 	}
 	return map[string]any{
 		"issuer": w.AuthZ.Issuer(), "token_endpoint": w.AuthZ.TokenEndpoint(), "jwks_uri": w.AuthZ.JWKSURI(),
-		"das_api": w.DASURL(), "s3_endpoint": w.URL("s3"), "pct_das": pctAPI(w),
+		"das_api": w.DASURL(), "s3_endpoint": w.S3Endpoint(), "pct_das": pctAPI(w),
 		"admin": admin, "ca_file": caFile, "offices": offices, "identities": identities,
 	}, nil
 }
@@ -210,11 +219,11 @@ func registerClient(w *harness.World, c clientFlag, stdout io.Writer) error {
 	case c.id == harness.DASClientID:
 		return fmt.Errorf("--client %s: that is DAS's own client id, with which DAS authenticates when it calls offices and PCT DAS; "+
 			"registering your certificate under it would replace DAS's key and leave every forwarded retrieval pending: choose another id", c.id)
-	case w.AuthZ.Registered(c.id):
+	case w.AuthZ.Registered(c.id) && !w.KeptClient(c.id, c.cert):
 		return fmt.Errorf("--client %s: a client with this id is already registered in the world (a simulated office or an identity "+
 			"of the endpoints file): choose another id", c.id)
 	}
-	if err := w.AuthZ.Register(authz.Client{ID: c.id, KeysPEM: c.cert}); err != nil {
+	if err := w.RegisterClient(authz.Client{ID: c.id, KeysPEM: c.cert}); err != nil {
 		return err
 	}
 	if c.office == "" {
@@ -222,7 +231,7 @@ func registerClient(w *harness.World, c clientFlag, stdout io.Writer) error {
 		return nil
 	}
 	// The seeds: "DAS API must maintain the whitelisted clients".
-	if err := w.Verifier.Allow(c.id, c.office); err != nil {
+	if err := w.Allow(c.id, c.office); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "client %s registered and whitelisted at DAS for office %s\n", c.id, c.office)

@@ -7,6 +7,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -23,20 +24,33 @@ import (
 type signingKey struct {
 	// raw, not the jwk.Key: jwx exports a jwk.Key to a fresh rsa.PrivateKey
 	// on every signature, redoing its precomputation (a tenth of the cost).
-	raw    *rsa.PrivateKey
-	kid    string
-	public jwk.Set
-	jwks   []byte
+	raw     *rsa.PrivateKey
+	certDER []byte
+	kid     string
+	public  jwk.Set
+	jwks    []byte
 }
 
-func newSigningKey(priv *rsa.PrivateKey, rand io.Reader, now time.Time) (*signingKey, error) {
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(now.Unix()),
-		Subject:   pkix.Name{CommonName: "dasim authz token signing", Organization: []string{"dasim"}},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(10 * 365 * 24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature}
-	der, err := x509.CreateCertificate(rand, tmpl, tmpl, &priv.PublicKey, priv)
+// newSigningKey publishes priv with certDER as its certificate, or a new
+// self-signed one when certDER is nil.
+func newSigningKey(priv *rsa.PrivateKey, certDER []byte, rand io.Reader, now time.Time) (*signingKey, error) {
+	der := certDER
+	if der == nil {
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(now.Unix()),
+			Subject:   pkix.Name{CommonName: "dasim authz token signing", Organization: []string{"dasim"}},
+			NotBefore: now.Add(-time.Hour), NotAfter: now.Add(10 * 365 * 24 * time.Hour),
+			KeyUsage: x509.KeyUsageDigitalSignature}
+		var err error
+		if der, err = x509.CreateCertificate(rand, tmpl, tmpl, &priv.PublicKey, priv); err != nil {
+			return nil, fmt.Errorf("authz: signing certificate: %w", err)
+		}
+	}
+	c, err := x509.ParseCertificate(der)
 	if err != nil {
 		return nil, fmt.Errorf("authz: signing certificate: %w", err)
+	}
+	if pub, ok := c.PublicKey.(*rsa.PublicKey); !ok || !pub.Equal(&priv.PublicKey) {
+		return nil, errors.New("authz: the signing certificate is not of the signing key")
 	}
 	sum := sha1.Sum(der) // x5t is SHA-1 by definition (RFC 7517 §4.8)
 	kid := base64.StdEncoding.EncodeToString(sum[:])
@@ -66,5 +80,5 @@ func newSigningKey(priv *rsa.PrivateKey, rand io.Reader, now time.Time) (*signin
 	if err != nil {
 		return nil, err
 	}
-	return &signingKey{raw: priv, kid: kid, public: pub, jwks: b}, nil
+	return &signingKey{raw: priv, certDER: der, kid: kid, public: pub, jwks: b}, nil
 }

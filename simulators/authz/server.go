@@ -28,12 +28,19 @@ type Server struct {
 type Option func(*options)
 
 type options struct {
-	signingKey *rsa.PrivateKey // WithSigningKey
+	signingKey  *rsa.PrivateKey // WithSigningKey
+	signingCert []byte          // WithSigningCertificate
 }
 
 // WithSigningKey signs access tokens with k instead of a fresh 2048-bit key
 // (generating one takes a noticeable fraction of a second).
 func WithSigningKey(k *rsa.PrivateKey) Option { return func(o *options) { o.signingKey = k } }
+
+// WithSigningCertificate publishes der (an X.509 certificate of the
+// WithSigningKey key, as SigningCertificate returned it) instead of a new
+// one: its SHA-1 is the kid, so a restarted server keeps the kid of the
+// tokens it issued before, and they verify until they expire.
+func WithSigningCertificate(der []byte) Option { return func(o *options) { o.signingCert = der } }
 
 // New builds a server; cfg.BaseURL is required, other zero fields take the
 // profile's Defaults.
@@ -55,7 +62,7 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 	}
 	s := &Server{cfg: cfg}
 	var err error
-	if s.signing, err = newSigningKey(o.signingKey, cfg.Rand, cfg.Clock.Now()); err != nil {
+	if s.signing, err = newSigningKey(o.signingKey, o.signingCert, cfg.Rand, cfg.Clock.Now()); err != nil {
 		return nil, err
 	}
 	if s.discovery, err = json.Marshal(s.metadata()); err != nil {
@@ -63,6 +70,10 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 	}
 	return s, nil
 }
+
+// SigningCertificate is the DER certificate of the token signing key (its
+// SHA-1 is the kid), for WithSigningCertificate after a restart.
+func (s *Server) SigningCertificate() []byte { return append([]byte(nil), s.signing.certDER...) }
 
 // Register adds or replaces a client registration.
 func (s *Server) Register(c Client) error {

@@ -1,6 +1,7 @@
 package das
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -51,9 +52,9 @@ func benchOwnPending(b *testing.B, n int, form string) {
 			b.ResetTimer()
 			for i := range b.N {
 				if form == "full-churn" {
-					w.das.mu.Lock()
-					pending[i%n].message = fmt.Sprintf("retrieval - recorded, poll %d", i)
-					w.das.mu.Unlock()
+					rt := pending[i%n]
+					rt.Message = fmt.Sprintf("retrieval - recorded, poll %d", i)
+					w.storePending(rt)
 				}
 				req, _ := http.NewRequest(http.MethodGet, url, nil)
 				req.Header.Set("Authorization", token)
@@ -77,27 +78,24 @@ func benchOwnPending(b *testing.B, n int, form string) {
 
 // pendFor stores n pending retrievals of office osf, as requestRetrieval
 // stores them (the scale benchmark's fill stores other offices' only).
-func (w *world) pendFor(osf string, n int) []*retrieval {
+func (w *world) pendFor(osf string, n int) []retrieval {
 	s := w.das
-	var out []*retrieval
+	var out []retrieval
 	for i := range n {
 		ack, _ := s.ids.next()
 		number := fmt.Sprintf("EE P2023%07d", i)
-		rt := &retrieval{ackID: ack, osf: osf, kind: "patent", number: number, date: "2023-03-14", accessCode: "AB21",
-			src: fromLibrary, status: statusPending, off: "EE", message: "retrieval - recorded", createdAt: s.deps.clock.Now()}
-		w.storePending(rt)
-		out = append(out, rt)
+		rt := retrieval{AckID: ack, OSF: osf, Kind: "patent", Number: number, Date: "2023-03-14", AccessCode: "AB21",
+			Source: fromLibrary, Status: statusPending, OFF: "EE", Message: "retrieval - recorded", CreatedAt: s.deps.clock.Now()}
+		out = append(out, w.storePending(rt))
 	}
 	return out
 }
 
-// storePending stores rt as requestRetrieval does: pending, in its OSF's index.
-func (w *world) storePending(rt *retrieval) {
-	s := w.das
-	s.mu.Lock()
-	s.st.seq++
-	rt.seq = s.st.seq
-	s.st.retrievals[rt.ackID] = rt
-	s.st.office(rt.osf).pending[rt.ackID] = rt
-	s.mu.Unlock()
+// storePending writes rt to the DAS's store as requestRetrieval does
+// (without its prepare timer: it stays pending), and returns it with its Seq.
+func (w *world) storePending(rt retrieval) retrieval {
+	if err := w.das.update(context.Background(), func(tx *txn) error { return tx.PutRetrieval(&rt) }); err != nil {
+		panic(err)
+	}
+	return rt
 }

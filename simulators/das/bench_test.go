@@ -1,6 +1,7 @@
 package das
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -73,27 +74,29 @@ func (w *world) fill(n int) float64 {
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
 	s := w.das
-	regs := make([]*registration, n)
+	regs := make([]registration, n)
+	ctx := context.Background()
 	for i := range n {
 		code := codes[i%len(codes)]
 		ack, _ := s.ids.next()
 		app := fmt.Sprintf("%s P2023%07d", code, i)
-		reg := &registration{ackID: ack, office: code, hosting: hostedLibrary, registeredAt: s.deps.clock.Now(),
-			content: content{libraryKey: "library/" + code + "/" + ack, format: "pdf", checksum: sha([]byte(app)), size: 48213}}
-		applyRegistration(reg, protocol.RegistrationRequest{DocumentKindCategory: "patent", DocumentNumber: app, DocumentDate: "2023-03-14",
+		reg := registration{AckID: ack, Office: code, RegisteredAt: s.deps.clock.Now()}
+		applyRegistration(&reg, protocol.RegistrationRequest{DocumentKindCategory: "patent", DocumentNumber: app, DocumentDate: "2023-03-14",
 			DasAccessCode: "AB21", ApplicationCategory: ptr("priority document"), ApplicationNumber: &app, ApplicationFilingDate: ptr("2023-03-14")})
+		reg.Key = docKey(reg.Kind, reg.Number)
+		deposit(&reg, content{libraryKey: "library/" + code + "/" + ack, format: "pdf", checksum: sha([]byte(app)), size: 48213})
 		regs[i] = reg
-		s.mu.Lock()
-		s.st.registrations[docKey(reg.kind, reg.number)] = reg
-		s.mu.Unlock()
+		if err := s.update(ctx, func(tx *txn) error { return tx.PutRegistration(reg) }); err != nil {
+			panic(err)
+		}
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&m1)
 	for i, reg := range regs {
 		osf := codes[(i+1)%len(codes)]
 		ack, _ := s.ids.next()
-		rt := &retrieval{ackID: ack, osf: osf, kind: reg.kind, number: reg.number, date: reg.date, accessCode: reg.accessCode,
-			src: fromLibrary, reg: reg, status: statusPending, off: reg.office, message: "retrieval - recorded", createdAt: s.deps.clock.Now()}
+		rt := retrieval{AckID: ack, OSF: osf, Kind: reg.Kind, Number: reg.Number, Date: reg.Date, AccessCode: reg.AccessCode,
+			Source: fromLibrary, Registration: reg.Key, Status: statusPending, OFF: reg.Office, Message: "retrieval - recorded", CreatedAt: s.deps.clock.Now()}
 		w.storePending(rt)
 	}
 	return float64(m1.HeapAlloc-m0.HeapAlloc) / float64(n)

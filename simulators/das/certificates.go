@@ -1,11 +1,13 @@
 package das
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/store"
 )
 
 // registrationCertificate is GET registrations/certificates, the call with
@@ -21,21 +23,21 @@ import (
 func (s *Server) registrationCertificate(w http.ResponseWriter, r *http.Request, caller string) error {
 	q := r.URL.Query()
 	kind, number := q.Get("documentKindCategory"), q.Get("documentNumber")
-	s.mu.RLock()
 	var c certificate
-	reg, e := s.st.registrations[docKey(kind, number)], (*protocol.DASError)(nil)
-	if reg != nil && reg.office != caller {
-		e = notRegistered(number, kind)
-	} else {
-		reg, e = s.lookupLocked(kind, number, q.Get("documentDate"), q.Get("dasAccessCode"))
-	}
-	if e == nil {
-		c = certificate{kind: reg.kind, number: reg.number, date: reg.date, office: reg.office, ackID: reg.ackID,
-			registeredAt: rfc3339(reg.registeredAt), hosting: hostingText(reg.hosting)}
-	}
-	s.mu.RUnlock()
-	if e != nil {
-		return e
+	err := s.view(r.Context(), func(tx store.DASTx) error {
+		if reg, ok, err := tx.Registration(docKey(kind, number)); err != nil || ok && reg.Office != caller {
+			return cmp.Or(err, error(notRegistered(number, kind)))
+		}
+		reg, err := lookup(tx, kind, number, q.Get("documentDate"), q.Get("dasAccessCode"), s.cfg.Defects)
+		if err != nil {
+			return err
+		}
+		c = certificate{kind: reg.Kind, number: reg.Number, date: reg.Date, office: reg.Office, ackID: reg.AckID,
+			registeredAt: rfc3339(reg.RegisteredAt), hosting: hostingText(reg.Hosting)}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	body := certificatePDF(c)
 	h := w.Header()
@@ -44,11 +46,11 @@ func (s *Server) registrationCertificate(w http.ResponseWriter, r *http.Request,
 	h.Set("Content-Disposition", `attachment; filename="`+certificateFileName(c.number)+`"`)
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	_, err := w.Write(body)
+	_, err = w.Write(body)
 	return err
 }
 
-func hostingText(h hosting) string {
+func hostingText(h store.Hosting) string {
 	if h == hostedLibrary {
 		return "in the DAS digital library"
 	}

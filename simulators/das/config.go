@@ -81,6 +81,14 @@ type Config struct {
 	// default 7 days (as long as DAS keeps a transit file; WIPO documents no
 	// deadline, but a retrieval must never stay pending forever).
 	OFFDeadline time.Duration
+	// TimerLease is how long, on the world clock, a claimed timer is this
+	// DAS's alone: a replica that dies holding one frees it this late.
+	// Default 3 × OutboundTimeout (a timer's work is at most a call or a
+	// copy, each bounded by OutboundTimeout).
+	TimerLease time.Duration
+	// TimerPoll is how often, on a shared store, the DAS looks for due
+	// timers that no replica holds; default 1 s.
+	TimerPoll time.Duration
 	// Defects switch on deliberate faults (dasim serve --defect); the zero
 	// value is a correct DAS.
 	Defects Defects
@@ -133,6 +141,12 @@ func (c Config) withDefaults() Config {
 	if c.OFFDeadline == 0 {
 		c.OFFDeadline = DefaultTransitRetention
 	}
+	if c.TimerLease == 0 {
+		c.TimerLease = 3 * c.OutboundTimeout
+	}
+	if c.TimerPoll == 0 {
+		c.TimerPoll = time.Second
+	}
 	return c
 }
 
@@ -177,6 +191,9 @@ func (c Config) Validate() error {
 	}
 	if c.OFFDeadline < 0 {
 		bad("OFFDeadline: %v must be positive", c.OFFDeadline)
+	}
+	if c.TimerLease < 0 || c.TimerPoll < 0 {
+		bad("TimerLease %v, TimerPoll %v: must be positive", c.TimerLease, c.TimerPoll)
 	}
 	return errors.Join(errs...)
 }

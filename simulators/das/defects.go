@@ -2,9 +2,11 @@ package das
 
 import (
 	"context"
+	"time"
 
 	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/store"
 )
 
 // Defects are deliberate faults of the simulated DAS (dasim serve --defect):
@@ -44,20 +46,35 @@ type Defects struct {
 	NotificationCreated bool
 }
 
+// visibleRetrieval is the retrieval ack as caller may see it: its own
+// (ownRetrieval), or any with Defects.AnyOfficesRetrieval.
+func (s *Server) visibleRetrieval(tx store.DASTx, ack, caller string) (retrieval, bool, error) {
+	if !s.cfg.Defects.AnyOfficesRetrieval {
+		return ownRetrieval(tx, ack, caller)
+	}
+	return tx.Retrieval(ack)
+}
+
+// notifyAgain is Defects.RepeatDuplicate: a second notification of the OSF,
+// a moment after the first, for a repeated notification of the OFF.
+func (s *Server) notifyAgain(ack string) store.Timer {
+	t := s.dueNow(timerNotify, ack)
+	t.ID += "#repeat"
+	t.Due = t.Due.Add(time.Second)
+	return t
+}
+
 // notifyOSFEarly is Defects.NotifyEarly: a success notification to the OSF
 // sent when the OFF notifies, before DAS has fetched the document — there
 // is nothing in transit to download yet.
-func (s *Server) notifyOSFEarly(rt *retrieval) {
-	s.mu.RLock()
-	n := protocol.Notification{RequestAckID: rt.ackID, RequestStatusCategory: statusSuccess,
+func (s *Server) notifyOSFEarly(ctx context.Context, rt retrieval) {
+	n := protocol.Notification{RequestAckID: rt.AckID, RequestStatusCategory: statusSuccess,
 		DocumentAvailabilityDate: rfc3339(s.deps.clock.Now()), StatusMessage: "document available",
-		DocumentKindCategory: rt.kind, DocumentNumber: rt.number, DocumentDate: rt.date}
-	flow := flowOf(rt)
-	s.mu.RUnlock()
-	s.dispatch(&outboundCall{name: "notify", office: rt.osf, rt: rt, flow: flow, step: "notify",
+		DocumentKindCategory: rt.Kind, DocumentNumber: rt.Number, DocumentDate: rt.Date}
+	s.dispatch(&outboundCall{name: callNotify, office: rt.OSF, ack: rt.AckID, flow: flowOf(rt), step: "notify",
 		do: func(ctx context.Context, api *dasapi.Client) *callError {
 			_, err := api.Notify(ctx, n)
 			return officeFailed(err, protocol.DetailOFFUnreachable)
 		},
-		done: func(*callError, int) {}})
+		done: func(context.Context, *callError, int) {}}, 1)
 }

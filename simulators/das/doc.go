@@ -30,6 +30,15 @@
 // Every office sees only its own registrations, retrievals and files: another
 // office's identifiers are answered exactly like identifiers that do not exist.
 //
-// Time comes from a clock.Clock only: transit retention and notification
-// retries are clock timers, so a virtual clock advances a week in microseconds.
+// State: every operation reads and writes the DAS's records in transactions
+// of a store (simulators/store, WithStore): memory by default, SQLite for
+// `dasim serve --data-dir`, PostgreSQL shared by replicas. Background work
+// (preparing a document, fetching it from an OFF, notifying an OSF, retries,
+// transit retention, an OFF's notification deadline) is timers of that
+// store, written with the state they act on and claimed before they run
+// (timers.go), so a restarted DAS re-arms them at their original deadlines
+// and of several replicas exactly one runs each (docs/persistence.md).
+//
+// Time comes from a clock.Clock only: every timer is armed on the world's
+// clock, so a virtual clock advances a week in microseconds.
 package das

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/wipo-das/dasim/simulators/s3client"
+	"github.com/wipo-das/dasim/simulators/store"
 )
 
 // Format magic numbers: a PDF starts with "%PDF-" (ISO 32000-1 §7.5.2), a
@@ -41,41 +43,48 @@ func (h *headRecorder) Write(p []byte) (int, error) {
 // declared fileChecksum, format magic equal to fileFormatCategory. It is run
 // lazily (GET files, registrations, PUT retrievals) and eagerly from
 // ObjectCreated when the object store's hook is wired.
-func (s *Server) settleUpload(ctx context.Context, f *file) error {
-	s.mu.RLock()
-	if f.role != roleUpload || f.status != fileProcessing || f.usedBy != "" {
-		s.mu.RUnlock()
+func (s *Server) settleUpload(ctx context.Context, fileID string) error {
+	var f file
+	var ok bool
+	if err := s.view(ctx, func(tx store.DASTx) (err error) { f, ok, err = tx.File(fileID); return err }); err != nil {
+		return err
+	}
+	if !ok || f.Role != roleUpload || f.Status != fileProcessing || f.UsedBy != "" {
 		return nil
 	}
-	gen, key, checksum, format := f.generation, f.key, f.checksum, f.format
-	s.mu.RUnlock()
-
-	status, message, size, present, err := s.inspectUpload(ctx, key, checksum, format)
+	status, message, size, present, err := s.inspectUpload(ctx, f.Key, f.Checksum, f.Format)
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if f.generation != gen || f.status != fileProcessing || f.usedBy != "" {
-		return nil // a newer URL, a newer check or a consumer got there first
-	}
-	if !present {
-		f.message = waitingMessage(f)
-		if s.deps.clock.Now().After(f.urlExpires) {
-			f.message = fmt.Sprintf("no bytes were uploaded and the upload URL expired on %s: PUT files/url-uploads for a new URL", rfc3339(f.urlExpires))
-		}
-		return nil
-	}
-	if status == fileAccepted {
-		if why := s.overQuotaLocked(f, size); why != "" {
-			status, message = fileRejected, why
+	if present && status == fileAccepted {
+		if err := s.view(ctx, func(tx store.DASTx) (err error) {
+			why, err := s.overQuota(tx, f, size)
+			if why != "" {
+				status, message = fileRejected, why
+			}
+			return err
+		}); err != nil {
+			return err
 		}
 	}
-	f.status, f.message, f.size, f.hasSize = status, message, size, true
-	if status == fileRejected {
-		s.freeRejectedLocked(f)
+	if present && status == fileRejected {
+		message += s.freeRejected(ctx, f)
 	}
-	return nil
+	return s.update(ctx, func(tx *txn) error {
+		now, ok, err := tx.File(fileID)
+		if err != nil || !ok || now.Generation != f.Generation || now.Status != fileProcessing || now.UsedBy != "" {
+			return err // a newer URL, a newer check or a consumer got there first
+		}
+		if !present {
+			now.Message = waitingMessage(now)
+			if s.deps.clock.Now().After(now.URLExpires) {
+				now.Message = fmt.Sprintf("no bytes were uploaded and the upload URL expired on %s: PUT files/url-uploads for a new URL", rfc3339(now.URLExpires))
+			}
+		} else {
+			now.Status, now.Message, now.Size, now.HasSize = status, message, size, true
+		}
+		return tx.PutFile(now)
+	})
 }
 
 func (s *Server) inspectUpload(ctx context.Context, key, checksum, format string) (status, message string, size int64, present bool, err error) {
@@ -113,26 +122,43 @@ func (s *Server) inspectUpload(ctx context.Context, key, checksum, format string
 // an upload to the transit zone is checked at once instead of on the next
 // GET files. DAS never depends on it: a real S3 has no such hook.
 func (s *Server) ObjectCreated(bucket, key string, size int64) {
-	if bucket != s.deps.storage.Transit() {
+	office, id, ok := uploadOf(key)
+	if bucket != s.deps.storage.Transit() || !ok {
 		return
 	}
-	s.mu.Lock()
-	f := s.st.filesByKey[key]
-	if f == nil || f.usedBy != "" || f.status == fileDeleted || f.status == fileExpired {
-		s.mu.Unlock()
+	ctx := s.work.Context()
+	var fresh bool
+	err := s.update(ctx, func(tx *txn) error {
+		f, ok, err := tx.File(id)
+		fresh = false
+		if err != nil || !ok || f.Office != office || f.Key != key || f.UsedBy != "" || f.Status == fileDeleted || f.Status == fileExpired {
+			return err
+		}
+		// New bytes: any earlier verdict is void.
+		f.Generation++
+		f.Status, fresh = fileProcessing, true
+		return tx.PutFile(f)
+	})
+	if err != nil || !fresh {
 		return
 	}
-	// New bytes: any earlier verdict is void.
-	f.generation++
-	f.status = fileProcessing
-	s.mu.Unlock()
 	// The hook runs inside the store's PUT handler; checking reads the object
 	// back over HTTP, so do it off that goroutine.
 	s.goBackground(func(ctx context.Context) {
 		ctx, cancel := context.WithTimeout(ctx, s.cfg.OutboundTimeout)
 		defer cancel()
-		if err := s.settleUpload(ctx, f); err != nil {
-			s.deps.logger.Warn("das: eager upload check failed", "fileId", f.id, "error", err)
+		if err := s.settleUpload(ctx, id); err != nil {
+			s.deps.logger.Warn("das: eager upload check failed", "fileId", id, "error", err)
 		}
 	})
+}
+
+// uploadOf parses an upload's transit key (uploadKey) into office and file id.
+func uploadOf(key string) (office, fileID string, ok bool) {
+	rest, ok := strings.CutPrefix(key, "uploads/")
+	if !ok {
+		return "", "", false
+	}
+	office, fileID, ok = strings.Cut(rest, "/")
+	return office, fileID, ok && fileID != ""
 }

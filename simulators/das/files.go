@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/store"
 )
 
 // uploadKey is where an office's upload lands in the transit bucket: one key
@@ -33,25 +34,43 @@ func (s *Server) createUploadURL(w http.ResponseWriter, r *http.Request, caller 
 		return fmt.Errorf("presigning upload %s: %w", key, err)
 	}
 	now := s.deps.clock.Now()
-	f := &file{id: id, office: caller, role: roleUpload, key: key, reference: protocol.Optional(req.FileReference),
-		format: req.FileFormatCategory, checksum: req.FileChecksum, status: fileProcessing,
-		urlExpires: p.Expires, createdAt: now}
-	f.message = waitingMessage(f)
-	s.mu.Lock()
-	if quota := s.uploadQuotaLocked(caller); quota != nil {
-		s.mu.Unlock() // the URL just signed is never handed out
-		return quota
+	f := file{ID: id, Office: caller, Role: roleUpload, Key: key, Reference: protocol.Optional(req.FileReference),
+		Format: req.FileFormatCategory, Checksum: req.FileChecksum, Status: fileProcessing,
+		URLExpires: p.Expires, CreatedAt: now}
+	f.Message = waitingMessage(f)
+	if err := s.update(r.Context(), func(tx *txn) error {
+		if err := s.uploadQuota(tx, caller); err != nil {
+			return err // the URL just signed is never handed out
+		}
+		if err := s.scheduleExpiry(tx, &f, now); err != nil {
+			return err
+		}
+		return tx.PutFile(f)
+	}); err != nil {
+		return err
 	}
-	s.st.files[id] = f
-	s.st.filesByKey[key] = f
-	s.st.office(caller).uploads[id] = f
-	s.scheduleExpiryLocked(f, now)
-	s.mu.Unlock()
 	return writeJSON(w, http.StatusCreated, protocol.URLUploadResponse{FileID: id, FileUploadURL: p.URL, FileUploadURLExpiryDate: rfc3339(p.Expires)})
 }
 
-func waitingMessage(f *file) string {
-	return fmt.Sprintf("waiting for the upload: PUT the bytes to fileUploadUrl before %s", rfc3339(f.urlExpires))
+func waitingMessage(f file) string {
+	return fmt.Sprintf("waiting for the upload: PUT the bytes to fileUploadUrl before %s", rfc3339(f.URLExpires))
+}
+
+// refreshRefusal says why an upload URL cannot be renewed for f (nil when it can).
+func refreshRefusal(f file, ok bool, fileID, caller string) error {
+	switch {
+	case !ok:
+		return unknownFile(fileID, caller)
+	case f.Role != roleUpload:
+		return conflict(protocol.DetailFileNotAccepted,
+			"fileId %s is a document DAS prepared in transit for your retrieval, not an upload: it has no upload URL", f.ID)
+	case f.UsedBy != "":
+		return conflict(protocol.DetailFileNotAccepted,
+			"fileId %s was already used by %s: request a new upload URL (POST files/url-uploads) for new content", f.ID, f.UsedBy)
+	case f.Status == fileDeleted || f.Status == fileExpired:
+		return conflict(protocol.DetailFileNotAccepted, "fileId %s is %s: request a new upload URL (POST files/url-uploads)", f.ID, f.Status)
+	}
+	return nil
 }
 
 // refreshUploadURL is PUT files/url-uploads: a fresh URL for the same file id
@@ -61,58 +80,62 @@ func (s *Server) refreshUploadURL(w http.ResponseWriter, r *http.Request, caller
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
-	s.mu.RLock()
-	f, ok := s.st.ownFile(req.FileID, caller)
-	var refusal error
-	switch {
-	case !ok:
-		refusal = unknownFile(req.FileID, caller)
-	case f.role != roleUpload:
-		refusal = conflict(protocol.DetailFileNotAccepted,
-			"fileId %s is a document DAS prepared in transit for your retrieval, not an upload: it has no upload URL", f.id)
-	case f.usedBy != "":
-		refusal = conflict(protocol.DetailFileNotAccepted,
-			"fileId %s was already used by %s: request a new upload URL (POST files/url-uploads) for new content", f.id, f.usedBy)
-	case f.status == fileDeleted || f.status == fileExpired:
-		refusal = conflict(protocol.DetailFileNotAccepted, "fileId %s is %s: request a new upload URL (POST files/url-uploads)", f.id, f.status)
+	var f file
+	if err := s.view(r.Context(), func(tx store.DASTx) error {
+		found, ok, err := ownFile(tx, req.FileID, caller)
+		if err != nil {
+			return err
+		}
+		f = found
+		return refreshRefusal(found, ok, req.FileID, caller)
+	}); err != nil {
+		return err
 	}
-	s.mu.RUnlock()
-	if refusal != nil {
-		return refusal
-	}
-	p, err := s.deps.storage.PresignPut(r.Context(), s.deps.storage.Transit(), f.key, "", s.cfg.UploadURLTTL)
+	p, err := s.deps.storage.PresignPut(r.Context(), s.deps.storage.Transit(), f.Key, "", s.cfg.UploadURLTTL)
 	if err != nil {
-		return fmt.Errorf("presigning upload %s: %w", f.key, err)
+		return fmt.Errorf("presigning upload %s: %w", f.Key, err)
 	}
-	s.mu.Lock()
-	f.generation++
-	f.status, f.urlExpires, f.hasSize = fileProcessing, p.Expires, false
-	s.st.office(caller).uploads[f.id] = f // open again (a rejected upload left the index)
-	f.message = waitingMessage(f)
-	s.mu.Unlock()
-	return writeJSON(w, http.StatusOK, protocol.URLUploadResponse{FileID: f.id, FileUploadURL: p.URL, FileUploadURLExpiryDate: rfc3339(p.Expires)})
+	if err := s.update(r.Context(), func(tx *txn) error {
+		found, ok, err := ownFile(tx, req.FileID, caller)
+		if err != nil {
+			return err
+		}
+		if err := refreshRefusal(found, ok, req.FileID, caller); err != nil {
+			return err
+		}
+		found.Generation++
+		found.Status, found.URLExpires, found.HasSize = fileProcessing, p.Expires, false
+		found.Message = waitingMessage(found)
+		return tx.PutFile(found)
+	}); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, protocol.URLUploadResponse{FileID: f.ID, FileUploadURL: p.URL, FileUploadURLExpiryDate: rfc3339(p.Expires)})
 }
 
 // fileStatus is GET files: processing until the bytes are checked, then
 // ACCEPTED or REJECTED; DELETED or EXPIRED once removed from transit.
 func (s *Server) fileStatus(w http.ResponseWriter, r *http.Request, caller string) error {
 	id := r.URL.Query().Get("fileId")
-	s.mu.RLock()
-	f, ok := s.st.ownFile(id, caller)
-	s.mu.RUnlock()
+	var ok bool
+	if err := s.view(r.Context(), func(tx store.DASTx) (err error) { _, ok, err = ownFile(tx, id, caller); return err }); err != nil {
+		return err
+	}
 	if !ok {
 		return unknownFile(id, caller)
 	}
-	if err := s.settleUpload(r.Context(), f); err != nil {
+	if err := s.settleUpload(r.Context(), id); err != nil {
 		return err
 	}
-	s.mu.RLock()
-	body := protocol.FileStatus{FileID: f.id, FileReference: f.reference, FileFormatCategory: f.format,
-		FileChecksum: f.checksum, FileStatusCategory: f.status, StatusMessage: ptr(f.message)}
-	if f.hasSize {
-		body.FileSizeQuantity = ptr(f.size)
+	var f file
+	if err := s.view(r.Context(), func(tx store.DASTx) (err error) { f, _, err = tx.File(id); return err }); err != nil {
+		return err
 	}
-	s.mu.RUnlock()
+	body := protocol.FileStatus{FileID: f.ID, FileReference: f.Reference, FileFormatCategory: f.Format,
+		FileChecksum: f.Checksum, FileStatusCategory: f.Status, StatusMessage: ptr(f.Message)}
+	if f.HasSize {
+		body.FileSizeQuantity = ptr(f.Size)
+	}
 	return writeJSON(w, http.StatusOK, body)
 }
 
@@ -124,25 +147,30 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request, caller strin
 	if fileID == "" && ackID == "" {
 		return invalidInput(protocol.DetailMissingField, "query: give fileId or requestAckId (the file to delete), got neither")
 	}
-	s.mu.Lock()
-	f, err := s.fileToDelete(caller, fileID, ackID)
-	if err == nil {
-		err = goneError(f, s.cfg)
-	}
-	if err != nil || s.cfg.Defects.KeepDeleted {
-		s.mu.Unlock()
+	var key string
+	err := s.update(r.Context(), func(tx *txn) error {
+		f, err := fileToDelete(tx, caller, fileID, ackID)
 		if err == nil {
-			w.WriteHeader(http.StatusNoContent)
+			err = goneError(f, s.cfg)
 		}
+		if err != nil || s.cfg.Defects.KeepDeleted {
+			return err
+		}
+		f.Status, f.GoneAt = fileDeleted, s.deps.clock.Now()
+		f.Message = fmt.Sprintf("deleted by office %s on %s", caller, rfc3339(f.GoneAt))
+		key = f.Key
+		if err := tx.cancel(timerID(timerExpire, f.ID)); err != nil {
+			return err
+		}
+		return tx.PutFile(f)
+	})
+	if err != nil {
 		return err
 	}
-	f.status, f.goneAt = fileDeleted, s.deps.clock.Now()
-	f.message = fmt.Sprintf("deleted by office %s on %s", caller, rfc3339(f.goneAt))
-	if f.expiry != nil {
-		f.expiry.Stop()
+	if s.cfg.Defects.KeepDeleted {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
-	key := f.key
-	s.mu.Unlock()
 	if err := s.deps.storage.Delete(r.Context(), s.deps.storage.Transit(), key); err != nil {
 		return fmt.Errorf("deleting %s: %w", key, err)
 	}
@@ -150,29 +178,37 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request, caller strin
 	return nil
 }
 
-// fileToDelete resolves DELETE files' parameters; s.mu is held.
-func (s *Server) fileToDelete(caller, fileID, ackID string) (*file, error) {
-	var byAck *file
+// fileToDelete resolves DELETE files' parameters.
+func fileToDelete(tx store.DASTx, caller, fileID, ackID string) (file, error) {
+	var byAck file
 	if ackID != "" {
-		rt, ok := s.st.ownRetrieval(ackID, caller)
+		rt, ok, err := ownRetrieval(tx, ackID, caller)
+		if err != nil {
+			return file{}, err
+		}
 		if !ok {
-			return nil, unknownRetrieval(ackID, caller)
+			return file{}, unknownRetrieval(ackID, caller)
 		}
-		if rt.delivery == nil {
-			return nil, notFound(protocol.DetailNotReady, "retrieval %s has no file in transit (status %s)", ackID, rt.status)
+		if rt.Delivery == "" {
+			return file{}, notFound(protocol.DetailNotReady, "retrieval %s has no file in transit (status %s)", ackID, rt.Status)
 		}
-		byAck = rt.delivery
+		if byAck, _, err = tx.File(rt.Delivery); err != nil {
+			return file{}, err
+		}
 	}
 	if fileID == "" {
 		return byAck, nil
 	}
-	f, ok := s.st.ownFile(fileID, caller)
-	if !ok {
-		return nil, unknownFile(fileID, caller)
+	f, ok, err := ownFile(tx, fileID, caller)
+	if err != nil {
+		return file{}, err
 	}
-	if byAck != nil && byAck != f {
-		return nil, invalidInput(protocol.DetailInvalidField,
-			"query: fileId %s is not the file of requestAckId %s (its file is %s); give one or the other", fileID, ackID, byAck.id)
+	if !ok {
+		return file{}, unknownFile(fileID, caller)
+	}
+	if ackID != "" && byAck.ID != f.ID {
+		return file{}, invalidInput(protocol.DetailInvalidField,
+			"query: fileId %s is not the file of requestAckId %s (its file is %s); give one or the other", fileID, ackID, byAck.ID)
 	}
 	return f, nil
 }

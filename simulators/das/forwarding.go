@@ -2,6 +2,7 @@ package das
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/store"
 )
 
 // forward sends the OSF's retrieval to the OFF that keeps the document at home
@@ -19,14 +21,15 @@ import (
 // Whether the OFF then serves the document itself (c.2) or through the
 // transit zone (c.3) is its choice, made after this call: the forward is
 // recorded as flow c.2, the later calls of a c.3 retrieval as c.3.
-func (s *Server) forward(rt *retrieval) {
-	s.mu.RLock()
-	req := protocol.RetrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: rt.kind, DocumentNumber: rt.number,
-		DocumentDate: rt.date, DasAccessCode: rt.accessCode, ApplicationCategory: rt.appCategory,
-		ApplicationNumber: rt.appNumber, ApplicationFilingDate: rt.appFilingDate, RequestingOfficeCode: rt.osf}
-	s.mu.RUnlock()
+func (s *Server) forward(rt retrieval) { s.dispatch(s.forwardCall(rt), 1) }
+
+// forwardCall is the forward of rt to its OFF, for attempt 1 or a retry.
+func (s *Server) forwardCall(rt retrieval) *outboundCall {
+	req := protocol.RetrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: rt.Kind, DocumentNumber: rt.Number,
+		DocumentDate: rt.Date, DasAccessCode: rt.AccessCode, ApplicationCategory: rt.AppCategory,
+		ApplicationNumber: rt.AppNumber, ApplicationFilingDate: rt.AppDate, RequestingOfficeCode: rt.OSF}
 	var ack protocol.RetrievalAck
-	s.dispatch(&outboundCall{name: "forward retrieval", office: rt.off, rt: rt, flow: "c.2", step: "forward",
+	return &outboundCall{name: callForward, office: rt.OFF, ack: rt.AckID, flow: "c.2", step: "forward",
 		do: func(ctx context.Context, api *dasapi.Client) *callError {
 			a, _, err := api.RequestRetrieval(ctx, req)
 			if err != nil {
@@ -35,32 +38,50 @@ func (s *Server) forward(rt *retrieval) {
 			ack = *a
 			return nil
 		},
-		done: func(err *callError, attempts int) {
+		done: func(ctx context.Context, err *callError, attempts int) {
 			if err != nil {
-				s.completeError(rt, err.detail, fmt.Sprintf("forwarding the retrieval to office %s failed after %d attempt(s): %s", rt.off, attempts, err.msg))
+				s.completeError(ctx, rt.AckID, err.detail, fmt.Sprintf("forwarding the retrieval to office %s failed after %d attempt(s): %s", rt.OFF, attempts, err.msg))
 				return
 			}
-			s.mu.Lock()
-			rt.offAckID = ack.RequestAckID
-			s.st.offAcks[offAckKey(rt.off, ack.RequestAckID)] = rt
-			now := s.deps.clock.Now()
-			rt.message = fmt.Sprintf("forwarded to office %s on %s (its requestAckId %s), waiting for its notification until %s",
-				rt.off, rfc3339(now), ack.RequestAckID, rfc3339(now.Add(s.cfg.OFFDeadline)))
-			s.st.offDeadlines[rt.ackID] = s.afterFunc(s.cfg.OFFDeadline, func(context.Context) { s.offMissedDeadline(rt) })
-			s.mu.Unlock()
-		}})
+			s.forwarded(ctx, rt.AckID, ack.RequestAckID)
+		}}
+}
+
+// forwarded records the OFF's ack id and starts waiting for its notification.
+func (s *Server) forwarded(ctx context.Context, ack, offAck string) {
+	err := s.update(s.storeCtx(ctx), func(tx *txn) error {
+		rt, ok, err := tx.Retrieval(ack)
+		if err != nil || !ok || rt.Status != statusPending {
+			return err
+		}
+		now := s.deps.clock.Now()
+		deadline := now.Add(s.cfg.OFFDeadline)
+		rt.OFFAckID = offAck
+		rt.Message = fmt.Sprintf("forwarded to office %s on %s (its requestAckId %s), waiting for its notification until %s",
+			rt.OFF, rfc3339(now), offAck, rfc3339(deadline))
+		if err := tx.PutRetrieval(&rt); err != nil {
+			return err
+		}
+		return tx.schedule(store.Timer{ID: timerID(timerOFFDeadline, ack), Kind: timerOFFDeadline, Subject: ack, Due: deadline})
+	})
+	if err != nil {
+		s.deps.logger.Error("das: recording a forwarded retrieval", "ack", ack, "error", err)
+	}
 }
 
 // offMissedDeadline ends a forwarded retrieval whose OFF never notified DAS,
 // so that no retrieval stays pending forever.
-func (s *Server) offMissedDeadline(rt *retrieval) {
-	s.mu.Lock()
-	delete(s.st.offDeadlines, rt.ackID)
-	waiting := rt.status == statusPending && !rt.offNotified
-	s.mu.Unlock()
-	if waiting {
-		s.completeError(rt, protocol.DetailOFFDeadline, fmt.Sprintf(
-			"office %s did not notify the availability of the document within %v of the forwarded retrieval", rt.off, s.cfg.OFFDeadline))
+func (s *Server) offMissedDeadline(ctx context.Context, ack string) {
+	err := s.update(s.storeCtx(ctx), func(tx *txn) error {
+		rt, ok, err := tx.Retrieval(ack)
+		if err != nil || !ok || rt.Status != statusPending || rt.OFFNotified {
+			return err
+		}
+		return s.failed(tx, &rt, protocol.DetailOFFDeadline, fmt.Sprintf(
+			"office %s did not notify the availability of the document within %v of the forwarded retrieval", rt.OFF, s.cfg.OFFDeadline))
+	})
+	if err != nil {
+		s.deps.logger.Error("das: ending a retrieval its OFF did not notify", "ack", ack, "error", err)
 	}
 }
 
@@ -72,34 +93,43 @@ func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, cal
 	if err := decodeBody(r, &n); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	rt, ok := s.st.offAcks[offAckKey(caller, n.RequestAckID)]
-	repeat := ok && (rt.offNotified || rt.status != statusPending) && !s.cfg.Defects.RepeatDuplicate
-	if ok {
-		rt.offNotified = true
-		if t := s.st.offDeadlines[rt.ackID]; t != nil {
-			t.Stop()
-			delete(s.st.offDeadlines, rt.ackID)
+	var found bool
+	err := s.update(r.Context(), func(tx *txn) error {
+		rt, ok, err := tx.RetrievalByOFFAck(caller, n.RequestAckID)
+		if found = ok; err != nil || !ok {
+			return err
 		}
-	}
-	s.mu.Unlock()
-	if !ok {
-		return unknownRetrieval(n.RequestAckID, caller)
-	}
-	if !repeat {
+		if rt.OFFNotified || rt.Status != statusPending {
+			if s.cfg.Defects.RepeatDuplicate {
+				return tx.schedule(s.notifyAgain(rt.AckID))
+			}
+			return nil // a repeat
+		}
+		rt.OFFNotified, rt.OFFChecksum = true, n.FileChecksum
+		if err := tx.cancel(timerID(timerOFFDeadline, rt.AckID)); err != nil {
+			return err
+		}
 		if n.RequestStatusCategory == statusError {
 			code := 0
 			if n.ErrorCode != nil {
 				code = *n.ErrorCode
 			}
-			msg := fmt.Sprintf("office %s could not provide the document (its errorCode %d: %s)", caller, code, n.StatusMessage)
-			s.goBackground(func(context.Context) { s.completeError(rt, protocol.DetailOFFError, msg) })
-		} else {
-			if s.cfg.Defects.NotifyEarly {
-				s.goBackground(func(context.Context) { s.notifyOSFEarly(rt) })
-			}
-			s.goBackground(func(ctx context.Context) { s.fetchFromOffice(ctx, rt, n) })
+			return s.failed(tx, &rt, protocol.DetailOFFError, fmt.Sprintf("office %s could not provide the document (its errorCode %d: %s)", caller, code, n.StatusMessage))
 		}
+		if err := tx.PutRetrieval(&rt); err != nil {
+			return err
+		}
+		if s.cfg.Defects.NotifyEarly {
+			early := rt
+			s.goBackground(func(ctx context.Context) { s.notifyOSFEarly(ctx, early) })
+		}
+		return tx.schedule(s.dueNow(timerFetch, rt.AckID))
+	})
+	if err != nil {
+		return err
+	}
+	if !found {
+		return unknownRetrieval(n.RequestAckID, caller)
 	}
 	if s.cfg.Defects.NotificationCreated {
 		return writeJSON(w, http.StatusCreated, map[string]string{"requestAckId": n.RequestAckID})
@@ -112,38 +142,40 @@ func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, cal
 // c.3, the file the OFF uploaded and set with PUT retrievals; c.2, "WIPO DAS
 // retrieves the file location URL [GET files/url-downloads] ... WIPO DAS
 // download the document file content from OFF".
-func (s *Server) fetchFromOffice(ctx context.Context, rt *retrieval, n protocol.Notification) {
-	f, err := s.newDelivery(rt)
-	if err != nil {
-		s.completeError(rt, protocol.DetailInternal, "could not prepare the document: "+err.Error())
+func (s *Server) fetchFromOffice(ctx context.Context, ack string) {
+	rt, ok := s.retrieval(ctx, ack)
+	if !ok || rt.Status != statusPending {
 		return
 	}
-	s.mu.RLock()
-	upload := rt.offFile
-	s.mu.RUnlock()
-	if upload != nil {
-		s.takeOverUpload(ctx, rt, upload, f)
+	if rt.OFFFile != "" {
+		s.takeOverUpload(ctx, rt)
 		return
 	}
-	s.dispatch(&outboundCall{name: "office download URL", office: rt.off, rt: rt, flow: "c.2", step: "fetch",
+	s.dispatch(s.fetchCall(rt), 1)
+}
+
+// fetchCall is the c.2 download of rt's document from its OFF.
+func (s *Server) fetchCall(rt retrieval) *outboundCall {
+	var f file
+	return &outboundCall{name: callFetch, office: rt.OFF, ack: rt.AckID, flow: "c.2", step: "fetch",
 		do: func(ctx context.Context, api *dasapi.Client) *callError {
-			dl, _, err := api.DownloadURL(ctx, rt.offAckID)
+			dl, _, err := api.DownloadURL(ctx, rt.OFFAckID)
 			if err != nil {
 				return officeFailed(err, protocol.DetailOFFUnreachable)
 			}
-			want := dl.FileChecksum
-			if want == "" {
-				want = n.FileChecksum
+			if f, err = s.newDelivery(rt); err != nil {
+				return &callError{detail: protocol.DetailInternal, msg: "could not prepare the document: " + err.Error()}
 			}
-			return s.download(ctx, api, dl.FileDownloadURL, f, want, dl.FileFormatCategory, rt.off)
+			want := cmp.Or(dl.FileChecksum, rt.OFFChecksum)
+			return s.download(ctx, api, dl.FileDownloadURL, &f, want, dl.FileFormatCategory, rt.OFF)
 		},
-		done: func(err *callError, attempts int) {
+		done: func(ctx context.Context, err *callError, attempts int) {
 			if err != nil {
-				s.completeError(rt, err.detail, fmt.Sprintf("fetching the document from office %s failed after %d attempt(s): %s", rt.off, attempts, err.msg))
+				s.completeError(ctx, rt.AckID, err.detail, fmt.Sprintf("fetching the document from office %s failed after %d attempt(s): %s", rt.OFF, attempts, err.msg))
 				return
 			}
-			s.completeSuccess(rt, f)
-		}})
+			s.completeSuccess(ctx, rt.AckID, f)
+		}}
 }
 
 // download GETs a presigned URL of an office (no Authorization header) into f.
@@ -176,17 +208,16 @@ func (s *Server) download(ctx context.Context, api *dasapi.Client, rawURL string
 }
 
 // takeOverUpload turns the OFF's c.3 upload into the OSF's transit file.
-func (s *Server) takeOverUpload(ctx context.Context, rt *retrieval, upload, f *file) {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.OutboundTimeout)
-	defer cancel()
-	transit := s.deps.storage.Transit()
-	if err := s.deps.storage.Copy(ctx, transit, upload.key, transit, f.key); err != nil {
-		s.completeError(rt, protocol.DetailTransferFailed, "moving the office's upload to the requesting office failed")
+func (s *Server) takeOverUpload(ctx context.Context, rt retrieval) {
+	var upload file
+	var ok bool
+	if err := s.view(ctx, func(tx store.DASTx) (err error) { upload, ok, err = tx.File(rt.OFFFile); return err }); err != nil || !ok {
+		s.completeError(ctx, rt.AckID, protocol.DetailTransferFailed, "the office's upload set on the retrieval cannot be read")
 		return
 	}
-	_ = s.deps.storage.Delete(ctx, transit, upload.key)
-	s.mu.RLock()
-	f.format, f.checksum, f.size, f.hasSize = upload.format, upload.checksum, upload.size, true
-	s.mu.RUnlock()
-	s.completeSuccess(rt, f)
+	s.deliverCopy(ctx, rt, s.deps.storage.Transit(), upload.Key, upload.Format, upload.Checksum, upload.Size,
+		"moving the office's upload to the requesting office failed")
+	if r, ok := s.retrieval(ctx, rt.AckID); ok && r.Status == statusSuccess {
+		_ = s.deps.storage.Delete(s.storeCtx(ctx), s.deps.storage.Transit(), upload.Key)
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,6 +31,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/objectstore"
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/store"
 )
 
 var epoch = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
@@ -70,6 +72,9 @@ type world struct {
 	api      *httptest.Server
 	offices  OfficeMap
 	sims     map[string]*officeSim
+	opts     []Option // what the DAS was built with, for restart
+	cfg      Config
+	current  atomic.Pointer[Server]
 }
 
 type worldOptions struct {
@@ -77,6 +82,7 @@ type worldOptions struct {
 	config  func(*Config) // adjust the DAS config
 	offices []string      // offices that run an endpoint (officeSim)
 	pct     PCTSource
+	backend store.Backend // the DAS's store; nil: its own memory store
 	// deliberate: the test breaks requests on purpose; only response
 	// violations (an undocumented status among them) fail it. Every
 	// exchange is then kept in log.all.
@@ -133,16 +139,32 @@ func newWorld(t testing.TB, o worldOptions) *world {
 	if o.pct != nil {
 		opts = append(opts, WithPCT(o.pct))
 	}
+	if o.backend != nil {
+		opts = append(opts, WithStore(o.backend))
+	}
+	w.opts, w.cfg = opts, cfg
 	w.das, err = New(cfg, opts...)
 	must(t, err)
 	dasRef = w.das
-	w.api = httptest.NewServer(w.das.Handler())
+	w.current.Store(w.das)
+	w.api = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { w.current.Load().Handler().ServeHTTP(rw, r) }))
 	t.Cleanup(func() {
 		must(t, w.das.Close(context.WithoutCancel(t.Context())))
 		w.api.Close()
 		w.assertContractKept()
 	})
 	return w
+}
+
+// restart stops the DAS and starts another on the same store, clock and
+// object store, as a restarted process would; the API's URL stays.
+func (w *world) restart() {
+	w.t.Helper()
+	must(w.t, w.das.Close(context.WithoutCancel(w.t.Context())))
+	d, err := New(w.cfg, w.opts...)
+	must(w.t, err)
+	w.das = d
+	w.current.Store(d)
 }
 
 func (w *world) dasToken(ctx context.Context) (string, error) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/store"
 )
 
 // notifyOSF tells the OSF that its document is available or that its
@@ -13,51 +14,74 @@ import (
 // document for download and notifies the OSF of the document availability").
 // An OSF without an endpoint polls statuses instead. When every attempt
 // fails, the retrieval keeps its true status and says so in statusMessage.
-func (s *Server) notifyOSF(rt *retrieval) {
-	if _, ok := s.deps.offices.Endpoint(rt.osf); !ok {
+func (s *Server) notifyOSF(ctx context.Context, ack string) {
+	rt, ok := s.retrieval(ctx, ack)
+	if !ok {
 		return
 	}
-	s.mu.RLock()
-	n := protocol.Notification{RequestAckID: rt.ackID, RequestStatusCategory: rt.status,
-		DocumentKindCategory: rt.kind, DocumentNumber: rt.number, DocumentDate: rt.date}
-	if rt.status == statusSuccess {
-		n.DocumentAvailabilityDate = rfc3339(rt.availableAt)
-		n.FileID, n.FileChecksum, n.StatusMessage = rt.delivery.id, rt.delivery.checksum, "document available"
+	call := s.notifyCall(ctx, rt)
+	if call == nil {
+		return
+	}
+	// A notification may be dropped, duplicated, delayed or reordered on
+	// purpose (faults of party "das"), to see how an OSF under test copes.
+	s.outbox.Deliver("notify", func() { s.dispatch(call, 1) })
+}
+
+// notifyCall is the notification of rt's outcome to its OSF; nil when the
+// OSF has no endpoint or rt is not complete.
+func (s *Server) notifyCall(ctx context.Context, rt retrieval) *outboundCall {
+	if _, ok := s.deps.offices.Endpoint(rt.OSF); !ok || rt.Status == statusPending {
+		return nil
+	}
+	n := protocol.Notification{RequestAckID: rt.AckID, RequestStatusCategory: rt.Status,
+		DocumentKindCategory: rt.Kind, DocumentNumber: rt.Number, DocumentDate: rt.Date}
+	if rt.Status == statusSuccess {
+		var f file
+		if err := s.view(s.storeCtx(ctx), func(tx store.DASTx) (err error) { f, _, err = tx.File(rt.Delivery); return err }); err != nil {
+			s.deps.logger.Error("das: reading the file to notify", "ack", rt.AckID, "error", err)
+			return nil
+		}
+		n.DocumentAvailabilityDate = rfc3339(rt.AvailableAt)
+		n.FileID, n.FileChecksum, n.StatusMessage = f.ID, f.Checksum, "document available"
 	} else {
-		n.ErrorCode, n.StatusMessage = ptr(rt.errorCode), rt.message
+		n.ErrorCode, n.StatusMessage = ptr(rt.ErrorCode), rt.Message
 		if len(n.StatusMessage) > 1024 {
 			n.StatusMessage = n.StatusMessage[:1024]
 		}
 	}
-	flow := flowOf(rt)
-	s.mu.RUnlock()
-	call := &outboundCall{name: "notify", office: rt.osf, rt: rt, flow: flow, step: "notify",
+	return &outboundCall{name: callNotify, office: rt.OSF, ack: rt.AckID, flow: flowOf(rt), step: "notify",
 		do: func(ctx context.Context, api *dasapi.Client) *callError {
 			_, err := api.Notify(ctx, n)
 			return officeFailed(err, protocol.DetailOFFUnreachable)
 		},
-		done: func(err *callError, attempts int) {
+		done: func(ctx context.Context, err *callError, attempts int) {
 			if err == nil {
 				return
 			}
-			s.mu.Lock()
-			rt.message += fmt.Sprintf("; notifying office %s failed after %d attempt(s) (last: %s): poll retrievals/statuses", rt.osf, attempts, err.msg)
-			s.mu.Unlock()
+			note := fmt.Sprintf("; notifying office %s failed after %d attempt(s) (last: %s): poll retrievals/statuses", rt.OSF, attempts, err.msg)
+			if err := s.update(s.storeCtx(ctx), func(tx *txn) error {
+				now, ok, err := tx.Retrieval(rt.AckID)
+				if err != nil || !ok {
+					return err
+				}
+				now.Message += note
+				return tx.PutRetrieval(&now)
+			}); err != nil {
+				s.deps.logger.Error("das: recording a failed notification", "ack", rt.AckID, "error", err)
+			}
 		}}
-	// A notification may be dropped, duplicated, delayed or reordered on
-	// purpose (faults of party "das"), to see how an OSF under test copes.
-	s.outbox.Deliver("notify", func() { s.dispatch(call) })
 }
 
 // flowOf names the exchange flow a retrieval follows (WIPO's flows c.1,
-// c.2, c.3 and PCT RO/IB), for the labels of DAS's calls; s.mu is held.
-func flowOf(rt *retrieval) string {
+// c.2, c.3 and PCT RO/IB), for the labels of DAS's calls.
+func flowOf(rt retrieval) string {
 	switch {
-	case rt.src == fromPCT:
+	case rt.Source == fromPCT:
 		return "pct"
-	case rt.src == fromLibrary:
+	case rt.Source == fromLibrary:
 		return "c.1"
-	case rt.offFile != nil:
+	case rt.OFFFile != "":
 		return "c.3"
 	}
 	return "c.2"

@@ -14,6 +14,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/s3client"
+	"github.com/wipo-das/dasim/simulators/store"
 )
 
 // ObjectStore is the S3 API as the DAS uses it; *s3client.Storage is the
@@ -91,6 +92,7 @@ type options struct {
 	faults       *faults.Set      // WithFaults
 	rand         io.Reader        // WithRandom
 	logger       *slog.Logger     // WithLogger
+	store        store.Backend    // WithStore
 }
 
 // WithContext gives the DAS's background work the values of ctx (not its
@@ -131,6 +133,11 @@ func WithRandom(r io.Reader) Option { return func(o *options) { o.rand = r } }
 // WithLogger receives internal failures (never sent to callers); default: discard.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
+// WithStore keeps the DAS's state and timers in b (an SQLite file, a
+// PostgreSQL database shared with other replicas); default: a store in
+// memory of its own. The DAS does not close b.
+func WithStore(b store.Backend) Option { return func(o *options) { o.store = b } }
+
 // newOptions applies opts, then fills the defaults (as gofakes3 does).
 func newOptions(opts []Option) (options, error) {
 	var o options
@@ -155,6 +162,9 @@ func newOptions(opts []Option) (options, error) {
 	}
 	if o.logger == nil {
 		o.logger = slog.New(slog.DiscardHandler)
+	}
+	if o.store == nil {
+		o.store = store.NewMemory()
 	}
 	return o, errors.Join(errs...)
 }

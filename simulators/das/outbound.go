@@ -10,26 +10,21 @@ import (
 	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/protocol"
 	"github.com/wipo-das/dasim/simulators/retry"
+	"github.com/wipo-das/dasim/simulators/store"
 )
 
 // Attempt is one call DAS made to an office for a retrieval, as the harness
 // sees it through Server.Deliveries.
-type Attempt struct {
-	Call   string    // "forward retrieval", "office download URL", "notify"
-	Office string    // the office called
-	Number int       // 1 for the first attempt
-	At     time.Time // on the world's clock
-	Status int       // HTTP status, 0 when none came back
-	Error  string    // empty on success
-	Final  bool      // no further attempt will follow
-}
+type Attempt = store.Attempt
 
 // Deliveries returns every call DAS made for the retrieval with DAS ack id
 // ackID (forwarding to the OFF, fetching from it, notifying the OSF), in order.
 func (s *Server) Deliveries(ackID string) []Attempt {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return append([]Attempt(nil), s.st.deliveries[ackID]...)
+	var out []Attempt
+	if err := s.view(s.storeCtx(s.work.Context()), func(tx store.DASTx) (err error) { out, err = tx.Attempts(ackID); return err }); err != nil {
+		s.deps.logger.Error("das: reading delivery attempts", "ack", ackID, "error", err)
+	}
+	return out
 }
 
 // callError is a failed call: its HTTP status (0 for none), the detail code
@@ -46,22 +41,32 @@ func (e *callError) Error() string { return e.msg }
 // Retryable tells the retry loop whether another attempt may help.
 func (e *callError) Retryable() bool { return e.retryable }
 
+// The calls DAS makes to offices, by their names in Attempt.Call and in
+// the retry timers that resume them.
+const (
+	callForward = "forward retrieval"
+	callFetch   = "office download URL"
+	callNotify  = "notify"
+)
+
 // outboundCall is a call to an office repeated under Config.Retry. flow is
 // the exchange flow of the retrieval it serves (c.1, c.2, c.3, pct) and
 // step the call's part in it (forward, fetch, notify), both recorded.
 type outboundCall struct {
 	name, office string
-	rt           *retrieval
+	ack          string // the retrieval it serves
 	flow, step   string
 	do           func(ctx context.Context, api *dasapi.Client) *callError
-	done         func(err *callError, attempts int)
+	done         func(ctx context.Context, err *callError, attempts int)
 }
 
-// dispatch makes attempt 1 now, on the calling goroutine; later attempts run
-// as tracked timers on the world's clock. An office that is down or answers
-// 5xx is retried with backoff; a 4xx answer is final.
-func (s *Server) dispatch(c *outboundCall) {
-	retry.Run(s.work, s.cfg.Retry, retry.Job{
+// dispatch makes attempt n of c now, on the calling goroutine; the next
+// attempts are retry timers of the store, so they outlive a restart. An
+// office that is down or answers 5xx is retried with backoff; a 4xx answer
+// is final.
+func (s *Server) dispatch(c *outboundCall, n int) {
+	ctx := s.work.Context()
+	job := retry.Job{
 		Attempt: func(ctx context.Context, n int) error {
 			ep, ok := s.deps.offices.Endpoint(c.office)
 			if !ok {
@@ -78,12 +83,56 @@ func (s *Server) dispatch(c *outboundCall) {
 			if ce := asCallError(err); ce != nil {
 				a.Status, a.Error = ce.status, ce.msg
 			}
-			s.mu.Lock()
-			s.st.deliveries[c.rt.ackID] = append(s.st.deliveries[c.rt.ackID], a)
-			s.mu.Unlock()
+			if err := s.update(s.storeCtx(ctx), func(tx *txn) error { return tx.AppendAttempt(c.ack, a) }); err != nil {
+				s.deps.logger.Error("das: recording a delivery attempt", "ack", c.ack, "error", err)
+			}
 		},
-		Done: func(err error, attempts int) { c.done(asCallError(err), attempts) },
-	})
+		Done: func(err error, attempts int) { c.done(ctx, asCallError(err), attempts) },
+		Schedule: func(next int, delay time.Duration) bool {
+			t := store.Timer{ID: timerID(timerRetry, c.ack, c.name), Kind: timerRetry, Subject: c.ack, Call: c.name,
+				Attempt: next, Due: s.deps.clock.Now().Add(delay)}
+			err := s.update(s.storeCtx(ctx), func(tx *txn) error { return tx.schedule(t) })
+			if err != nil {
+				s.deps.logger.Error("das: scheduling a retry", "ack", c.ack, "call", c.name, "error", err)
+			}
+			return err == nil
+		},
+	}
+	if n == 1 {
+		retry.Run(s.work, s.cfg.Retry, job)
+		return
+	}
+	retry.Resume(ctx, s.work, s.cfg.Retry, job, n)
+}
+
+// resumeCall makes attempt n of the call named call for the retrieval ack,
+// rebuilt from the stored retrieval (a retry timer, after a restart too).
+func (s *Server) resumeCall(ctx context.Context, ack, call string, n int) {
+	rt, ok := s.retrieval(ctx, ack)
+	if !ok {
+		return
+	}
+	var c *outboundCall
+	switch call {
+	case callForward:
+		if rt.Status != statusPending {
+			return
+		}
+		c = s.forwardCall(rt)
+	case callFetch:
+		if rt.Status != statusPending {
+			return
+		}
+		c = s.fetchCall(rt)
+	case callNotify:
+		if c = s.notifyCall(ctx, rt); c == nil {
+			return
+		}
+	default:
+		s.deps.logger.Error("das: a retry of an unknown call is dropped", "ack", ack, "call", call)
+		return
+	}
+	s.dispatch(c, n)
 }
 
 func asCallError(err error) *callError {

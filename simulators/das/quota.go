@@ -5,37 +5,43 @@ import (
 	"fmt"
 
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/store"
 )
 
 // Per-office bounds on what uploads hold (docs/limits.md): without them an
 // office could ask any number of upload URLs and fill each with up to
 // MaxFileSize bytes, all of it kept in the object store until retention
-// (issue 15). The office's index keeps its uploads that may hold transit
-// space, so counting costs what the office holds, never what DAS stores.
+// (issue 15). The store indexes each office's uploads that may hold transit
+// space (store.File.HoldsTransit), so counting costs what the office
+// holds, never what DAS stores.
 
-// uploadUsageLocked prunes the office's index and returns its open upload
-// URLs (issued, no bytes checked yet, URL not expired) and the bytes its
-// checked, unused uploads hold; s.mu is held.
-func (s *Server) uploadUsageLocked(office string) (open int, held int64) {
+// uploadUsage returns the office's open upload URLs (issued, no bytes
+// checked yet, URL not expired) and the bytes its checked, unused uploads
+// hold, leaving out the upload except (the one being judged).
+func (s *Server) uploadUsage(tx store.DASTx, office, except string) (open int, held int64, err error) {
+	uploads, err := tx.OfficeUploads(office)
+	if err != nil {
+		return 0, 0, err
+	}
 	now := s.deps.clock.Now()
-	ix := s.st.office(office)
-	for id, f := range ix.uploads {
+	for _, f := range uploads {
 		switch {
-		case f.usedBy != "" || f.status == fileDeleted || f.status == fileExpired || f.status == fileRejected:
-			delete(ix.uploads, id) // no longer the office's transit space
-		case f.hasSize:
-			held += f.size
-		case f.status == fileProcessing && now.Before(f.urlExpires):
+		case f.ID == except:
+		case f.HasSize:
+			held += f.Size
+		case f.Status == fileProcessing && now.Before(f.URLExpires):
 			open++
 		}
 	}
-	return open, held
+	return open, held, nil
 }
 
-// uploadQuotaLocked refuses one more upload URL for office; s.mu is held.
-func (s *Server) uploadQuotaLocked(office string) *protocol.DASError {
-	open, held := s.uploadUsageLocked(office)
+// uploadQuota refuses one more upload URL for office.
+func (s *Server) uploadQuota(tx store.DASTx, office string) error {
+	open, held, err := s.uploadUsage(tx, office, "")
 	switch {
+	case err != nil:
+		return err
 	case open >= s.cfg.MaxOpenUploadURLs:
 		return conflict(protocol.DetailTransitQuota,
 			"office %s holds %d open upload URLs (issued, not uploaded to, not expired), the most DAS allows per office: "+
@@ -48,29 +54,28 @@ func (s *Server) uploadQuotaLocked(office string) *protocol.DASError {
 	return nil
 }
 
-// overQuotaLocked is the verdict on an upload of size bytes that would take
-// its office past MaxTransitBytes ("" when it fits); s.mu is held and f is
-// not yet counted (it has no size).
-func (s *Server) overQuotaLocked(f *file, size int64) string {
-	_, held := s.uploadUsageLocked(f.office)
-	if held+size <= s.cfg.MaxTransitBytes {
-		return ""
+// overQuota is the verdict on an upload f of size bytes that would take
+// its office past MaxTransitBytes ("" when it fits).
+func (s *Server) overQuota(tx store.DASTx, f file, size int64) (string, error) {
+	_, held, err := s.uploadUsage(tx, f.Office, f.ID)
+	if err != nil || held+size <= s.cfg.MaxTransitBytes {
+		return "", err
 	}
 	return fmt.Sprintf("transit quota: the %d bytes uploaded would bring office %s to %d bytes of unused uploads in the transit zone, at most %d allowed",
-		size, f.office, held+size, s.cfg.MaxTransitBytes)
+		size, f.Office, held+size, s.cfg.MaxTransitBytes), nil
 }
 
-// freeRejectedLocked deletes a REJECTED upload's bytes at once: nothing can
-// use them, and a rejected 256 MiB upload otherwise stayed in memory until
-// retention. It runs under s.mu, so no new upload to the same URL can land
-// between the verdict and the deletion; the object store never calls back
-// into DAS on a DELETE.
-func (s *Server) freeRejectedLocked(f *file) {
-	ctx, cancel := context.WithTimeout(s.work.Context(), s.cfg.OutboundTimeout)
+// freeRejected deletes a REJECTED upload's bytes before the verdict is
+// recorded: nothing can use them, and a rejected 256 MiB upload otherwise
+// stayed in the store until retention. A new upload to the same URL that
+// lands after the deletion bumps the file's generation, so the verdict on
+// the old bytes is then dropped and the new bytes are checked on their own.
+func (s *Server) freeRejected(ctx context.Context, f file) string {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.OutboundTimeout)
 	defer cancel()
-	if err := s.deps.storage.Delete(ctx, s.deps.storage.Transit(), f.key); err != nil {
-		s.deps.logger.Warn("das: freeing a rejected upload", "fileId", f.id, "error", err)
-		return
+	if err := s.deps.storage.Delete(ctx, s.deps.storage.Transit(), f.Key); err != nil {
+		s.deps.logger.Warn("das: freeing a rejected upload", "fileId", f.ID, "error", err)
+		return ""
 	}
-	f.message += "; the bytes were removed from the transit zone: PUT files/url-uploads for a new URL and upload again"
+	return "; the bytes were removed from the transit zone: PUT files/url-uploads for a new URL and upload again"
 }

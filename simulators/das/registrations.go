@@ -3,18 +3,23 @@ package das
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/store"
 )
 
 // content is a document deposited with DAS: where it is and what it is.
 type content struct {
 	libraryKey, format, checksum string
 	size                         int64
+}
+
+// deposit records c as reg's library content.
+func deposit(reg *registration, c content) {
+	reg.Hosting, reg.LibraryKey, reg.Format, reg.Checksum, reg.Size = hostedLibrary, c.libraryKey, c.format, c.checksum, c.size
 }
 
 // decodeRegistration reads the body of POST or PUT registrations and
@@ -43,9 +48,10 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string)
 		return e
 	}
 	key := docKey(req.DocumentKindCategory, req.DocumentNumber)
-	s.mu.RLock()
-	dup := duplicate(s.st.registrations[key], req)
-	s.mu.RUnlock()
+	var dup *protocol.DASError
+	if err := s.view(r.Context(), func(tx store.DASTx) (err error) { dup, err = duplicate(tx, key, req); return err }); err != nil {
+		return err
+	}
 	if dup != nil {
 		return dup
 	}
@@ -53,46 +59,61 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string)
 	if err != nil {
 		return err
 	}
-	reg := &registration{ackID: ackID, office: caller, hosting: hostedOffice, registeredAt: s.deps.clock.Now()}
-	applyRegistration(reg, req)
+	reg := registration{Key: key, AckID: ackID, Office: caller, Hosting: hostedOffice, RegisteredAt: s.deps.clock.Now()}
+	applyRegistration(&reg, req)
 	if withFile {
-		c, err := s.depositUpload(r.Context(), caller, *req.FileID, "registration "+ackID, unknownFileStatus)
+		c, err := s.depositUpload(r.Context(), caller, *req.FileID, ackID, unknownFileStatus)
 		if err != nil {
 			return err
 		}
-		reg.hosting, reg.content = hostedLibrary, c
+		deposit(&reg, c)
 	}
-	s.mu.Lock()
-	if dup := duplicate(s.st.registrations[key], req); dup != nil {
-		s.mu.Unlock() // lost a race with the same registration
-		s.dropLibraryObject(r.Context(), reg.libraryKey)
-		return dup
+	err = s.update(r.Context(), func(tx *txn) error {
+		if dup, err = duplicate(tx, key, req); err != nil || dup != nil {
+			return err // lost a race with the same registration
+		}
+		if withFile {
+			if _, err := claimUpload(tx, caller, *req.FileID, "registration "+ackID, unknownFileStatus); err != nil {
+				return err
+			}
+		}
+		return tx.PutRegistration(reg)
+	})
+	if err == nil && dup != nil {
+		err = dup
 	}
-	s.st.registrations[key] = reg
-	s.mu.Unlock()
+	if err != nil {
+		s.dropLibraryObject(r.Context(), reg.LibraryKey)
+		return err
+	}
+	if withFile {
+		s.dropDepositedUpload(r.Context(), caller, *req.FileID)
+	}
 	w.Header().Set("Location", r.URL.Path+"?"+url.Values{
 		"documentKindCategory": {req.DocumentKindCategory}, "documentNumber": {req.DocumentNumber}}.Encode())
 	return writeJSON(w, http.StatusCreated, ackOf(reg, "registration - recorded"))
 }
 
-func duplicate(existing *registration, req protocol.RegistrationRequest) error {
-	if existing == nil || existing.withdrawn {
-		return nil
+// duplicate is the refusal of a registration whose document is registered.
+func duplicate(tx store.DASTx, key string, req protocol.RegistrationRequest) (*protocol.DASError, error) {
+	existing, ok, err := tx.Registration(key)
+	if err != nil || !ok || existing.Withdrawn {
+		return nil, err
 	}
 	return conflict(protocol.DetailDuplicate,
 		"documentNumber=%s, documentKindCategory=%s is already registered by your office (requestAckId %s): correct it with PUT registrations",
-		req.DocumentNumber, req.DocumentKindCategory, existing.ackID)
+		req.DocumentNumber, req.DocumentKindCategory, existing.AckID), nil
 }
 
 func applyRegistration(reg *registration, req protocol.RegistrationRequest) {
-	reg.kind, reg.number, reg.date = req.DocumentKindCategory, req.DocumentNumber, req.DocumentDate
-	reg.accessCode = strings.ToUpper(req.DasAccessCode)
-	reg.appCategory, reg.appNumber, reg.appFilingDate, reg.email = req.ApplicationCategory, req.ApplicationNumber, req.ApplicationFilingDate, req.Email
+	reg.Kind, reg.Number, reg.Date = req.DocumentKindCategory, req.DocumentNumber, req.DocumentDate
+	reg.AccessCode = strings.ToUpper(req.DasAccessCode)
+	reg.AppCategory, reg.AppNumber, reg.AppDate, reg.Email = req.ApplicationCategory, req.ApplicationNumber, req.ApplicationFilingDate, req.Email
 }
 
-func ackOf(reg *registration, message string) protocol.RegistrationAck {
-	return protocol.RegistrationAck{RequestAckID: reg.ackID, OperationCategory: "registration", RequestStatusCategory: statusSuccess,
-		StatusMessage: &message, DocumentKindCategory: reg.kind, DocumentNumber: reg.number, DocumentDate: reg.date}
+func ackOf(reg registration, message string) protocol.RegistrationAck {
+	return protocol.RegistrationAck{RequestAckID: reg.AckID, OperationCategory: "registration", RequestStatusCategory: statusSuccess,
+		StatusMessage: &message, DocumentKindCategory: reg.Kind, DocumentNumber: reg.Number, DocumentDate: reg.Date}
 }
 
 // correctRegistration is PUT registrations: "correct filing date or parent
@@ -105,11 +126,11 @@ func (s *Server) correctRegistration(w http.ResponseWriter, r *http.Request, cal
 		return err
 	}
 	key := docKey(req.DocumentKindCategory, req.DocumentNumber)
-	s.mu.RLock()
-	reg, e := s.ownRegistrationLocked(key, req.DocumentKindCategory, req.DocumentNumber, caller)
-	s.mu.RUnlock()
-	if e != nil {
-		return e
+	if err := s.view(r.Context(), func(tx store.DASTx) error {
+		_, err := ownRegistration(tx, key, req.DocumentKindCategory, req.DocumentNumber, caller)
+		return err
+	}); err != nil {
+		return err
 	}
 	ackID, err := s.ids.next()
 	if err != nil {
@@ -117,46 +138,60 @@ func (s *Server) correctRegistration(w http.ResponseWriter, r *http.Request, cal
 	}
 	var c *content
 	if withFile {
-		dep, err := s.depositUpload(r.Context(), caller, *req.FileID, "correction "+ackID, unknownFileStatus)
+		dep, err := s.depositUpload(r.Context(), caller, *req.FileID, ackID, unknownFileStatus)
 		if err != nil {
 			return err
 		}
 		c = &dep
 	}
-	s.mu.Lock()
-	if reg.withdrawn {
-		s.mu.Unlock()
+	var reg registration
+	var old string
+	err = s.update(r.Context(), func(tx *txn) (err error) {
+		if reg, err = ownRegistration(tx, key, req.DocumentKindCategory, req.DocumentNumber, caller); err != nil {
+			return err // withdrawn meanwhile
+		}
+		if s.cfg.Defects.IgnoreCorrections { // answered as applied, kept as it was
+			reg.AckID = ackID
+			return tx.PutRegistration(reg)
+		}
+		applyRegistration(&reg, req)
+		reg.AckID, old = ackID, ""
+		if c != nil {
+			if _, err := claimUpload(tx, caller, *req.FileID, "correction "+ackID, unknownFileStatus); err != nil {
+				return err
+			}
+			old = reg.LibraryKey
+			deposit(&reg, *c)
+		}
+		return tx.PutRegistration(reg)
+	})
+	if err != nil {
 		if c != nil {
 			s.dropLibraryObject(r.Context(), c.libraryKey)
 		}
-		return notFound(protocol.DetailWithdrawn, "documentNumber=%s, documentKindCategory=%s was withdrawn", req.DocumentNumber, req.DocumentKindCategory)
+		return err
 	}
-	if !s.cfg.Defects.IgnoreCorrections {
-		applyRegistration(reg, req)
+	if c != nil {
+		s.dropDepositedUpload(r.Context(), caller, *req.FileID)
 	}
-	reg.ackID = ackID
-	var old string
-	if c != nil && !s.cfg.Defects.IgnoreCorrections {
-		old = reg.libraryKey
-		reg.hosting, reg.content = hostedLibrary, *c
-	}
-	ack := ackOf(reg, "registration - updated")
-	s.mu.Unlock()
 	s.dropLibraryObject(r.Context(), old)
-	return writeJSON(w, http.StatusOK, ack)
+	return writeJSON(w, http.StatusOK, ackOf(reg, "registration - updated"))
 }
 
-// ownRegistrationLocked finds the caller's live registration. Another
-// office's document is answered exactly like one never registered.
-func (s *Server) ownRegistrationLocked(key, kind, number, caller string) (*registration, error) {
-	reg := s.st.registrations[key]
-	if reg == nil || reg.office != caller {
-		return nil, notFound(protocol.DetailNotRegistered,
+// ownRegistration finds the caller's live registration. Another office's
+// document is answered exactly like one never registered.
+func ownRegistration(tx store.DASTx, key, kind, number, caller string) (registration, error) {
+	reg, ok, err := tx.Registration(key)
+	if err != nil {
+		return reg, err
+	}
+	if !ok || reg.Office != caller {
+		return reg, notFound(protocol.DetailNotRegistered,
 			"no registration of documentNumber=%s, documentKindCategory=%s for office %s", number, kind, caller)
 	}
-	if reg.withdrawn {
-		return nil, notFound(protocol.DetailWithdrawn,
-			"documentNumber=%s, documentKindCategory=%s was withdrawn on %s", number, kind, rfc3339(reg.withdrawnAt))
+	if reg.Withdrawn {
+		return reg, notFound(protocol.DetailWithdrawn,
+			"documentNumber=%s, documentKindCategory=%s was withdrawn on %s", number, kind, rfc3339(reg.WithdrawnAt))
 	}
 	return reg, nil
 }
@@ -166,91 +201,26 @@ func (s *Server) ownRegistrationLocked(key, kind, number, caller string) (*regis
 func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, caller string) error {
 	q := r.URL.Query()
 	kind, number, code := q.Get("documentKindCategory"), q.Get("documentNumber"), q.Get("dasAccessCode")
-	s.mu.Lock()
-	reg, err := s.ownRegistrationLocked(docKey(kind, number), kind, number, caller)
-	if err == nil && !strings.EqualFold(code, reg.accessCode) {
-		err = invalidInput(protocol.DetailAccessCodeMismatch,
-			"Mismatched access code: dasAccessCode: expected dasAccessCode=%s (the value received; it differs from the registered access code)", strings.ToUpper(code))
-	}
+	var reg registration
+	var key string
+	err := s.update(r.Context(), func(tx *txn) (err error) {
+		if reg, err = ownRegistration(tx, docKey(kind, number), kind, number, caller); err != nil {
+			return err
+		}
+		if !strings.EqualFold(code, reg.AccessCode) {
+			return invalidInput(protocol.DetailAccessCodeMismatch,
+				"Mismatched access code: dasAccessCode: expected dasAccessCode=%s (the value received; it differs from the registered access code)", strings.ToUpper(code))
+		}
+		reg.Withdrawn, reg.WithdrawnAt = true, s.deps.clock.Now()
+		key, reg.LibraryKey = reg.LibraryKey, ""
+		return tx.PutRegistration(reg)
+	})
 	if err != nil {
-		s.mu.Unlock()
 		return err
 	}
-	reg.withdrawn, reg.withdrawnAt = true, s.deps.clock.Now()
-	key := reg.libraryKey
-	reg.libraryKey = ""
-	ack := ackOf(reg, "registration - withdrawn")
-	s.mu.Unlock()
 	s.dropLibraryObject(r.Context(), key)
-	return writeJSON(w, http.StatusOK, ack)
+	return writeJSON(w, http.StatusOK, ackOf(reg, "registration - withdrawn"))
 }
-
-// depositUpload moves an ACCEPTED upload of the caller into the library.
-// unknownStatus answers a file id the caller has not uploaded.
-func (s *Server) depositUpload(ctx context.Context, caller, fileID, purpose string, unknownStatus int) (content, error) {
-	f, c, err := s.takeUpload(ctx, caller, fileID, purpose, unknownStatus)
-	if err != nil {
-		return content{}, err
-	}
-	libKey := "library/" + caller + "/" + f.id
-	if err := s.deps.storage.Copy(ctx, s.deps.storage.Transit(), f.key, s.deps.storage.Library(), libKey); err != nil {
-		s.releaseUpload(f)
-		return content{}, fmt.Errorf("copying upload %s into the library: %w", f.id, err)
-	}
-	if err := s.deps.storage.Delete(ctx, s.deps.storage.Transit(), f.key); err != nil {
-		s.deps.logger.Warn("das: removing a deposited upload from transit", "fileId", f.id, "error", err)
-	}
-	c.libraryKey = libKey
-	return c, nil
-}
-
-// takeUpload checks the caller's upload and reserves it for purpose, so that
-// it cannot be used twice; its retention timer stops. The content is what
-// the upload holds, read while reserving it.
-func (s *Server) takeUpload(ctx context.Context, caller, fileID, purpose string, unknownStatus int) (*file, content, error) {
-	s.mu.RLock()
-	f, ok := s.st.ownFile(fileID, caller)
-	s.mu.RUnlock()
-	if !ok || f.role != roleUpload {
-		return nil, content{}, refusal(unknownStatus, protocol.DetailUnknownFile, "body /fileId: no uploaded file with fileId=%s for office %s", fileID, caller)
-	}
-	if err := s.settleUpload(ctx, f); err != nil {
-		return nil, content{}, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var why string
-	switch {
-	case f.usedBy != "":
-		why = fmt.Sprintf("fileId %s was already used by %s", f.id, f.usedBy)
-	case f.status == fileProcessing:
-		why = fmt.Sprintf("fileId %s is not ACCEPTED yet (status processing: %s)", f.id, f.message)
-	case f.status != fileAccepted:
-		why = fmt.Sprintf("fileId %s is %s, not ACCEPTED: %s", f.id, f.status, f.message)
-	}
-	if why != "" {
-		return nil, content{}, conflict(protocol.DetailFileNotAccepted, "%s", why)
-	}
-	f.usedBy = purpose
-	f.message = "used by " + purpose
-	if f.expiry != nil {
-		f.expiry.Stop()
-	}
-	return f, content{format: f.format, checksum: f.checksum, size: f.size}, nil
-}
-
-// releaseUpload undoes takeUpload after a failed copy.
-func (s *Server) releaseUpload(f *file) {
-	s.mu.Lock()
-	f.usedBy, f.message = "", "file accepted"
-	s.scheduleExpiryLocked(f, s.deps.clock.Now())
-	s.mu.Unlock()
-}
-
-// unknownFileStatus is how registrations answer a file id the caller has
-// not uploaded: das.yaml documents no 404 for them (PUT retrievals answers
-// 404). A file that is not accepted is a 409 everywhere.
-const unknownFileStatus = http.StatusBadRequest
 
 func refusal(status, detail int, format string, args ...any) *protocol.DASError {
 	return protocol.NewDASError(status, codeFor(status), detail, format, args...)

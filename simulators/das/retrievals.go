@@ -1,58 +1,55 @@
 package das
 
 import (
-	"context"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/store"
 )
 
 // requestRetrieval is POST retrievals (flow c.1 step 2a): lookup errors are
 // answered at once (400, -7/-12/-14/-20); otherwise the retrieval is recorded
-// as pending and DAS prepares the document in the background.
+// as pending, with the timer that has DAS prepare the document at once.
 func (s *Server) requestRetrieval(w http.ResponseWriter, r *http.Request, caller string) error {
 	var req protocol.RetrievalRequest
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
-	owner, roIB := docOwner(req.DocumentNumber)
-	rt := &retrieval{osf: caller, kind: req.DocumentKindCategory, number: req.DocumentNumber, date: req.DocumentDate,
-		accessCode: strings.ToUpper(req.DasAccessCode), appCategory: req.ApplicationCategory, appNumber: req.ApplicationNumber,
-		appFilingDate: req.ApplicationFilingDate, status: statusPending, off: owner, createdAt: s.deps.clock.Now()}
-	if roIB {
-		// PCT DAS checks the key of RO/IB documents itself (PCTSource).
-		rt.src, rt.message = fromPCT, "retrieval - recorded; fetching the document from PCT DAS"
-	} else {
-		s.mu.RLock()
-		reg, e := s.lookupLocked(req.DocumentKindCategory, req.DocumentNumber, req.DocumentDate, req.DasAccessCode)
-		s.mu.RUnlock()
-		if e != nil {
-			return e
-		}
-		rt.reg, rt.off = reg, reg.office
-		if reg.hosting == hostedLibrary {
-			rt.src, rt.message = fromLibrary, "retrieval - recorded"
-		} else {
-			rt.src, rt.message = fromOffice, "retrieval - recorded; forwarding to the office of first filing "+reg.office
-		}
-	}
 	id, err := s.ids.next()
 	if err != nil {
 		return err
 	}
-	rt.ackID = id
-	s.mu.Lock()
-	s.st.seq++
-	rt.seq = s.st.seq
-	s.st.retrievals[id] = rt
-	s.st.office(caller).pending[id] = rt
-	msg := rt.message
-	s.mu.Unlock()
-	s.goBackground(func(ctx context.Context) { s.prepare(ctx, rt) })
+	owner, roIB := docOwner(req.DocumentNumber)
+	rt := retrieval{AckID: id, OSF: caller, Kind: req.DocumentKindCategory, Number: req.DocumentNumber, Date: req.DocumentDate,
+		AccessCode: strings.ToUpper(req.DasAccessCode), AppCategory: req.ApplicationCategory, AppNumber: req.ApplicationNumber,
+		AppDate: req.ApplicationFilingDate, Status: statusPending, OFF: owner, CreatedAt: s.deps.clock.Now()}
+	err = s.update(r.Context(), func(tx *txn) error {
+		if roIB {
+			// PCT DAS checks the key of RO/IB documents itself (PCTSource).
+			rt.Source, rt.Message = fromPCT, "retrieval - recorded; fetching the document from PCT DAS"
+		} else {
+			reg, err := lookup(tx, req.DocumentKindCategory, req.DocumentNumber, req.DocumentDate, req.DasAccessCode, s.cfg.Defects)
+			if err != nil {
+				return err
+			}
+			rt.Registration, rt.OFF = reg.Key, reg.Office
+			if reg.Hosting == hostedLibrary {
+				rt.Source, rt.Message = fromLibrary, "retrieval - recorded"
+			} else {
+				rt.Source, rt.Message = fromOffice, "retrieval - recorded; forwarding to the office of first filing "+reg.Office
+			}
+		}
+		if err := tx.PutRetrieval(&rt); err != nil {
+			return err
+		}
+		return tx.schedule(s.dueNow(timerPrepare, id))
+	})
+	if err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusCreated, protocol.RetrievalAck{RequestAckID: id, OperationCategory: "retrieval",
-		RequestStatusCategory: statusPending, StatusMessage: &msg})
+		RequestStatusCategory: statusPending, StatusMessage: ptr(rt.Message)})
 }
 
 // retrievalStatuses is GET retrievals/statuses: one retrieval by ack id, or
@@ -60,57 +57,99 @@ func (s *Server) requestRetrieval(w http.ResponseWriter, r *http.Request, caller
 // pending, plus those completed since the caller last listed them.
 func (s *Server) retrievalStatuses(w http.ResponseWriter, r *http.Request, caller string) error {
 	if ack := r.URL.Query().Get("requestAckId"); ack != "" {
-		s.mu.RLock()
-		rt, ok := s.st.ownRetrieval(ack, caller)
 		var bag protocol.StatusBag
-		if ok {
-			bag.Bag = []protocol.RetrievalStatus{s.statusLocked(rt, rt.ackID)}
+		var ok bool
+		err := s.view(r.Context(), func(tx store.DASTx) error {
+			rt, found, err := s.visibleRetrieval(tx, ack, caller)
+			if ok = found; err != nil || !found {
+				return err
+			}
+			st, err := statusOf(tx, rt, rt.AckID)
+			bag.Bag = []protocol.RetrievalStatus{st}
+			return err
+		})
+		if err != nil {
+			return err
 		}
-		s.mu.RUnlock()
 		if !ok {
 			return unknownRetrieval(ack, caller)
 		}
 		return writeJSON(w, http.StatusOK, bag)
 	}
-	s.mu.Lock()
-	ix := s.st.office(caller)
-	list := make([]*retrieval, 0, len(ix.pending)+len(ix.fresh))
-	for _, rt := range ix.pending {
-		list = append(list, rt)
+	// Most listings find nothing newly completed and only read; one that
+	// does marks what it shows as listed, in a transaction.
+	bag, fresh, err := s.listStatuses(r, caller, nil)
+	if err == nil && fresh {
+		err = s.update(r.Context(), func(tx *txn) (err error) { bag, _, err = s.listStatuses(r, caller, tx); return err })
 	}
-	list = append(list, ix.fresh...)
-	ix.fresh = nil
-	slices.SortFunc(list, func(a, b *retrieval) int { return int(a.seq) - int(b.seq) })
-	bag := protocol.StatusBag{Bag: make([]protocol.RetrievalStatus, 0, len(list))}
-	for _, rt := range list {
-		bag.Bag = append(bag.Bag, s.statusLocked(rt, rt.ackID))
+	if err != nil {
+		return err
 	}
-	s.mu.Unlock()
 	return writeJSON(w, http.StatusOK, bag)
 }
 
-// statusLocked renders rt under the ack id its reader knows it by.
-func (s *Server) statusLocked(rt *retrieval, ackID string) protocol.RetrievalStatus {
-	st := protocol.RetrievalStatus{RequestAckID: ackID, OperationCategory: "retrieval", RequestStatusCategory: rt.status,
-		DocumentKindCategory: rt.kind, DocumentNumber: rt.number, DocumentDate: rt.date}
-	msg := rt.message
-	if rt.status == statusError {
-		st.ErrorCode = ptr(rt.errorCode)
+// listStatuses renders the caller's open retrievals; with tx it also marks
+// the completed ones listed. fresh says some were completed and unlisted.
+func (s *Server) listStatuses(r *http.Request, caller string, tx *txn) (protocol.StatusBag, bool, error) {
+	var bag protocol.StatusBag
+	var fresh bool
+	list := func(rtx store.DASTx) error {
+		open, err := rtx.OpenRetrievals(caller)
+		if err != nil {
+			return err
+		}
+		bag.Bag = make([]protocol.RetrievalStatus, 0, len(open))
+		for _, rt := range open {
+			st, err := statusOf(rtx, rt, rt.AckID)
+			if err != nil {
+				return err
+			}
+			bag.Bag = append(bag.Bag, st)
+			if rt.Status == statusPending {
+				continue
+			}
+			fresh = true
+			if tx != nil {
+				rt.Listed = true
+				if err := tx.PutRetrieval(&rt); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	}
-	if !rt.availableAt.IsZero() {
-		st.DocumentAvailabilityDate = ptr(rfc3339(rt.availableAt))
+	if tx != nil {
+		return bag, fresh, list(tx)
 	}
-	if f := rt.delivery; f != nil {
-		st.FileID, st.FileStatusCategory = ptr(f.id), f.status
-		if f.status == fileDeleted || f.status == fileExpired {
-			msg = "document no longer in transit: file " + f.message
+	return bag, fresh, s.view(r.Context(), list)
+}
+
+// statusOf renders rt under the ack id its reader knows it by.
+func statusOf(tx store.DASTx, rt retrieval, ackID string) (protocol.RetrievalStatus, error) {
+	st := protocol.RetrievalStatus{RequestAckID: ackID, OperationCategory: "retrieval", RequestStatusCategory: rt.Status,
+		DocumentKindCategory: rt.Kind, DocumentNumber: rt.Number, DocumentDate: rt.Date}
+	msg := rt.Message
+	if rt.Status == statusError {
+		st.ErrorCode = ptr(rt.ErrorCode)
+	}
+	if !rt.AvailableAt.IsZero() {
+		st.DocumentAvailabilityDate = ptr(rfc3339(rt.AvailableAt))
+	}
+	if rt.Delivery != "" {
+		f, _, err := tx.File(rt.Delivery)
+		if err != nil {
+			return st, err
+		}
+		st.FileID, st.FileStatusCategory = ptr(f.ID), f.Status
+		if f.Status == fileDeleted || f.Status == fileExpired {
+			msg = "document no longer in transit: file " + f.Message
 		}
 	}
 	if len(msg) > 1024 {
 		msg = msg[:1024]
 	}
 	st.StatusMessage = &msg
-	return st
+	return st, nil
 }
 
 // setRetrievalFile is PUT retrievals (flow c.3 step 5): the OFF names, by the
@@ -120,34 +159,52 @@ func (s *Server) setRetrievalFile(w http.ResponseWriter, r *http.Request, caller
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
-	s.mu.RLock()
-	rt, ok := s.st.offAcks[offAckKey(caller, req.RequestAckID)]
-	var status string
-	if ok {
-		status = rt.status
+	pendingCheck := func(tx store.DASTx) (retrieval, error) {
+		rt, ok, err := tx.RetrievalByOFFAck(caller, req.RequestAckID)
+		switch {
+		case err != nil:
+			return rt, err
+		case !ok:
+			return rt, unknownRetrieval(req.RequestAckID, caller)
+		case rt.Status != statusPending:
+			return rt, conflict(protocol.DetailInvalidField, "retrieval %s is already complete (status %s): its file can no longer change", req.RequestAckID, rt.Status)
+		}
+		return rt, nil
 	}
-	s.mu.RUnlock()
-	if !ok {
-		return unknownRetrieval(req.RequestAckID, caller)
+	if err := s.view(r.Context(), func(tx store.DASTx) error { _, err := pendingCheck(tx); return err }); err != nil {
+		return err
 	}
-	if status != statusPending {
-		return conflict(protocol.DetailInvalidField, "retrieval %s is already complete (status %s): its file can no longer change", req.RequestAckID, status)
+	if _, err := s.checkUpload(r.Context(), caller, req.FileID, http.StatusNotFound); err != nil {
+		return err
 	}
-	f, _, err := s.takeUpload(r.Context(), caller, req.FileID, "retrieval "+req.RequestAckID, http.StatusNotFound)
+	var st protocol.RetrievalStatus
+	err := s.update(r.Context(), func(tx *txn) error {
+		rt, err := pendingCheck(tx)
+		if err != nil {
+			return err
+		}
+		f, err := claimUpload(tx, caller, req.FileID, "retrieval "+req.RequestAckID, http.StatusNotFound)
+		if err != nil {
+			return err
+		}
+		if rt.OFFFile != "" && rt.OFFFile != f.ID {
+			if err := releaseUploadTx(tx, rt.OFFFile, "file accepted; replaced on retrieval "+req.RequestAckID); err != nil {
+				return err
+			}
+		}
+		rt.OFFFile = f.ID
+		rt.Message = "file " + f.ID + " recorded, waiting for the notification of office " + caller
+		if err := tx.PutRetrieval(&rt); err != nil {
+			return err
+		}
+		if st, err = statusOf(tx, rt, req.RequestAckID); err != nil {
+			return err
+		}
+		st.FileID, st.FileStatusCategory, st.StatusMessage = ptr(f.ID), f.Status, ptr(rt.Message)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	if prev := rt.offFile; prev != nil {
-		prev.usedBy, prev.message = "", "file accepted; replaced on retrieval "+req.RequestAckID
-		s.scheduleExpiryLocked(prev, s.deps.clock.Now())
-	}
-	rt.offFile = f
-	rt.message = "file " + f.id + " recorded, waiting for the notification of office " + caller
-	st := s.statusLocked(rt, req.RequestAckID)
-	st.FileID = ptr(f.id)
-	st.FileStatusCategory = f.status
-	st.StatusMessage = ptr(rt.message)
-	s.mu.Unlock()
 	return writeJSON(w, http.StatusOK, st)
 }

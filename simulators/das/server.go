@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/wipo-das/dasim/openapi"
@@ -14,6 +13,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/lifecycle"
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/store"
 )
 
 // Server is the simulated WIPO DAS.
@@ -26,8 +26,10 @@ type Server struct {
 	work    *lifecycle.Group // preparing documents, calls to offices, timers
 	outbox  *faults.Outbox   // notifications to OSFs, through DAS's faults
 
-	mu sync.RWMutex
-	st state
+	db     store.DAS    // registrations, retrievals, files, attempts (WithStore)
+	timers store.Timers // the timers of the background work, claimed before they run
+	owner  string       // this process's name in timer leases
+	armed  armed
 }
 
 // New builds a Server; cfg is checked and defaulted, then the options are
@@ -40,9 +42,12 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("das: %w", err)
 	}
-	s := &Server{cfg: cfg.withDefaults(), deps: o, st: newState()}
-	s.st.anyOffice = s.cfg.Defects.AnyOfficesRetrieval
+	s := &Server{cfg: cfg.withDefaults(), deps: o, db: o.store.DAS(), timers: o.store.Timers(), armed: armed{m: map[string]armedTimer{}}}
 	s.ids = idSource{src: o.rand}
+	if s.owner, err = s.ids.next(); err != nil {
+		return nil, err
+	}
+	s.owner = "das-" + s.owner
 	s.work = lifecycle.New(o.ctx, o.clock)
 	s.outbox = o.faults.Outbox(faultParty, s.work)
 	s.api = dasapi.New(dasapi.Config{HTTPClient: o.httpClient, Recorder: o.recorder, Party: "das", Transcripts: true})
@@ -52,6 +57,14 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 		})}
 	s.handler = o.faults.Middleware(faultParty, faults.DASOperation, openapi.DAS().Middleware(s.routes(), mopts...),
 		func(w http.ResponseWriter, r *http.Request, f *faults.Injected) { s.writeError(w, r, f) })
+	// A store that outlived a previous DAS brings that DAS's timers.
+	if err := s.rearm(s.work.Context(), o.store.Shared()); err != nil {
+		_ = s.work.Close(s.work.Context())
+		return nil, fmt.Errorf("das: re-arming the stored timers: %w", err)
+	}
+	if o.store.Shared() {
+		s.afterFunc(s.cfg.TimerPoll, s.poll)
+	}
 	return s, nil
 }
 

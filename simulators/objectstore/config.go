@@ -46,6 +46,9 @@ type Config struct {
 	// Clock is the world's clock: presigned URL expiry, request skew and
 	// object timestamps read it. Default clock.System().
 	Clock clock.Clock
+	// Dir keeps the objects in files under it, streamed to and from disk,
+	// and kept across restarts; empty: in memory (gofakes3's s3mem).
+	Dir string
 }
 
 // Option changes a Server at construction.

@@ -55,7 +55,11 @@
 // would store the chunk framing as data; session tokens, SigV2, SigV4A,
 // POST policy uploads, ACLs and bucket policies are not supported.
 //
-// Memory: upload and download bodies stream through the front; s3mem keeps
-// each object as one []byte of exactly its size, so the store's RAM is the
-// sum of its objects (a server-side copy is a second full copy).
+// Memory: upload and download bodies stream through the front. With no
+// Config.Dir, s3mem keeps each object as one []byte of exactly its size, so
+// the store's RAM is the sum of its objects (a server-side copy is a second
+// full copy). With Config.Dir (dasim serve --data-dir), each object is a
+// file written through a synced temporary file and renamed into place
+// (disk.go): bytes stream to and from the disk, memory does not grow with
+// what is stored, and the objects outlive the process.
 package objectstore

@@ -21,14 +21,14 @@ import (
 // handed to gofakes3 and s3mem as it is.
 var _ gofakes3.TimeSource = clock.Clock(nil)
 
-// Server is an in-memory S3 endpoint (gofakes3 with the s3mem backend)
-// behind a front that authenticates every request the way S3 does, which
+// Server is an S3 endpoint (gofakes3, with its s3mem backend in memory or
+// objects in files under Config.Dir) behind a front that authenticates every request the way S3 does, which
 // gofakes3 does not do at all.
 type Server struct {
 	cfg           Config
 	random        io.Reader
 	objectCreated func(bucket, key string, size int64)
-	backend       *s3mem.Backend
+	backend       gofakes3.Backend
 	fake          http.Handler
 	ledger        *signatureLedger
 	signer        *v4.Signer
@@ -49,7 +49,13 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("objectstore: invalid config: %w", err)
 	}
 	s.cfg = cfg
-	s.backend = s3mem.New(s3mem.WithTimeSource(cfg.Clock))
+	if cfg.Dir != "" {
+		if s.backend, err = newDiskBackend(cfg.Dir, cfg.Clock); err != nil {
+			return nil, err
+		}
+	} else {
+		s.backend = s3mem.New(s3mem.WithTimeSource(cfg.Clock))
+	}
 	s.fake = gofakes3.New(s.backend,
 		gofakes3.WithTimeSource(cfg.Clock),
 		// The front checks x-amz-date skew itself, for header-signed and
@@ -60,6 +66,9 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 	s.ledger = newSignatureLedger(4096)
 	s.signer = newVerifyingSigner()
 	for _, b := range []string{cfg.LibraryBucket, cfg.TransitBucket} {
+		if ok, err := s.backend.BucketExists(b); err == nil && ok {
+			continue // kept on disk from an earlier run
+		}
 		if err := s.backend.CreateBucket(b); err != nil {
 			return nil, fmt.Errorf("objectstore: creating bucket %s: %w", b, err)
 		}

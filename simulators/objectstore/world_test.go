@@ -40,6 +40,9 @@ func newWorld(t testing.TB, adjust ...func(*Config)) *world {
 	t.Helper()
 	w := &world{t: t, clock: clock.NewVirtual(epoch)}
 	cfg := Config{Clock: w.clock, Credentials: map[string]string{testAccessKey: testSecret}}
+	if strings.HasPrefix(t.Name(), "TestDiskBackend/") { // the store's tests, with the objects on disk
+		cfg.Dir = t.TempDir()
+	}
 	for _, a := range adjust {
 		a(&cfg)
 	}

@@ -84,11 +84,21 @@ type Job struct {
 	// Done, when set, gets the last attempt's error (nil on success) and
 	// how many attempts were made.
 	Done func(err error, attempts int)
+	// Schedule, when set, is handed attempt next, due after delay, instead
+	// of a timer of the group: a party that keeps its timers in a store
+	// records it there and calls Resume when it falls due, after a restart
+	// too. It reports false when it scheduled nothing (the party closed),
+	// which makes the attempt just made the last.
+	Schedule func(next int, delay time.Duration) bool
 }
 
 // Run makes attempt 1 now and schedules the next ones on g; it returns
 // after attempt 1 (and Done, if that attempt was the last).
 func Run(g *lifecycle.Group, p Policy, j Job) { run(g, p, j, g.Context(), 1) }
+
+// Resume makes attempt n now, on the calling goroutine with ctx (a timer's
+// work), and goes on as Run does: the attempt a Job's Schedule was handed.
+func Resume(ctx context.Context, g *lifecycle.Group, p Policy, j Job, n int) { run(g, p, j, ctx, n) }
 
 func run(g *lifecycle.Group, p Policy, j Job, ctx context.Context, n int) {
 	actx, cancel := ctx, context.CancelFunc(func() {})
@@ -99,7 +109,7 @@ func run(g *lifecycle.Group, p Policy, j Job, ctx context.Context, n int) {
 	cancel()
 	again := err != nil && Retryable(err) && n < p.MaxAttempts
 	// After Close the group schedules nothing: this attempt is the last.
-	if again && g.AfterFunc(p.Delay(n+1), func(ctx context.Context) { run(g, p, j, ctx, n+1) }) != nil {
+	if again && schedule(g, p, j, n+1) {
 		if j.Observe != nil {
 			j.Observe(n, err, false)
 		}
@@ -111,4 +121,11 @@ func run(g *lifecycle.Group, p Policy, j Job, ctx context.Context, n int) {
 	if j.Done != nil {
 		j.Done(err, n)
 	}
+}
+
+func schedule(g *lifecycle.Group, p Policy, j Job, next int) bool {
+	if j.Schedule != nil {
+		return j.Schedule(next, p.Delay(next))
+	}
+	return g.AfterFunc(p.Delay(next), func(ctx context.Context) { run(g, p, j, ctx, next) }) != nil
 }

@@ -102,3 +102,36 @@ func TestValidateListsEveryProblem(t *testing.T) {
 		}
 	}
 }
+
+// A party that keeps its timers elsewhere gets each next attempt through
+// Schedule, with its delay, and makes it with Resume.
+func TestScheduleHandsOverTheNextAttemptAndResumeMakesIt(t *testing.T) {
+	g := lifecycle.New(t.Context(), clock.NewVirtual(epoch))
+	p := Policy{MaxAttempts: 3, FirstDelay: time.Minute, Factor: 2, MaxDelay: time.Hour}
+	type handed struct {
+		next  int
+		delay time.Duration
+	}
+	var got []handed
+	var made []int
+	doneN := 0
+	var j Job
+	j = Job{
+		Attempt:  func(_ context.Context, n int) error { made = append(made, n); return transient{retry: true} },
+		Schedule: func(next int, d time.Duration) bool { got = append(got, handed{next, d}); return true },
+		Done:     func(_ error, n int) { doneN = n },
+	}
+	Run(g, p, j)
+	Resume(t.Context(), g, p, j, 2)
+	Resume(t.Context(), g, p, j, 3)
+	if fmt.Sprint(got) != fmt.Sprint([]handed{{2, time.Minute}, {3, 2 * time.Minute}}) || fmt.Sprint(made) != "[1 2 3]" || doneN != 3 || g.Pending() != 0 {
+		t.Fatalf("handed %v, made %v, done after %d, %d group timers", got, made, doneN, g.Pending())
+	}
+	// Nothing scheduled (the party closed): the attempt made is the last.
+	doneN = 0
+	j.Schedule = func(int, time.Duration) bool { return false }
+	Run(g, p, j)
+	if doneN != 1 {
+		t.Fatalf("a refused Schedule must end the job after attempt 1, done after %d", doneN)
+	}
+}

@@ -95,3 +95,21 @@ func storageError(op, bucket, key string, err error) error {
 	}
 	return fmt.Errorf("s3client: %s %s/%s: %w", op, bucket, key, err)
 }
+
+// EnsureBuckets creates the library and transit buckets where they are
+// missing: an external S3-compatible store the DAS is pointed at may be
+// empty on its first start.
+func (s *Storage) EnsureBuckets(ctx context.Context) error {
+	for _, b := range []string{s.library, s.transit} {
+		if _, err := s.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(b)}); err == nil {
+			continue
+		}
+		if _, err := s.client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)}); err != nil {
+			// Another replica may have created it meanwhile.
+			if _, herr := s.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(b)}); herr != nil {
+				return fmt.Errorf("s3client: creating bucket %s: %w", b, err)
+			}
+		}
+	}
+	return nil
+}

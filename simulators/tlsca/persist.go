@@ -2,6 +2,7 @@ package tlsca
 
 import (
 	"crypto"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -82,4 +83,28 @@ func LoadOrCreate(dir string, rand io.Reader, now time.Time, name string) (*CA, 
 		return nil, err
 	}
 	return ca, os.WriteFile(certFile, ca.CertPEM, 0o644)
+}
+
+// MarshalLeaf returns a certificate Issue made as PEM: the chain, then the
+// key (PKCS #8), for a world that serves the same certificate after a
+// restart. The key is secret: keep the bytes so.
+func MarshalLeaf(c tls.Certificate) ([]byte, error) {
+	var out []byte
+	for _, der := range c.Certificate {
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})...)
+	}
+	key, err := x509.MarshalPKCS8PrivateKey(c.PrivateKey)
+	if err != nil {
+		return nil, fmt.Errorf("tlsca: leaf key: %w", err)
+	}
+	return append(out, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: key})...), nil
+}
+
+// ParseLeaf reads a certificate MarshalLeaf wrote.
+func ParseLeaf(b []byte) (tls.Certificate, error) {
+	c, err := tls.X509KeyPair(b, b)
+	if err != nil {
+		return c, fmt.Errorf("tlsca: leaf: %w", err)
+	}
+	return c, nil
 }
