@@ -23,6 +23,7 @@ func (w *World) EnrollOffice(code, clientID string) (*Identity, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.callers.admit(clientID, code)
 	return id, w.Verifier.Allow(clientID, code)
 }
 
@@ -36,6 +37,9 @@ type Client struct {
 	// maxBody bounds the answer read (0: unbounded): a system under test
 	// is not trusted to answer with a sane size.
 	maxBody int64
+	// authorization, when set, is sent as the Authorization header instead
+	// of a token of tokens ("" sends none): a probe with a bad token.
+	authorization *string
 }
 
 // Client returns a DAS client acting as id.
@@ -88,11 +92,9 @@ func (c *Client) Call(ctx context.Context, method, path string, query url.Values
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
-	tok, err := c.tokens.Token(ctx)
-	if err != nil {
+	if err := c.authorize(ctx, req); err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, err
@@ -111,6 +113,21 @@ func (c *Client) Call(ctx context.Context, method, path string, query url.Values
 		r.Error, r.Wrapped, _ = protocol.ParseDASError(b)
 	}
 	return r, nil
+}
+
+func (c *Client) authorize(ctx context.Context, req *http.Request) error {
+	if c.authorization != nil {
+		if *c.authorization != "" {
+			req.Header.Set("Authorization", *c.authorization)
+		}
+		return nil
+	}
+	tok, err := c.tokens.Token(ctx)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	return nil
 }
 
 // Presigned sends bytes to (or reads them from) a presigned URL, with no

@@ -72,7 +72,7 @@ func (w *World) startDAS(cfg Config) error {
 		return err
 	}
 	w.dasReady(w.DAS)
-	l.serve(w.DAS.Handler())
+	l.serve(w.callers.wrap(w.DAS.Handler()))
 	return nil
 }
 
@@ -95,6 +95,7 @@ func (w *World) admit(clientID, office string, certPEM []byte) error {
 	if err := w.AuthZ.Register(authz.Client{ID: clientID, KeysPEM: certPEM}); err != nil {
 		return fmt.Errorf("registering %s's certificate: %w", clientID, err)
 	}
+	w.callers.admit(clientID, office)
 	return w.Verifier.Allow(clientID, office)
 }
 

@@ -63,12 +63,22 @@ func (w *World) DASCertificatePEM() []byte {
 // DAS's (peer "office <code>"). It is how certification drives an OFF
 // directly, beyond what the flows make DAS send it.
 func (w *World) CallOffice(ctx context.Context, code, method, path string, query url.Values, body any) (*Response, error) {
+	c, err := w.officeCaller(code)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.Call(openapi.WithLabels(ctx, openapi.Labels{Party: "das", Peer: "office " + code}), method, path, query, body)
+	w.noteProbeAck(code, method, path, r)
+	return r, err
+}
+
+// officeCaller is a client of office code's API with DAS's tokens.
+func (w *World) officeCaller(code string) (*Client, error) {
 	ep, ok := w.offices.Endpoint(code)
 	if !ok {
 		return nil, fmt.Errorf("office %s is not in DAS's office directory", code)
 	}
 	hc := w.HTTPClient()
 	hc.Transport = openapi.DAS().Transport(hc.Transport, openapi.WithRecorder(w.recorder), openapi.WithTranscripts())
-	c := &Client{base: ep.BaseURL, http: hc, tokens: ep.Tokens, maxBody: 1 << 20}
-	return c.Call(openapi.WithLabels(ctx, openapi.Labels{Party: "das", Peer: "office " + code}), method, path, query, body)
+	return &Client{base: ep.BaseURL, http: hc, tokens: ep.Tokens, maxBody: 1 << 20}, nil
 }

@@ -81,6 +81,13 @@ type World struct {
 	Offices  map[string]*office.Office
 	recorder openapi.Recorder
 	steps    *stepMarker // stamps the running spec and step on every exchange
+	callers  callerLabels // names the calling office on DAS's records
+	// dasTimeout bounds each call of DAS to an office (Config.DASOutboundTimeout).
+	dasTimeout time.Duration
+	// probeAcks are the ack ids offices answered the harness's own direct
+	// calls with ("office|ack"): DAS never heard of them, so an office
+	// that notifies by one is not at fault.
+	probeAcks sync.Map
 
 	remote *RemoteDAS // DAS under test, when bound
 
@@ -113,7 +120,11 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 		}
 	}
 	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, listeners: map[string]*listener{},
-		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey}
+		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey,
+		dasTimeout: cfg.DASOutboundTimeout}
+	if w.dasTimeout == 0 {
+		w.dasTimeout = das.DefaultOutboundTimeout
+	}
 	next := cfg.Recorder
 	if next == nil {
 		next = w.Log

@@ -34,6 +34,10 @@ func offFault(e *harness.Env, off harness.OFF, ack string, underTest []string) *
 		return f
 	}
 	peer := "office " + off.Code()
+	probe := func(ack string) bool { return e.ProbeAck(off.Code(), ack) }
+	if f := dasRefusal(append(e.SetUpExchanges(), ex...), peer, probe); f != nil {
+		return f
+	}
 	if f := contractFault(ex, underTest); f != nil && (f.Party == peer || strings.HasPrefix(f.Party, peer+" ")) {
 		return f
 	}
@@ -56,6 +60,9 @@ func offFault(e *harness.Env, off harness.OFF, ack string, underTest []string) *
 	for _, a := range attempts {
 		if a.Office == off.Code() && a.Error != "" {
 			f := attemptFault(ex, a)
+			if timedOut(a.Error) {
+				f = slowFailure(f.Operation, e.DASCallTimeout(), fmt.Sprintf("no answer within %v: DAS abandoned its call (%s)", e.DASCallTimeout(), a.Error))
+			}
 			return &f
 		}
 	}

@@ -68,12 +68,12 @@ func Build(o Options) (*Suite, error) {
 		s.c1Notification, s.c1Polling, s.c2, s.c3, s.corrections, s.contentReplacement,
 		s.pct, s.expiry, s.wipoErrors, s.tokenEndpoint, s.resourceToken, s.isolation,
 		s.faultsAtOffices, s.faultsOfNotifications, s.faultsTowardOSF,
+		s.offAuthenticatesDAS,
 	} {
 		declare()
 	}
 	BeforeSuite(s.reg.check)
 	BeforeEach(s.oneFlowLabel)
-	BeforeEach(s.skipFlowsABoundOFFCannotDrive)
 	ReportAfterSuite("dasim reports", func(r Report) {
 		if err := WriteReports(Convert(r, s.opts, s.reg.rules), s.opts); err != nil {
 			Fail("writing reports: " + err.Error())
@@ -92,22 +92,6 @@ func (s *Suite) oneFlowLabel() {
 	}
 	if len(flows) != 1 {
 		Fail("scenario registry: a spec needs exactly one flow:… label, this one has " + strings.Join(flows, ", "))
-	}
-}
-
-// boundFlows are the flows that drive an OFF under test. The others need
-// an OFF that acts on request (corrections, withdrawals) or a world whose
-// clock the harness owns.
-var boundFlows = []string{"c1-notification", "c2", "c3"}
-
-func (s *Suite) skipFlowsABoundOFFCannotDrive() {
-	if s.opts.Roles.Bindings.OFF == nil {
-		return
-	}
-	for _, l := range CurrentSpecReport().Labels() {
-		if flow, ok := strings.CutPrefix(l, "flow:"); ok && !contains(boundFlows, flow) {
-			Skip("flow " + flow + " does not drive an OFF under test yet: it needs the OFF to correct or withdraw on request")
-		}
 	}
 }
 
