@@ -281,5 +281,3 @@ func flipSignatureBit(tok string) (string, error) {
 	parts[2] = base64.RawURLEncoding.EncodeToString(sig)
 	return strings.Join(parts, "."), nil
 }
-
-

@@ -80,7 +80,7 @@ type World struct {
 	Faults   *faults.Set // faults switchable at run time, shared by every party
 	Offices  map[string]*office.Office
 	recorder openapi.Recorder
-	steps    *stepMarker // stamps the running spec and step on every exchange
+	steps    *stepMarker  // stamps the running spec and step on every exchange
 	callers  callerLabels // names the calling office on DAS's records
 	// dasTimeout bounds each call of DAS to an office (Config.DASOutboundTimeout).
 	dasTimeout time.Duration

@@ -154,4 +154,3 @@ func settleAfterProbes(ctx SpecContext, e *harness.Env) {
 	wait := min(e.Patience(), 3*e.PollEvery()*10)
 	Expect(e.Pass(ctx, wait)).To(Succeed())
 }
-
