@@ -85,10 +85,13 @@ func (s *Suite) c3() {
 				osf := s.theOSF(ctx, e, "EE")
 				s.retrieveAndCheck(ctx, e, off, osf, "(1)")
 				by(e, "the OFF set the file of the retrieval it was forwarded (PUT retrievals)")
+				if f := diagnose(e, off, "", s.underTest()); f != nil {
+					failWith(*f)
+				}
 				if served(e.Exchanges(), "setRetrievalFile") == 0 {
-					failWith(reports.Failure{Party: off.Party(), Operation: "setRetrievalFile",
+					failWith(reports.Failure{Party: off.Party(), Operation: "setRetrievalFile", Step: officeCallStep("setRetrievalFile"),
 						Rule:     "c.3: the OFF sets the file of the forwarded retrieval (PUT retrievals) before it notifies",
-						Expected: "a successful PUT retrievals", Actual: "none"})
+						Expected: "a PUT retrievals at WIPO DAS referring to the OFF's ack id", Actual: "no PUT retrievals reached DAS"})
 				}
 			})
 		})
