@@ -214,7 +214,10 @@ func (s *Suite) offInitiated() {
 				a, from := s.act(ctx, e, off, trig, a, "createFileUploadUrl", "POST files/url-uploads with fileChecksum "+sum,
 					func(x openapi.Exchange) bool { return bodyOf(x).FileChecksum == sum })
 				s.awaitEffect(ctx, e, off, a, from, "correctRegistration", "PUT registrations of "+d.Number+" with the new fileId",
-					func(x openapi.Exchange) bool { b := bodyOf(x); return b.DocumentNumber == d.Number && deref(b.FileID) != "" })
+					func(x openapi.Exchange) bool {
+						b := bodyOf(x)
+						return b.DocumentNumber == d.Number && deref(b.FileID) != ""
+					})
 			}
 			corrected := harness.PDF(d.Number+" replaced", len(d.Content)+4096)
 			by(e, "(1a)(1b)(1c) the OFF replaces the content, asked through its trigger")
