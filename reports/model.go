@@ -28,6 +28,13 @@ type Scenario struct {
 	Seconds   float64            `json:"seconds"`
 	Steps     []string           `json:"steps,omitempty"` // By(...) texts in order
 	Failure   *Failure           `json:"failure,omitempty"`
+	// Skip is why a skipped scenario did not run, in words that say what
+	// to add (a document of some hosting, a trigger).
+	Skip string `json:"skip,omitempty"`
+	// Optional marks a skipped scenario whose obligation does not bind the
+	// system under test (another setup's): its skip costs the run nothing.
+	// Any other skip leaves a certification incomplete.
+	Optional bool `json:"optional,omitempty"`
 	Exchanges []openapi.Exchange `json:"exchanges,omitempty"`
 }
 

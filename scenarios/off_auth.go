@@ -46,9 +46,10 @@ func (s *Suite) offAuthenticatesDAS() {
 					off, osf := s.homeOFF(ctx, e)
 					auth := need(e.ForgeToken(ctx, off, c.flaw))
 					by(e, "a genuine retrieval through WIPO DAS gives the OFF's own request ack id")
-					_, offAck := s.forwardedRetrieval(ctx, e, off, osf)
+					offAck := s.knownOFFAck(ctx, e, off, osf)
 					ops := servedOperations(ctx, off, dasFacingOperations(off.Document(), offAck))
 					by(e, "WIPO DAS's calls to the OFF carry "+string(c.flaw))
+					from := len(e.Exchanges())
 					var fs []reports.Failure
 					for _, o := range ops {
 						r, err := e.CallOFFWith(ctx, off, auth, o.method, o.path, o.query, o.body)
@@ -62,7 +63,8 @@ func (s *Suite) offAuthenticatesDAS() {
 					failAll(fs)
 					by(e, "the OFF did not act on the refused calls")
 					settleAfterProbes(ctx, e)
-					if f := dasRefusal(e.Exchanges(), "office "+off.Code(), func(ack string) bool { return false }); f != nil {
+					probe := func(ack string) bool { return e.ProbeAck(off.Code(), ack) }
+					if f := dasRefusal(e.Exchanges()[from:], "office "+off.Code(), probe); f != nil {
 						f.Party = off.Party()
 						f.Rule = "a refused call has no effect: the OFF acted on a call it should have refused, then called DAS about it; " + f.Rule
 						failWith(*f)

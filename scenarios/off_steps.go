@@ -42,6 +42,26 @@ func (s *Suite) forwardedRetrieval(ctx SpecContext, e *harness.Env, off harness.
 	return osfAck, acks[len(acks)-1]
 }
 
+// knownOFFAck is an ack id off gave a retrieval DAS forwarded it in e's
+// world: in a world shared by the run, the one an earlier spec got (links
+// can be fetched again while the retrieval lives); otherwise a fresh one.
+func (s *Suite) knownOFFAck(ctx SpecContext, e *harness.Env, off harness.OFF, osf harness.OSF) string {
+	GinkgoHelper()
+	s.mu.Lock()
+	ack, ok := s.offAcks[e.World()]
+	s.mu.Unlock()
+	if ok {
+		return ack
+	}
+	_, ack = s.forwardedRetrieval(ctx, e, off, osf)
+	if e.Can(harness.AdvanceClock) != nil { // a shared world: it outlives the spec
+		s.mu.Lock()
+		s.offAcks[e.World()] = ack
+		s.mu.Unlock()
+	}
+	return ack
+}
+
 // offOperation is one operation an office serves to DAS.
 type offOperation struct {
 	op, method, path string
@@ -151,6 +171,6 @@ func failAll(fs []reports.Failure) {
 // that acted on a refused call to show it (a notification, an upload).
 func settleAfterProbes(ctx SpecContext, e *harness.Env) {
 	GinkgoHelper()
-	wait := min(e.Patience(), 3*e.PollEvery()*10)
+	wait := min(e.Patience(), 10*e.PollEvery())
 	Expect(e.Pass(ctx, wait)).To(Succeed())
 }

@@ -17,8 +17,9 @@ import (
 
 // Report entry names the harness attaches to a spec.
 const (
-	entryFailure   = "dasim-failure"
-	entryExchanges = "dasim-exchanges"
+	entryFailure      = "dasim-failure"
+	entryExchanges    = "dasim-exchanges"
+	entryInapplicable = "dasim-inapplicable"
 )
 
 // noteFailure attaches a structured failure (party, step, operation, pointer,
@@ -45,10 +46,13 @@ func Convert(r types.Report, o Options, rules map[string]Rule) *reports.Run {
 	run := &reports.Run{Toolkit: o.Toolkit, SpecSHA256: openapi.DASSpecSHA256(), Target: o.Target,
 		Started: r.StartTime, Duration: r.RunTime.Seconds()}
 	for _, s := range r.SpecReports {
-		if s.LeafNodeType != types.NodeTypeIt {
+		if s.LeafNodeType != types.NodeTypeIt || !o.certifies(s) {
 			continue
 		}
 		sc := reports.Scenario{Name: s.FullText(), Labels: s.Labels(), Seconds: s.RunTime.Seconds(), State: state(s.State)}
+		if sc.State == "skipped" {
+			sc.Skip = s.Failure.Message
+		}
 		for _, l := range sc.Labels {
 			if f, ok := strings.CutPrefix(l, "flow:"); ok {
 				sc.Flow = f
@@ -69,6 +73,8 @@ func Convert(r types.Report, o Options, rules map[string]Rule) *reports.Run {
 			switch e.Name {
 			case entryExchanges:
 				_ = json.Unmarshal(entryJSON(e.Value), &sc.Exchanges)
+			case entryInapplicable:
+				sc.Optional = sc.State == "skipped"
 			case entryFailure:
 				var f reports.Failure
 				if json.Unmarshal(entryJSON(e.Value), &f) == nil && sc.State == "failed" {
@@ -101,6 +107,25 @@ func Convert(r types.Report, o Options, rules map[string]Rule) *reports.Run {
 		return a.Name < b.Name
 	})
 	return run
+}
+
+// certifies reports whether spec s belongs in the run's report: every spec
+// of a plain run; under certification of a role, only that role's specs
+// that were meant to run (a spec the label filter left out is no check of
+// the role's, and would read as a skipped one).
+func (o Options) certifies(s types.SpecReport) bool {
+	if o.Role == "" {
+		return true
+	}
+	if s.State == types.SpecStateSkipped && s.Failure.Message == "" {
+		return false // filtered out: Skip() and failed set-ups carry a message
+	}
+	for _, l := range s.Labels() {
+		if l == "role:"+o.Role {
+			return true
+		}
+	}
+	return false
 }
 
 // entryJSON is an entry's value as JSON: AsJSON is filled only when the

@@ -2,15 +2,18 @@ package scenarios
 
 import (
 	"crypto"
+	"errors"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
 	"strings"
+	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/reports"
 )
 
 // Options configure a run of the scenarios.
@@ -30,6 +33,11 @@ type Options struct {
 	// environment; the zero value runs every spec in a simulated world of
 	// its own.
 	Roles harness.Run
+	// Role, when set, is the role being certified: the reports hold only
+	// its checks (Convert), and Verdict judges the run by them.
+	Role string
+	// OnReport, when set, receives the run's report once the specs ran.
+	OnReport func(*reports.Run)
 }
 
 func (o Options) withDefaults() Options {
@@ -48,13 +56,16 @@ func (o Options) withDefaults() Options {
 type Suite struct {
 	opts Options
 	reg  *registry
+
+	mu      sync.Mutex
+	offAcks map[*harness.World]string // knownOFFAck, per shared world
 }
 
 // Build declares every scenario for a run with o, and the suite's checks
 // and report writer; call it once per process, before RunSpecs (Ginkgo
 // builds the spec tree from what is declared before it runs).
 func Build(o Options) (*Suite, error) {
-	s := &Suite{opts: o.withDefaults(), reg: newRegistry()}
+	s := &Suite{opts: o.withDefaults(), reg: newRegistry(), offAcks: map[*harness.World]string{}}
 	if s.opts.Roles.SigningKey == nil {
 		// The worlds of a run share one signing key: generating one per
 		// spec would dominate the run.
@@ -75,7 +86,11 @@ func Build(o Options) (*Suite, error) {
 	BeforeSuite(s.reg.check)
 	BeforeEach(s.oneFlowLabel)
 	ReportAfterSuite("dasim reports", func(r Report) {
-		if err := WriteReports(Convert(r, s.opts, s.reg.rules), s.opts); err != nil {
+		run := Convert(r, s.opts, s.reg.rules)
+		if s.opts.OnReport != nil {
+			s.opts.OnReport(run)
+		}
+		if err := WriteReports(run, s.opts); err != nil {
 			Fail("writing reports: " + err.Error())
 		}
 	})
@@ -158,7 +173,12 @@ func by(e *harness.Env, text string) {
 // capability or role of the environment, failing it on any other error.
 func need[T any](v T, err error) T {
 	GinkgoHelper()
-	if harness.IsMissing(err) {
+	var m *harness.Missing
+	if errors.As(err, &m) {
+		if m.Inapplicable {
+			AddReportEntry(entryInapplicable, m.Reason, ReportEntryVisibilityNever)
+			Skip("not an obligation of this office: " + err.Error())
+		}
 		Skip(err.Error())
 	}
 	Expect(err).NotTo(HaveOccurred())

@@ -101,7 +101,8 @@ func certifyOwnOffice(t *testing.T, bin, idDir, docs, defect string) (*reports.R
 	endpoints := filepath.Join(dir, "endpoints.json")
 	certify := exec.CommandContext(ctx, bin, "certify", "--role", "off", "--target", "https://"+addr+"/das/v1/requests",
 		"--office", "EE", "--client-id", "ee-sut", "--cert", filepath.Join(idDir, "es256_cert.pem"), "--documents", docs,
-		"--endpoints-file", endpoints, "--report-dir", filepath.Join(dir, "report"), "--wait", "30s", "--patience", "8s")
+		"--endpoints-file", endpoints, "--report-dir", filepath.Join(dir, "report"), "--wait", "30s", "--patience", "8s",
+		"--trigger-url", "https://"+addr+TriggerPath, "--trigger-wait", "10s", "--das-timeout", "3s")
 	certifyLog := logFile(t, dir, "certify.log")
 	certify.Stdout, certify.Stderr = certifyLog, certifyLog
 	if err := certify.Start(); err != nil {

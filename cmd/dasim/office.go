@@ -104,7 +104,10 @@ func runOffice(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := o.RegisterAll(ctx); err != nil {
 		logger.Error("registering documents", "error", err)
 	}
-	srv := &http.Server{Handler: o.Handler(), ReadHeaderTimeout: 10 * time.Second,
+	mux := http.NewServeMux()
+	mux.Handle(TriggerPath, triggerHandler(ctx, o, func(f string, a ...any) { logger.Error(fmt.Sprintf(f, a...)) }))
+	mux.Handle("/", o.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{serverCert}, MinVersion: tls.VersionTLS12}}
 	go func() {
 		<-ctx.Done()
