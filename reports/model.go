@@ -19,22 +19,22 @@ type Run struct {
 
 // Scenario is one spec of the suite.
 type Scenario struct {
-	Name      string             `json:"name"`
-	Flow      string             `json:"flow"`  // label flow:… without the prefix
-	Roles     []string           `json:"roles"` // labels role:…
-	Labels    []string           `json:"labels"`
-	Rule      string             `json:"rule,omitempty"` // the conformance block: rule and source
-	State     string             `json:"state"`          // passed, failed, skipped
-	Seconds   float64            `json:"seconds"`
-	Steps     []string           `json:"steps,omitempty"` // By(...) texts in order
-	Failure   *Failure           `json:"failure,omitempty"`
+	Name    string   `json:"name"`
+	Flow    string   `json:"flow"`  // label flow:… without the prefix
+	Roles   []string `json:"roles"` // labels role:…
+	Labels  []string `json:"labels"`
+	Rule    string   `json:"rule,omitempty"` // the conformance block: rule and source
+	State   string   `json:"state"`          // passed, failed, skipped
+	Seconds float64  `json:"seconds"`
+	Steps   []string `json:"steps,omitempty"` // By(...) texts in order
+	Failure *Failure `json:"failure,omitempty"`
 	// Skip is why a skipped scenario did not run, in words that say what
 	// to add (a document of some hosting, a trigger).
 	Skip string `json:"skip,omitempty"`
 	// Optional marks a skipped scenario whose obligation does not bind the
 	// system under test (another setup's): its skip costs the run nothing.
 	// Any other skip leaves a certification incomplete.
-	Optional bool `json:"optional,omitempty"`
+	Optional  bool               `json:"optional,omitempty"`
 	Exchanges []openapi.Exchange `json:"exchanges,omitempty"`
 }
 

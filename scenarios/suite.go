@@ -2,10 +2,10 @@ package scenarios
 
 import (
 	"crypto"
-	"errors"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
