@@ -71,10 +71,21 @@ type Run struct {
 	// status leaving pending), in the world's time: real time when the
 	// world runs on the real clock. Default 20 s.
 	Patience time.Duration
+	// MaxWait bounds, in real time, a deliberate wait of a spec on the real
+	// clock (a transit file's retention, a token's lifetime): a spec that
+	// needs longer skips, saying so. Default 2 minutes.
+	MaxWait time.Duration
 	// SigningKey signs the access tokens of the fresh worlds of the run:
 	// generating a 2048-bit key per world would dominate the run. nil: each
 	// world makes its own.
 	SigningKey *rsa.PrivateKey
+}
+
+func (r Run) maxWait() time.Duration {
+	if r.MaxWait > 0 {
+		return r.MaxWait
+	}
+	return 2 * time.Minute
 }
 
 func (r Run) patience() time.Duration {

@@ -20,6 +20,7 @@ const defaultDocumentSize = 48 * 1024
 // StartWorld starts the world a WorldFile describes: the parties of Start,
 // then each office, whose documents are registered at DAS before it returns.
 func StartWorld(ctx context.Context, wf *WorldFile, cfg Config) (*World, error) {
+	var running *clock.Virtual // made here, so closed with the world
 	if cfg.Clock == nil {
 		switch wf.Clock {
 		case "virtual":
@@ -29,7 +30,8 @@ func StartWorld(ctx context.Context, wf *WorldFile, cfg Config) (*World, error) 
 			}
 			cfg.Clock = clock.NewVirtual(start)
 		default:
-			cfg.Clock = clock.NewOffset(0)
+			running = clock.NewOffset(0)
+			cfg.Clock = running
 		}
 	}
 	if wf.Profile != "" {
@@ -41,11 +43,29 @@ func StartWorld(ctx context.Context, wf *WorldFile, cfg Config) (*World, error) 
 	for _, d := range wf.PCT {
 		cfg.PCTDocuments = append(cfg.PCTDocuments, d.officeDocument())
 	}
+	ext, err := wf.tune(&cfg)
+	if err != nil {
+		if running != nil {
+			running.Close()
+		}
+		return nil, err
+	}
 	w, err := Start(ctx, cfg)
 	if err != nil {
+		if running != nil {
+			running.Close()
+		}
+		return nil, err
+	}
+	w.ownClock = running
+	if err := w.joinExternal(ext); err != nil {
+		w.Close()
 		return nil, err
 	}
 	for _, of := range wf.Offices {
+		if of.URL != "" {
+			continue // joined above
+		}
 		oc := office.Config{Code: of.Code, ClientID: of.ClientID, Setup: office.AuthSetup(of.Setup),
 			TransitThreshold: of.TransitAbove}
 		if oc.ClientID == "" {

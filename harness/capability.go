@@ -63,10 +63,6 @@ func (e *Env) Can(c Capability) error {
 		if e.run.Bindings.DAS != nil {
 			return &Missing{Capability: c, Reason: remoteDAS + ": its storage and records are not visible to the harness"}
 		}
-	case InjectFaults:
-		if e.run.Bindings.DAS != nil {
-			return &Missing{Capability: c, Reason: remoteDAS + ": the faults a spec needs are at DAS and its offices"}
-		}
 	case EnrollClients:
 		if e.run.Bindings.DAS != nil {
 			return &Missing{Capability: c, Reason: "the clients of a DAS under test are provisioned by its operator (dasim certify --role das --office)"}

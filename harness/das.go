@@ -1,14 +1,15 @@
 package harness
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"sync"
 
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/das"
+	"github.com/wipo-das/dasim/simulators/lifecycle"
 	"github.com/wipo-das/dasim/simulators/office"
 )
 
@@ -51,27 +52,24 @@ func (w *World) startDAS(cfg Config) error {
 	if err != nil {
 		return err
 	}
+	opts := []das.Option{das.WithContext(w.ctx), das.WithClock(w.Clock), das.WithStorage(w.Storage), das.WithRandom(w.rand),
+		das.WithAuthentication(w.Verifier.OfficeOf), das.WithOffices(&w.offices), das.WithHTTPClient(w.HTTPClient()),
+		das.WithRecorder(w.recorder), das.WithFaults(w.Faults)}
+	if w.pct != nil {
+		opts = append(opts, das.WithPCT(w.pct))
+	}
 	w.DAS, err = das.New(das.Config{TransitRetention: cfg.Retention, ErrorShape: cfg.ErrorShape,
-		OutboundTimeout: cfg.DASOutboundTimeout}, das.Deps{
-		Clock: w.Clock, Storage: w.Storage, Rand: w.rand,
-		Authenticate: w.Verifier.Middleware,
-		CallerOffice: func(ctx context.Context) (string, bool) {
-			p, ok := bearer.FromContext(ctx)
-			if !ok {
-				return "", false
-			}
-			return p.OfficeCode, true
-		},
-		Offices:    &w.offices,
-		PCT:        w.pct,
-		HTTPClient: w.HTTPClient(),
-		Recorder:   w.recorder,
-		Faults:     w.Faults,
-	})
+		OutboundTimeout: cfg.DASOutboundTimeout, Retry: cfg.DASRetry, OFFDeadline: cfg.OFFDeadline}, opts...)
+	if err == nil {
+		w.onClose(w.DAS.Close)
+	}
 	if err != nil {
 		return err
 	}
 	w.dasReady(w.DAS)
+	dc := w.DAS.Config()
+	w.timings = DASTimings{Retention: dc.TransitRetention, OFFDeadline: dc.OFFDeadline, CallTimeout: dc.OutboundTimeout,
+		TokenLifetime: w.AuthZ.Config().TokenLifetime}
 	l.serve(w.callers.wrap(w.DAS.Handler()))
 	return nil
 }
@@ -81,13 +79,26 @@ func (w *World) DASURL() string { return w.URL("das") + DASBasePath }
 
 // Tokens returns a cached token source for id at the world's authorization server.
 func (w *World) Tokens(id *Identity) das.TokenSource {
-	return &authz.TokenCache{Client: w.TokenClient(id), Scope: authz.ScopeOfficeExchange}
+	return &clientauth.TokenCache{Client: w.TokenClient(id), Scope: authz.ScopeOfficeExchange}
 }
 
-// Settle waits until DAS has no background work running (documents being
-// prepared, calls to offices in flight). Timers not yet due on the world's
-// clock are not waited for: advance the clock for those.
-func (w *World) Settle() { w.DAS.WaitIdle() }
+// Settle waits until every party is idle at once — DAS, every office, PCT
+// DAS, and the notifications the fault layer delayed (timers of the party
+// that sends them) once they fire — looping, since one party's work starts
+// another's. Timers not yet due on the world's clock are not waited for:
+// advance the clock for those.
+func (w *World) Settle() {
+	w.mu.Lock()
+	groups := []*lifecycle.Group{w.DAS.Group()}
+	if w.PCT != nil {
+		groups = append(groups, w.PCT.Group())
+	}
+	for _, o := range w.Offices {
+		groups = append(groups, o.Group())
+	}
+	w.mu.Unlock()
+	lifecycle.Settle(groups...)
+}
 
 // admit registers a client's certificate (the file an office sends WIPO) at
 // the authorization server and whitelists it at DAS for office.

@@ -2,6 +2,8 @@ package harness
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -9,8 +11,8 @@ import (
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/faults"
-	"github.com/wipo-das/dasim/simulators/objectstore"
 	"github.com/wipo-das/dasim/simulators/office"
+	"github.com/wipo-das/dasim/simulators/s3client"
 )
 
 // Env is what one spec runs in: every role of the exchange bound to a
@@ -25,6 +27,7 @@ type Env struct {
 	world *World
 	fresh bool // the world was started for this spec and closes with it
 	spec  string
+	used  map[string]bool // offices of a shared world this spec took (a site plays one role per spec)
 }
 
 // NewEnv builds the environment of the spec named spec: a fresh simulated
@@ -32,17 +35,17 @@ type Env struct {
 // when an office is bound, the run's shared world (cfg is then not used: that
 // world was made once, for the run, by whoever bound the office).
 func (r Run) NewEnv(ctx context.Context, spec string, cfg Config) (*Env, error) {
-	e := &Env{run: r, spec: spec, world: r.World}
+	e := &Env{run: r, spec: spec, world: r.World, used: map[string]bool{}}
 	if e.world == nil {
+		if r.Bindings.DAS != nil {
+			return nil, errors.New("a DAS under test is certified with the harness's offices, which it calls back: start them with StartSites and give that world as Run.World")
+		}
 		if cfg.SigningKey == nil {
 			cfg.SigningKey = r.SigningKey
 		}
 		w, err := Start(ctx, cfg)
 		if err != nil {
 			return nil, err
-		}
-		if r.Bindings.DAS != nil {
-			w.UseRemoteDAS(r.Bindings.DAS)
 		}
 		e.world, e.fresh = w, true
 	}
@@ -138,13 +141,48 @@ func (e *Env) Pass(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Faults switches faults of simulated parties; a fault at a party bound to a
-// system under test would do nothing, so the spec needs InjectFaults.
+// Faults are the faults of the simulated parties: read their events; add
+// rules with AddFault.
 func (e *Env) Faults() (*faults.Set, error) {
 	if err := e.Can(InjectFaults); err != nil {
 		return nil, err
 	}
 	return e.world.Faults, nil
+}
+
+// AddFault switches a fault on at a simulated party; a party bound to a
+// system under test cannot be made to misbehave (a *Missing error).
+func (e *Env) AddFault(r faults.Rule) (faults.Rule, error) {
+	if err := e.Can(InjectFaults); err != nil {
+		return r, err
+	}
+	if e.run.Bindings.DAS != nil && (r.Party == "das" || r.Party == ObservedParty) {
+		return r, &Missing{Capability: InjectFaults + " at DAS", Reason: "DAS is the system under test"}
+	}
+	return e.world.Faults.Add(r)
+}
+
+// Declared are the timings of the spec's DAS: the DAS under test's as its
+// operator declared them, or the simulated DAS's own.
+func (e *Env) Declared() DASTimings {
+	if r := e.run.Bindings.DAS; r != nil {
+		return r.Declared
+	}
+	return e.world.timings
+}
+
+// WaitFor lets d of the world's time pass for what a spec waits for (a
+// file's retention, a token's lifetime): at once on a virtual clock; in real
+// time up to the run's MaxWait; beyond it, a *Missing error saying so.
+func (e *Env) WaitFor(ctx context.Context, d time.Duration, what string) error {
+	if e.Can(AdvanceClock) == nil {
+		return e.Advance(d)
+	}
+	if max := e.run.maxWait(); d > max {
+		return &Missing{Capability: Capability(fmt.Sprintf("wait %v for %s", d.Round(time.Second), what)),
+			Reason: fmt.Sprintf("that exceeds the run's longest wait in real time (%v, dasim certify --max-wait)", max)}
+	}
+	return e.Pass(ctx, d)
 }
 
 // Deliveries are DAS's calls to offices for the retrieval ack (forwarding,
@@ -165,15 +203,27 @@ func (e *Env) Storage() (*ObjectStorage, error) {
 }
 
 // PCTDocuments are the RO/IB documents PCT DAS serves.
-func (e *Env) PCTDocuments() []office.Document { return e.world.PCT.Documents() }
+func (e *Env) PCTDocuments() []office.Document { return e.world.PCTDocuments() }
 
 // World is the world behind the environment, for what no role offers (the
 // CLI's own wiring, the harness's tests). Specs use the Env's methods.
 func (e *Env) World() *World { return e.world }
 
 // ObjectStorage is the S3 client DAS stores documents with.
-type ObjectStorage = objectstore.Storage
+type ObjectStorage = s3client.Storage
 
 // DASTarget is the DAS API root of the spec (the simulated DAS, or the DAS
 // under test) and an HTTP client that trusts it.
 func (e *Env) DASTarget() (string, *http.Client) { return e.world.DASTarget() }
+
+// RetryWindow is how much of the world's time a spec lets pass for DAS to
+// be done with a retrieval whose office misbehaves (its retries with
+// backoff, a slow office, a late notification): 40 minutes of a virtual
+// clock (the simulated DAS's default policy gives up after about 16), and
+// the run's MaxWait of real time for a DAS under test.
+func (e *Env) RetryWindow() time.Duration {
+	if e.Can(AdvanceClock) == nil {
+		return 40 * time.Minute
+	}
+	return e.run.maxWait()
+}

@@ -7,8 +7,10 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/office"
 )
 
@@ -25,6 +27,9 @@ type OFF interface {
 	Setup() office.AuthSetup
 	// Document is the document the office holds for the spec's flow.
 	Document() office.Document
+	// Documents are all the documents it holds for the spec (OFFHolding),
+	// as registered at DAS.
+	Documents() []office.Document
 	// CallAsDAS calls the office's API as WIPO DAS does: with DAS's token
 	// for the office, validated and recorded as DAS's exchange. It drives
 	// the office beyond what the flows make DAS send it.
@@ -83,26 +88,26 @@ func (e *Env) OFF(ctx context.Context, want OFFWanted) (OFF, error) {
 func (e *Env) OFFHolding(ctx context.Context, cfg office.Config, docs ...office.Document) (OFF, error) {
 	b := e.run.Bindings.OFF
 	if b == nil {
-		o, err := e.startOffice(ctx, cfg, docs...)
+		var o *office.Office
+		var err error
+		if e.fresh {
+			o, err = e.startOffice(ctx, cfg, docs...)
+		} else if o, err = e.site(cfg.Code, cfg.Setup, docs...); err == nil {
+			docs, err = e.registerAtSite(ctx, o, docs)
+		}
 		if err != nil {
 			return nil, err
 		}
-		off := simulatedOFF{o: o, w: e.world}
-		if len(docs) > 0 {
-			off.doc = docs[0]
-		}
-		return off, nil
+		return simulatedOFF{o: o, docs: docs, w: e.world}, nil
 	}
 	off := boundOFF{b: b, w: e.world}
 	used := map[int]bool{}
-	for i, want := range docs {
+	for _, want := range docs {
 		found := false
 		for j, d := range b.Documents {
 			if !used[j] && d.Hosting == want.Hosting {
 				used[j], found = true, true
-				if i == 0 {
-					off.doc = d
-				}
+				off.docs = append(off.docs, d)
 				break
 			}
 		}
@@ -131,6 +136,9 @@ func (e *Env) OSF(ctx context.Context, code string) (OSF, error) {
 	if b := e.run.Bindings.OFF; b != nil && code == b.Office {
 		code = map[bool]string{true: "SE", false: "FI"}[code == "FI"]
 	}
+	if e.run.Bindings.DAS != nil {
+		return e.site(code, "")
+	}
 	if !e.fresh {
 		if o := e.world.Office(code); o != nil {
 			return o, nil
@@ -157,12 +165,17 @@ func (e *Env) startOffice(ctx context.Context, cfg office.Config, docs ...office
 // identity the operator provisioned at the DAS under test (a *Missing error
 // when there are not that many).
 func (e *Env) OfficeClient(n int, code, clientID string) (*Client, error) {
-	if e.run.Bindings.DAS != nil {
-		c, err := e.world.RemoteOffice(n)
+	if r := e.run.Bindings.DAS; r != nil {
+		o, err := e.site(code, "")
 		if err != nil {
-			return nil, &Missing{Capability: Capability(fmt.Sprintf("act as %d offices at the DAS under test", n+1)), Reason: err.Error()}
+			return nil, err
 		}
-		return c, nil
+		for _, id := range r.Identities {
+			if id.Office == o.Code() {
+				return e.world.remoteClient(id), nil
+			}
+		}
+		return nil, fmt.Errorf("no identity of office %s at the DAS under test", o.Code())
 	}
 	id, err := e.world.EnrollOffice(code, clientID)
 	if err != nil {
@@ -180,9 +193,23 @@ func (e *Env) Enroll(code, clientID string) (*Identity, error) {
 	return e.world.Enroll(code, clientID)
 }
 
-// TokenClient is the seeds' authentication script for id at the world's
-// authorization server.
-func (e *Env) TokenClient(id *Identity) *TokenClient { return e.world.TokenClient(id) }
+// UnlistedClient is the token client of a client registered at the
+// spec's authorization server and not whitelisted at its DAS: one enrolled
+// for the spec, or, with a DAS under test, the one its operator registered
+// from the harness's files (UnlistedClientID).
+func (e *Env) UnlistedClient() (*TokenClient, error) {
+	if r := e.run.Bindings.DAS; r != nil {
+		if e.world.unlisted == nil {
+			return nil, &Missing{Capability: EnrollClients, Reason: "the run has no unlisted client"}
+		}
+		return e.world.remoteTokenClient(e.world.unlisted), nil
+	}
+	id, err := e.Enroll("XX", "not-whitelisted")
+	if err != nil {
+		return nil, err
+	}
+	return e.world.TokenClient(id), nil
+}
 
 // Document is the spec's document d for the office c deposits it as: d
 // itself in a world of the spec's own; in a world that outlives the spec (a
@@ -239,30 +266,39 @@ func deref(s *string) string {
 
 // simulatedOFF is a simulated office in the OFF role.
 type simulatedOFF struct {
-	o   *office.Office
-	doc office.Document
-	w   *World
+	o    *office.Office
+	docs []office.Document
+	w    *World
 }
 
-func (s simulatedOFF) Code() string              { return s.o.Code() }
-func (s simulatedOFF) Party() string             { return "office " + s.o.Code() }
-func (s simulatedOFF) Setup() office.AuthSetup   { return s.o.Config().Setup }
-func (s simulatedOFF) Document() office.Document { return s.doc }
+func (s simulatedOFF) Code() string                 { return s.o.Code() }
+func (s simulatedOFF) Party() string                { return "office " + s.o.Code() }
+func (s simulatedOFF) Setup() office.AuthSetup      { return s.o.Config().Setup }
+func (s simulatedOFF) Document() office.Document    { return first(s.docs) }
+func (s simulatedOFF) Documents() []office.Document { return s.docs }
 func (s simulatedOFF) CallAsDAS(ctx context.Context, method, path string, query url.Values, body any) (*Response, error) {
 	return s.w.CallOffice(ctx, s.o.Code(), method, path, query, body)
 }
 
 // boundOFF is the office under test in the OFF role.
 type boundOFF struct {
-	b   *BoundOFF
-	doc office.Document
-	w   *World
+	b    *BoundOFF
+	docs []office.Document
+	w    *World
 }
 
-func (b boundOFF) Code() string              { return b.b.Office }
-func (b boundOFF) Party() string             { return "office " + b.b.Office + " (system under test)" }
-func (b boundOFF) Setup() office.AuthSetup   { return b.b.setup() }
-func (b boundOFF) Document() office.Document { return b.doc }
+func (b boundOFF) Code() string                 { return b.b.Office }
+func (b boundOFF) Party() string                { return "office " + b.b.Office + " (system under test)" }
+func (b boundOFF) Setup() office.AuthSetup      { return b.b.setup() }
+func (b boundOFF) Document() office.Document    { return first(b.docs) }
+func (b boundOFF) Documents() []office.Document { return b.docs }
+
+func first(docs []office.Document) office.Document {
+	if len(docs) == 0 {
+		return office.Document{}
+	}
+	return docs[0]
+}
 func (b boundOFF) CallAsDAS(ctx context.Context, method, path string, query url.Values, body any) (*Response, error) {
 	return b.w.CallOffice(ctx, b.b.Office, method, path, query, body)
 }
@@ -292,4 +328,54 @@ func (a worldAuthZ) Assertion(id *Identity, spec AssertionSpec) (string, error) 
 }
 func (a worldAuthZ) PostToken(ctx context.Context, form url.Values) (*TokenResult, error) {
 	return a.w.PostToken(ctx, form)
+}
+
+// site is the office of a shared world's sites (a DAS under test) that
+// plays a role in the spec: the one of code when it is free and fits, else
+// the first free one that fits. A site fits a setup it runs and documents
+// its storage rules allow (an IP5 office keeps none in the DAS library).
+func (e *Env) site(code string, setup office.AuthSetup, docs ...office.Document) (*office.Office, error) {
+	fits := func(s Site) bool {
+		if e.used[s.Code] || (setup != "" && s.Setup != setup) {
+			return false
+		}
+		for _, d := range docs {
+			if d.Hosting == office.Library && slices.Contains(das.DefaultIP5Offices(), s.Code) {
+				return false
+			}
+		}
+		return e.world.Office(s.Code) != nil
+	}
+	sites := RegressionSites()
+	if i := slices.IndexFunc(sites, func(s Site) bool { return s.Code == code }); i > 0 {
+		sites[0], sites[i] = sites[i], sites[0]
+	}
+	for _, s := range sites {
+		if fits(s) {
+			e.used[s.Code] = true
+			return e.world.Office(s.Code), nil
+		}
+	}
+	return nil, &Missing{Capability: Capability(fmt.Sprintf("use another of the harness's offices (setup %q) for office %s", setup, code)),
+		Reason: "every office of the run that fits is taken by this spec"}
+}
+
+// registerAtSite registers docs at the DAS under test as the site o, each
+// under a fresh number of o's office (the DAS under test keeps earlier runs'
+// registrations), and returns them as registered.
+func (e *Env) registerAtSite(ctx context.Context, o *office.Office, docs []office.Document) ([]office.Document, error) {
+	var out []office.Document
+	for _, d := range docs {
+		n, err := rand.Int(rand.Reader, big.NewInt(1_000_000_000))
+		if err != nil {
+			return nil, err
+		}
+		d.Number = fmt.Sprintf("%s P2099%09d", o.Code(), n.Int64())
+		d.Content = PDF(d.Number, len(d.Content))
+		if err := o.Register(ctx, d); err != nil {
+			return nil, fmt.Errorf("office %s registering %s at the DAS under test: %w", o.Code(), d.Number, err)
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/wipo-das/dasim/openapi"
+	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/office"
 )
 
@@ -73,12 +74,18 @@ func (w *World) CallOffice(ctx context.Context, code, method, path string, query
 }
 
 // officeCaller is a client of office code's API with DAS's tokens.
-func (w *World) officeCaller(code string) (*Client, error) {
+func (w *World) officeCaller(code string) (*dasapi.Client, error) {
 	ep, ok := w.offices.Endpoint(code)
 	if !ok {
 		return nil, fmt.Errorf("office %s is not in DAS's office directory", code)
 	}
-	hc := w.HTTPClient()
-	hc.Transport = openapi.DAS().Transport(hc.Transport, openapi.WithRecorder(w.recorder), openapi.WithTranscripts())
-	return &Client{base: ep.BaseURL, http: hc, tokens: ep.Tokens, maxBody: 1 << 20}, nil
+	return w.officeClient(ep.BaseURL, ep.Tokens), nil
+}
+
+// officeClient calls an office's API root with tokens (nil: no
+// Authorization header).
+func (w *World) officeClient(base string, tokens dasapi.TokenSource) *dasapi.Client {
+	// A system under test is not trusted to answer with a sane size.
+	return dasapi.New(dasapi.Config{BaseURL: base, HTTPClient: w.HTTPClient(), Tokens: tokens, MaxAnswer: 1 << 20,
+		Recorder: w.recorder, Transcripts: true})
 }

@@ -8,8 +8,9 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/wipo-das/dasim/simulators/office"
 	"gopkg.in/yaml.v3"
+
+	"github.com/wipo-das/dasim/simulators/office"
 )
 
 // DocumentsFile is the list of test documents an office under test holds and

@@ -2,12 +2,11 @@ package harness
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
-	"github.com/wipo-das/dasim/simulators/office"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
@@ -35,7 +34,7 @@ func PDF(label string, size int) []byte {
 
 // RetrievalStatus is one entry of GET retrievals/statuses (das.yaml
 // RetrievalStatus), as the simulated offices read it.
-type RetrievalStatus = office.RetrievalStatus
+type RetrievalStatus = protocol.RetrievalStatus
 
 // UploadFile does steps (1a) and (1b): a presigned URL, then the bytes. It
 // returns the file id and the file status DAS reports after the upload.
@@ -43,16 +42,9 @@ func (c *Client) UploadFile(ctx context.Context, content []byte, format string) 
 	if format == "" {
 		format = "pdf"
 	}
-	r, err := c.Call(ctx, http.MethodPost, "/files/url-uploads", nil, map[string]any{
-		"fileReference": "dasim-upload", "fileFormatCategory": format, "fileChecksum": SHA256(content)})
+	up, _, err := c.api.CreateUploadURL(ctx, protocol.URLUploadRequest{FileReference: "dasim-upload",
+		FileFormatCategory: format, FileChecksum: SHA256(content)})
 	if err != nil {
-		return "", "", err
-	}
-	var up struct{ FileID, FileUploadURL string }
-	if r.Status != http.StatusCreated {
-		return "", "", fmt.Errorf("POST files/url-uploads: %d %s", r.Status, r.Body)
-	}
-	if err := r.Decode(&up); err != nil {
 		return "", "", err
 	}
 	status, body, err := c.Presigned(ctx, http.MethodPut, up.FileUploadURL, "application/"+format, content)
@@ -62,34 +54,46 @@ func (c *Client) UploadFile(ctx context.Context, content []byte, format string) 
 	if status != http.StatusOK {
 		return up.FileID, "", fmt.Errorf("PUT presigned upload URL: %d %s", status, body)
 	}
-	r, err = c.Call(ctx, http.MethodGet, "/files", url.Values{"fileId": {up.FileID}}, nil)
+	st, _, err := c.api.FileStatus(ctx, up.FileID)
 	if err != nil {
-		return up.FileID, "", err
-	}
-	var st struct{ FileStatusCategory string }
-	if err := r.Decode(&st); err != nil {
 		return up.FileID, "", err
 	}
 	return up.FileID, st.FileStatusCategory, nil
 }
 
-// RegistrationBody is the body of POST/PUT registrations for d.
-func RegistrationBody(d Document, fileID string) map[string]any {
-	var file any
-	if fileID != "" {
-		file = fileID
-	}
-	return map[string]any{"operationCategory": "registration", "documentKindCategory": kindOr(d.Kind),
-		"documentNumber": d.Number, "documentDate": d.Date, "dasAccessCode": d.AccessCode,
-		"applicationCategory": "priority document", "applicationNumber": d.Number,
-		"applicationFilingDate": d.Date, "email": nil, "fileId": file}
+// registration is the body of POST/PUT registrations for d.
+func registration(d Document, fileID string) protocol.RegistrationRequest {
+	category := "priority document"
+	return protocol.RegistrationRequest{OperationCategory: "registration", DocumentKindCategory: kindOr(d.Kind),
+		DocumentNumber: d.Number, DocumentDate: d.Date, DasAccessCode: d.AccessCode, ApplicationCategory: &category,
+		ApplicationNumber: &d.Number, ApplicationFilingDate: &d.Date, FileID: protocol.Optional(fileID)}
 }
 
-// RetrievalBody is the body of POST retrievals for d, as the Java sample sends it.
-func RetrievalBody(d Document) map[string]any {
-	return map[string]any{"operationCategory": "retrieval", "documentKindCategory": kindOr(d.Kind),
-		"documentNumber": d.Number, "documentDate": d.Date, "dasAccessCode": d.AccessCode,
-		"applicationCategory": nil, "applicationNumber": nil, "applicationFilingDate": nil}
+// retrieval is the body of POST retrievals for d, as the Java sample sends
+// it (the parent application's members null).
+func retrieval(d Document) protocol.RetrievalRequest {
+	return protocol.RetrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: kindOr(d.Kind),
+		DocumentNumber: d.Number, DocumentDate: d.Date, DasAccessCode: d.AccessCode}
+}
+
+// RegistrationBody is the body of POST/PUT registrations for d, as a map a
+// test may break on purpose.
+func RegistrationBody(d Document, fileID string) map[string]any {
+	return asMap(registration(d, fileID))
+}
+
+// RetrievalBody is the body of POST retrievals for d, as a map.
+func RetrievalBody(d Document) map[string]any { return asMap(retrieval(d)) }
+
+// asMap is the JSON object of a wire message.
+func asMap(v any) map[string]any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // the wire types always marshal
+	}
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return m
 }
 
 func kindOr(k string) string {
@@ -108,28 +112,41 @@ func (c *Client) Deposit(ctx context.Context, d Document) (*Response, error) {
 	if st != "ACCEPTED" {
 		return nil, fmt.Errorf("upload of %s is %s, not ACCEPTED", d.Number, st)
 	}
-	return c.Call(ctx, http.MethodPost, "/registrations", nil, RegistrationBody(d, fileID))
+	return answer(c.api.Register(ctx, registration(d, fileID)))
+}
+
+// answer is the Response of a typed call: an answer other than the
+// documented success is not an error here, the caller judges it.
+func answer[T any](_ *T, r *Response, err error) (*Response, error) {
+	if r != nil {
+		return r, nil
+	}
+	return nil, err
 }
 
 // Retrieve is step (2a); it returns the request ack id on 201.
 func (c *Client) Retrieve(ctx context.Context, d Document) (string, *Response, error) {
-	r, err := c.Call(ctx, http.MethodPost, "/retrievals", nil, RetrievalBody(d))
-	if err != nil || r.Status != http.StatusCreated {
-		return "", r, err
+	ack, r, err := c.api.RequestRetrieval(ctx, retrieval(d))
+	if r == nil || ack == nil {
+		return "", r, noAnswer(r, err)
 	}
-	var ack struct{ RequestAckID string }
-	return ack.RequestAckID, r, r.Decode(&ack)
+	return ack.RequestAckID, r, nil
+}
+
+// noAnswer keeps err only when no answer came (the Response says the rest)
+// or the documented success could not be read.
+func noAnswer(r *Response, err error) error {
+	if r == nil || r.Status/100 == 2 {
+		return err
+	}
+	return nil
 }
 
 // Status reads one retrieval's status (Figure B, GET retrievals/statuses).
 func (c *Client) Status(ctx context.Context, ack string) (RetrievalStatus, *Response, error) {
-	r, err := c.Call(ctx, http.MethodGet, "/retrievals/statuses", url.Values{"requestAckId": {ack}}, nil)
-	if err != nil || r.Status != http.StatusOK {
-		return RetrievalStatus{}, r, err
-	}
-	var bag protocol.StatusBag
-	if err := r.Decode(&bag); err != nil {
-		return RetrievalStatus{}, r, err
+	bag, r, err := c.api.RetrievalStatuses(ctx, ack)
+	if r == nil || bag == nil {
+		return RetrievalStatus{}, r, noAnswer(r, err)
 	}
 	if len(bag.Bag) != 1 {
 		return RetrievalStatus{}, r, fmt.Errorf("status of %s: bag holds %d entries", ack, len(bag.Bag))
@@ -139,13 +156,9 @@ func (c *Client) Status(ctx context.Context, ack string) (RetrievalStatus, *Resp
 
 // Download does steps (2c) and (2d): the download URL, then the bytes.
 func (c *Client) Download(ctx context.Context, ack string) ([]byte, *Response, error) {
-	r, err := c.Call(ctx, http.MethodGet, "/files/url-downloads", url.Values{"requestAckId": {ack}}, nil)
-	if err != nil || r.Status != http.StatusOK {
-		return nil, r, err
-	}
-	var dl protocol.URLDownloadResponse
-	if err := r.Decode(&dl); err != nil {
-		return nil, r, err
+	dl, r, err := c.api.DownloadURL(ctx, ack)
+	if r == nil || dl == nil {
+		return nil, r, noAnswer(r, err)
 	}
 	status, body, err := c.Presigned(ctx, http.MethodGet, dl.FileDownloadURL, "", nil)
 	if err != nil {

@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
@@ -19,7 +21,7 @@ import (
 type Identity struct {
 	Office   string
 	ClientID string
-	Files    *authz.KeyFiles
+	Files    *clientauth.KeyFiles
 }
 
 // Key is the identity's ES256 private key.
@@ -28,7 +30,12 @@ func (id *Identity) Key() *ecdsa.PrivateKey { return id.Files.Key }
 // Enroll creates an identity and registers its certificate at the world's
 // authorization server, as WIPO does with the es256_cert.pem an office sends.
 func (w *World) Enroll(office, clientID string) (*Identity, error) {
-	files, err := authz.GenerateKeyFiles(w.rand, w.Clock.Now())
+	return w.enrollWithKey(office, clientID, nil)
+}
+
+// enrollWithKey is Enroll with a given key (nil: a new one).
+func (w *World) enrollWithKey(office, clientID string, key *ecdsa.PrivateKey) (*Identity, error) {
+	files, err := keyFiles(w.rand, w.Clock.Now(), key)
 	if err != nil {
 		return nil, err
 	}
@@ -39,27 +46,27 @@ func (w *World) Enroll(office, clientID string) (*Identity, error) {
 }
 
 // AssertionSpec says how to build a client assertion (deliberately broken ones too).
-type AssertionSpec = authz.AssertionSpec
+type AssertionSpec = clientauth.AssertionSpec
 
 // TokenClient is the seeds' authentication script as a Go client.
-type TokenClient = authz.TokenClient
+type TokenClient = clientauth.TokenClient
 
 // TokenClient returns the seeds' authentication script as a Go client for id.
-func (w *World) TokenClient(id *Identity) *authz.TokenClient {
-	return &authz.TokenClient{HTTP: w.HTTPClient(), Issuer: w.AuthZ.Issuer(), ClientID: id.ClientID,
+func (w *World) TokenClient(id *Identity) *clientauth.TokenClient {
+	return &clientauth.TokenClient{HTTP: w.HTTPClient(), Issuer: w.AuthZ.Issuer(), ClientID: id.ClientID,
 		Key: id.Key(), Now: w.Clock.Now, Rand: w.rand}
 }
 
 // Assertion signs a client assertion for id at the world's current time.
 // The zero spec is the seeds' assertion aimed at the world's token endpoint.
-func (w *World) Assertion(id *Identity, spec authz.AssertionSpec) (string, error) {
+func (w *World) Assertion(id *Identity, spec clientauth.AssertionSpec) (string, error) {
 	if spec.ClientID == "" {
 		spec.ClientID = id.ClientID
 	}
 	if spec.Audience == "" {
 		spec.Audience = w.AuthZ.TokenEndpoint()
 	}
-	return authz.SignAssertion(id.Key(), spec, w.Clock.Now())
+	return clientauth.SignAssertion(id.Key(), spec, w.Clock.Now())
 }
 
 // TokenResult is the token endpoint's answer, success or OAuth error.
@@ -117,3 +124,12 @@ func ClientCredentialsForm(assertion, scope string) url.Values {
 }
 
 func jsonField(body string, v any) error { return json.Unmarshal([]byte(body), v) }
+
+// keyFiles are the keygen script's files for key, or for a new key when
+// key is nil.
+func keyFiles(rand io.Reader, now time.Time, key *ecdsa.PrivateKey) (*clientauth.KeyFiles, error) {
+	if key == nil {
+		return clientauth.GenerateKeyFiles(rand, now)
+	}
+	return clientauth.KeyFilesFor(key, rand, now)
+}

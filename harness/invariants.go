@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/wipo-das/dasim/simulators/office"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
@@ -22,7 +23,7 @@ import (
 func (w *World) CheckInvariants(ctx context.Context) []string {
 	var out []string
 	roIB := map[string]string{} // sha256 → number, of PCT DAS's documents
-	for _, d := range w.PCT.Documents() {
+	for _, d := range w.PCTDocuments() {
 		roIB[SHA256(d.Content)] = d.Number
 	}
 	lib, err := w.Storage.List(ctx, w.Storage.Library(), "")
@@ -82,4 +83,13 @@ func (w *World) pendingWithoutReason(ctx context.Context) []string {
 		}
 	}
 	return out
+}
+
+// PCTDocuments are the RO/IB documents of the world's PCT DAS; none when
+// the world's DAS fetches them from a PCT DAS outside the world.
+func (w *World) PCTDocuments() []office.Document {
+	if w.PCT == nil {
+		return nil
+	}
+	return w.PCT.Documents()
 }

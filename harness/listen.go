@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/wipo-das/dasim/simulators/tlsca"
@@ -22,21 +23,37 @@ type listener struct {
 	done chan struct{}
 }
 
-func listen(ca *tlsca.CA, name, addr string) (*listener, error) {
+// listen takes addr (a free loopback port when empty) for party name. A
+// publicURL, when given, is where others reach the party instead of the
+// listen address: the party's URL, and a name its certificate covers.
+func listen(ca *tlsca.CA, name, addr, publicURL string) (*listener, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
+	}
+	hosts := []string{"127.0.0.1", "localhost", "::1"}
+	base := ""
+	if publicURL != "" {
+		u, err := url.Parse(publicURL)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			return nil, fmt.Errorf("%s: public URL %q is not https://host[:port]", name, publicURL)
+		}
+		hosts = append([]string{u.Hostname()}, hosts...)
+		base = "https://" + u.Host
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("%s: listen: %w", name, err)
 	}
-	cert, err := ca.Issue("127.0.0.1", "localhost", "::1")
+	cert, err := ca.Issue(hosts...)
 	if err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("%s: certificate: %w", name, err)
 	}
+	if base == "" {
+		base = "https://" + ln.Addr().String()
+	}
 	tlsLn := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
-	return &listener{name: name, ln: tlsLn, URL: "https://" + ln.Addr().String(), done: make(chan struct{})}, nil
+	return &listener{name: name, ln: tlsLn, URL: base, done: make(chan struct{})}, nil
 }
 
 // serve starts answering with h.

@@ -30,7 +30,8 @@ func (r LoadResult) String() string {
 
 // Load sends newRequest's requests from workers concurrent loops for d of
 // real time (a benchmark measures the machine, not the world), each
-// expecting status want, and reports the throughput.
+// expecting status want, and reports the throughput. A request in flight
+// when d ends is cut short and not counted.
 func Load(ctx context.Context, client *http.Client, workers int, d time.Duration, want int,
 	newRequest func(ctx context.Context) (*http.Request, error)) LoadResult {
 	ctx, cancel := context.WithTimeout(ctx, d)
@@ -46,7 +47,7 @@ func Load(ctx context.Context, client *http.Client, workers int, d time.Duration
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				req, err := newRequest(context.Background())
+				req, err := newRequest(ctx)
 				if err != nil {
 					firstFail.CompareAndSwap(nil, err.Error())
 					failed.Add(1)
@@ -54,6 +55,9 @@ func Load(ctx context.Context, client *http.Client, workers int, d time.Duration
 				}
 				t0 := real.Now()
 				resp, err := client.Do(req)
+				if err != nil && ctx.Err() != nil {
+					return // the run's time is up: cut short, not a failure
+				}
 				if err == nil {
 					_, _ = io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()

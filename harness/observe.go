@@ -6,7 +6,9 @@ import (
 
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/das"
+	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/faults"
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // Observed is a client role under test (an office of second filing) that
@@ -40,8 +42,12 @@ func (w *World) Observe(office, clientID string, certPEM []byte, notifyURL strin
 	}
 	party := "office " + office + " (system under test)"
 	recorded := openapi.DAS().Middleware(w.DAS.Handler(), openapi.WithRecorder(o.Log),
-		openapi.WithParty(party), openapi.WithTranscripts())
-	l.serve(w.Faults.Middleware(ObservedParty, faults.DASOperation, recorded))
+		openapi.WithParty(party), openapi.WithTranscripts(),
+		openapi.OnRefusal(func(rw http.ResponseWriter, r *http.Request, ref *openapi.Refusal) {
+			w.DAS.WriteError(rw, r, dasapi.RefusalError(ref))
+		}))
+	l.serve(w.Faults.Middleware(ObservedParty, faults.DASOperation, recorded,
+		func(rw http.ResponseWriter, r *http.Request, f *faults.Injected) { w.DAS.WriteError(rw, r, f) }))
 	o.API = l.URL + DASBasePath
 	if notifyURL != "" {
 		w.route(office, notifyURL, w.AuthZ.Issuer())
@@ -57,9 +63,7 @@ func (o *Observed) notifications(ex []openapi.Exchange) []das.Attempt {
 		if e.Operation != "requestRetrieval" || e.Status != http.StatusCreated {
 			continue
 		}
-		var ack struct {
-			RequestAckID string `json:"requestAckId"`
-		}
+		var ack protocol.RetrievalAck
 		if err := jsonField(e.ResponseBody, &ack); err != nil || ack.RequestAckID == "" {
 			continue
 		}

@@ -7,26 +7,32 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/wipo-das/dasim/openapi"
+	"github.com/wipo-das/dasim/simulators/dasapi"
 )
 
 // DASCallTimeout is how long DAS waits for one answer of an office before it
 // abandons the call (and retries it later): an office slower than this is
 // slow, whatever it answers.
-func (e *Env) DASCallTimeout() time.Duration { return e.world.dasTimeout }
+func (e *Env) DASCallTimeout() time.Duration { return e.world.timings.CallTimeout }
 
 // CallOFFWith calls off's API as DAS would, but with authorization as the
 // Authorization header ("" sends none): the probe of a token the office
 // must refuse. The exchange is recorded as DAS's, marked deliberate; the
 // office's answer is still judged against das.yaml.
 func (e *Env) CallOFFWith(ctx context.Context, off OFF, authorization, method, path string, query url.Values, body any) (*Response, error) {
-	c, err := e.world.officeCaller(off.Code())
-	if err != nil {
-		return nil, err
+	ep, ok := e.world.offices.Endpoint(off.Code())
+	if !ok {
+		return nil, fmt.Errorf("office %s is not in DAS's office directory", off.Code())
 	}
-	c.authorization = &authorization
+	var tokens dasapi.TokenSource
+	if tok, ok := strings.CutPrefix(authorization, "Bearer "); ok {
+		tokens = dasapi.TokenFunc(func(context.Context) (string, error) { return tok, nil })
+	}
+	c := e.world.officeClient(ep.BaseURL, tokens)
 	ctx = openapi.WithLabels(ctx, openapi.Labels{Party: "das", Peer: "office " + off.Code(), Deliberate: true})
 	r, err := c.Call(ctx, method, path, query, body)
 	e.world.noteProbeAck(off.Code(), method, path, r)

@@ -17,6 +17,7 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jws"
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/office"
 )
 
@@ -46,9 +47,15 @@ const (
 	WIPOTokenInSetupB TokenFlaw = "DAS's genuine WIPO token where the office's own authorization server's is required"
 )
 
-// needsWIPOKey are the flaws only the holder of the signing key can make.
-var needsWIPOKey = map[TokenFlaw]bool{ExpiredToken: true, NotYetValidToken: true, OtherIssuerToken: true,
-	NoScopeToken: true, OtherClientToken: true}
+// needsWIPOKey reports whether only the holder of the signing key can
+// make flaw.
+func needsWIPOKey(flaw TokenFlaw) bool {
+	switch flaw {
+	case ExpiredToken, NotYetValidToken, OtherIssuerToken, NoScopeToken, OtherClientToken:
+		return true
+	}
+	return false
+}
 
 // ForgeToken returns the Authorization header value that carries a token
 // with flaw for calls to off ("" for NoToken), or a *Missing marked
@@ -57,7 +64,7 @@ var needsWIPOKey = map[TokenFlaw]bool{ExpiredToken: true, NotYetValidToken: true
 func (e *Env) ForgeToken(ctx context.Context, off OFF, flaw TokenFlaw) (string, error) {
 	setupB := off.Setup() == office.SetupB
 	switch {
-	case setupB && needsWIPOKey[flaw]:
+	case setupB && needsWIPOKey(flaw):
 		return "", &Missing{Capability: Capability("send " + string(flaw)), Inapplicable: true,
 			Reason: "the office authenticates DAS in setup B: only its own authorization server holds the key that signs DAS's tokens, so the harness cannot forge their claims"}
 	case !setupB && flaw == WIPOTokenInSetupB:
@@ -170,7 +177,7 @@ func (e *Env) wipoKID() string {
 // discovery document) as a PEM public key: the bytes an office that lets
 // the token's alg choose the verification would use as an HMAC secret.
 func (e *Env) issuerPublicPEM(ctx context.Context, issuer string) ([]byte, error) {
-	tc := &authz.TokenClient{HTTP: e.world.HTTPClient(), Issuer: issuer}
+	tc := &clientauth.TokenClient{HTTP: e.world.HTTPClient(), Issuer: issuer}
 	meta, err := tc.Discover(ctx)
 	if err != nil {
 		return nil, err

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 
-	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/das"
+	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/tlsca"
 )
 
@@ -19,9 +21,27 @@ import (
 // authorization server, given by URL) and the office identities registered
 // and whitelisted there that the harness may act as.
 type RemoteDAS struct {
-	API        string // DAS API root with base path, e.g. https://das.example/das-api/v1/requests
-	Issuer     string // its authorization server's issuer
-	HTTP       *http.Client
+	API    string // DAS API root with base path, e.g. https://das.example/das-api/v1/requests
+	Issuer string // its authorization server's issuer
+	// JWKSURI is where that server publishes its keys; empty: AM's path
+	// under the issuer (office.Config.WIPOJWKSURI's default).
+	JWKSURI string
+	HTTP    *http.Client
+	// CAPEM are the roots the DAS and its authorization server chain to
+	// (--ca), beside the system roots; nil: the system roots only.
+	CAPEM []byte
+	// DASClientID is the DAS's client id at its authorization server: the
+	// client the harness's offices whitelist for DAS's calls, and DAS's
+	// client id at the setup-B offices' own servers. Default das-api-auth.
+	DASClientID string
+	// DASCertPEM is the DAS's private_key_jwt certificate, registered at
+	// the setup-B offices' own authorization servers; nil: the harness
+	// makes the DAS a key (Config.DASKey) and hands it to its operator.
+	DASCertPEM []byte
+	// Declared are its timings as its operator declares them (--retention, ...).
+	Declared DASTimings
+	// Identities are office clients provisioned at the DAS under test; the
+	// harness's office of the same code acts as that client.
 	Identities []*RemoteIdentity
 }
 
@@ -37,14 +57,18 @@ func NewRemoteDAS(api, issuer, caFile string, ids []*RemoteIdentity) (*RemoteDAS
 		return nil, errors.New("a remote DAS needs its API URL and its issuer")
 	}
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	r := &RemoteDAS{API: api, Issuer: issuer, HTTP: hc, Identities: ids, DASClientID: DASClientID}
 	if caFile != "" {
 		pool, err := tlsca.ReadPool(caFile, false)
 		if err != nil {
 			return nil, err
 		}
 		hc.Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		if r.CAPEM, err = os.ReadFile(caFile); err != nil {
+			return nil, err
+		}
 	}
-	return &RemoteDAS{API: api, Issuer: issuer, HTTP: hc, Identities: ids}, nil
+	return r, nil
 }
 
 // UseRemoteDAS makes the world's office clients (Client, RemoteOffice) talk
@@ -60,20 +84,27 @@ func (w *World) RemoteOffice(n int) (*Client, error) {
 	if w.remote == nil || n >= len(w.remote.Identities) {
 		return nil, fmt.Errorf("the run needs %d office identities at the DAS under test (--office CC:CLIENT_ID=KEY_PEM)", n+1)
 	}
-	ri := w.remote.Identities[n]
-	hc := *w.remote.HTTP
-	hc.Transport = openapi.DAS().Transport(w.remote.HTTP.Transport, openapi.WithRecorder(w.recorder),
-		openapi.WithParty("office "+ri.Office), openapi.WithTranscripts())
-	// The system under test keeps real time, not the world's virtual clock.
-	real := clock.System()
-	tc := &authz.TokenClient{HTTP: w.remote.HTTP, Issuer: w.remote.Issuer, ClientID: ri.ClientID, Key: ri.Key,
-		Now: real.Now, Rand: w.rand}
-	id := &Identity{Office: ri.Office, ClientID: ri.ClientID}
-	return &Client{Identity: id, base: w.remote.API, http: &hc,
-		tokens: &authz.TokenCache{Client: tc, Scope: authz.ScopeOfficeExchange}}, nil
+	return w.remoteClient(w.remote.Identities[n]), nil
 }
 
-var _ das.TokenSource = (*authz.TokenCache)(nil)
+// remoteClient is a DAS API client of the DAS under test acting as ri.
+func (w *World) remoteClient(ri *RemoteIdentity) *Client {
+	id := &Identity{Office: ri.Office, ClientID: ri.ClientID}
+	// A system under test is not trusted to answer with a sane size.
+	return &Client{Identity: id, api: dasapi.New(dasapi.Config{BaseURL: w.remote.API, HTTPClient: w.remote.HTTP,
+		Tokens: &clientauth.TokenCache{Client: w.remoteTokenClient(ri), Scope: authz.ScopeOfficeExchange}, MaxAnswer: 1 << 20,
+		Recorder: w.recorder, Party: "office " + ri.Office, Transcripts: true})}
+}
+
+// remoteTokenClient is the seeds' authentication script for ri at the
+// DAS under test's authorization server, on real time: the system under
+// test keeps its own, not the world's virtual clock.
+func (w *World) remoteTokenClient(ri *RemoteIdentity) *TokenClient {
+	return &clientauth.TokenClient{HTTP: w.remote.HTTP, Issuer: w.remote.Issuer, ClientID: ri.ClientID, Key: ri.Key,
+		Now: clock.System().Now, Rand: w.rand}
+}
+
+var _ das.TokenSource = (*clientauth.TokenCache)(nil)
 
 // Await waits until the retrieval ack is no longer pending: the simulated
 // DAS is settled at once; a remote one is polled in real time, up to ctx.

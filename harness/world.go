@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
@@ -9,6 +10,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/wipo-das/dasim/simulators/s3client"
 
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
@@ -18,7 +21,6 @@ import (
 	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/objectstore"
 	"github.com/wipo-das/dasim/simulators/office"
-	"github.com/wipo-das/dasim/simulators/pctdas"
 	"github.com/wipo-das/dasim/simulators/protocol"
 	"github.com/wipo-das/dasim/simulators/tlsca"
 )
@@ -49,7 +51,8 @@ type Config struct {
 	// real time; 0: das.DefaultOutboundTimeout. Scenarios of slow offices
 	// shorten it.
 	DASOutboundTimeout time.Duration
-	// ErrorShape of DAS error bodies: flat (default) or wrapped.
+	// ErrorShape of the WIPO error bodies of DAS, PCT DAS and every
+	// simulated office: flat (default) or wrapped.
 	ErrorShape protocol.ErrorShape
 	// PCTDocuments are PCT DAS's RO/IB documents; nil: its deterministic demo set.
 	PCTDocuments []office.Document
@@ -57,6 +60,35 @@ type Config struct {
 	// world's clients (DAS's calls to offices above all) trust beside the
 	// world's own CA: a system under test with a certificate of its own.
 	TrustedRoots []byte
+	// CA is the world's certificate authority; nil makes a new one. A CA kept
+	// from run to run (tlsca.LoadOrCreate) lets a system under test trust
+	// the world's parties once, not at every run.
+	CA *tlsca.CA
+	// PublicURLs are, by party name, the base URLs (scheme://host:port) at
+	// which a system under test reaches a party when that is not its listen
+	// address (a host name, a port forwarded by a proxy): the party's URLs
+	// and certificate use them.
+	PublicURLs map[string]string
+	// DASKey is DAS's private_key_jwt key, with which it gets tokens at
+	// WIPO's authorization server and at offices' own (setup B); nil: a new
+	// one.
+	DASKey *ecdsa.PrivateKey
+	// TokenLifetime of the authorization server's access tokens; 0: 1 hour.
+	TokenLifetime time.Duration
+	// DASRetry is DAS's retry of calls to offices; zero: das's default.
+	DASRetry das.RetryPolicy
+	// OFFDeadline is how long DAS waits for an OFF's notification; 0: das's default.
+	OFFDeadline time.Duration
+	// ExternalPCT is the API root of a PCT DAS outside the world, which DAS
+	// fetches RO/IB documents from (with its WIPO token) instead of the
+	// world's own PCT DAS; World.PCT is then nil.
+	ExternalPCT string
+	// RemoteDAS is a DAS under test: the world's offices and PCT DAS work
+	// with it — they call its API with tokens of its authorization server,
+	// verify its calls with that server's JWKS — instead of the world's own
+	// DAS, which stays idle. The world's offices are then what the DAS under
+	// test is configured to call (StartSites).
+	RemoteDAS *RemoteDAS
 	// AuthZTranscripts keeps the (redacted) bodies of the authorization
 	// server's exchanges, so certification can quote why it refused a
 	// system under test.
@@ -70,30 +102,41 @@ type World struct {
 	Log   *openapi.Log
 
 	rand io.Reader
+	ctx  context.Context // the values Start was called with, for the parties' work
 
 	AuthZ    *authz.Server
 	S3       *objectstore.Server
-	Storage  *objectstore.Storage
+	Storage  *s3client.Storage
 	Verifier *bearer.Verifier // DAS's token verifier and client whitelist
 	DAS      *das.Server
-	PCT      *pctdas.Server
+	// PCT is PCT DAS: an office with PCT's rules (simulators/pctdas).
+	PCT      *office.Office
 	Faults   *faults.Set // faults switchable at run time, shared by every party
 	Offices  map[string]*office.Office
 	recorder openapi.Recorder
 	steps    *stepMarker  // stamps the running spec and step on every exchange
 	callers  callerLabels // names the calling office on DAS's records
-	// dasTimeout bounds each call of DAS to an office (Config.DASOutboundTimeout).
-	dasTimeout time.Duration
 	// probeAcks are the ack ids offices answered the harness's own direct
 	// calls with ("office|ack"): DAS never heard of them, so an office
 	// that notifies by one is not at fault.
 	probeAcks sync.Map
+	// transport is the one HTTP transport of every client the world makes
+	// (it trusts the world's CA), so Close can end its idle connections.
+	transport *http.Transport
+	ownClock  *clock.Virtual // a running clock StartWorld made, closed with the world
+	// errorShape is the WIPO error shape of every party of the world.
+	errorShape protocol.ErrorShape
 
-	remote *RemoteDAS // DAS under test, when bound
+	remote     *RemoteDAS        // DAS under test, when bound
+	unlisted   *RemoteIdentity   // a client the DAS under test registers but does not whitelist (sites)
+	timings    DASTimings        // the world's own DAS's, for specs that wait for them
+	remoteKeys *laterKeys        // the DAS under test's JWKS, for its offices in setup A
+	addrs      map[string]string // Config.Addrs
+	publicURLs map[string]string // Config.PublicURLs
 
 	mu         sync.Mutex
 	signingKey *rsa.PrivateKey
-	closers    []func()
+	closers    []func(ctx context.Context) error // parties, last started last
 
 	dasIdentity *Identity
 	offices     directory
@@ -106,8 +149,13 @@ type World struct {
 	order     []string
 }
 
-// Start builds and starts a world.
+// Start builds and starts a world. The parties' background work runs on
+// ctx's values; a ctx cancelled before the world is up stops what was
+// started and returns ctx's error.
 func Start(ctx context.Context, cfg Config) (w *World, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if cfg.Clock == nil {
 		cfg.Clock = clock.NewVirtual(Epoch)
 	}
@@ -119,12 +167,8 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 			return nil, err
 		}
 	}
-	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, listeners: map[string]*listener{},
-		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey,
-		dasTimeout: cfg.DASOutboundTimeout}
-	if w.dasTimeout == 0 {
-		w.dasTimeout = das.DefaultOutboundTimeout
-	}
+	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, ctx: ctx, errorShape: cfg.ErrorShape, listeners: map[string]*listener{},
+		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey}
 	next := cfg.Recorder
 	if next == nil {
 		next = w.Log
@@ -139,34 +183,45 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 			started.Close()
 		}
 	}()
-	if w.CA, err = tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA"); err != nil {
-		return nil, err
+	w.addrs, w.publicURLs, w.remote = cfg.Addrs, cfg.PublicURLs, cfg.RemoteDAS
+	if w.CA = cfg.CA; w.CA == nil {
+		if w.CA, err = tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA"); err != nil {
+			return nil, err
+		}
 	}
 	if len(cfg.TrustedRoots) > 0 {
 		if err = w.CA.Trust(cfg.TrustedRoots); err != nil {
 			return nil, err
 		}
 	}
-	if err = w.startAuthZ(cfg); err != nil {
-		return nil, err
+	w.transport = w.CA.Client().Transport.(*http.Transport)
+	steps := []func() error{
+		func() error { return w.startAuthZ(cfg) },
+		func() error { return w.startObjectStore(cfg) },
+		func() (err error) { w.dasIdentity, err = w.enrollWithKey("WO", DASClientID, cfg.DASKey); return err },
+		func() error { return w.startPCT(cfg) },
+		func() error { return w.startDAS(cfg) },
 	}
-	if err = w.startObjectStore(cfg); err != nil {
-		return nil, err
-	}
-	if w.dasIdentity, err = w.Enroll("WO", DASClientID); err != nil {
-		return nil, err
-	}
-	if err = w.startPCT(cfg); err != nil {
-		return nil, err
-	}
-	if err = w.startDAS(cfg); err != nil {
-		return nil, err
+	for _, step := range steps {
+		if err = step(); err != nil {
+			return nil, err
+		}
+		if err = ctx.Err(); err != nil {
+			return nil, err
+		}
 	}
 	return w, nil
 }
 
+// open takes the listener of party name: at cfg's address for it, else at
+// the world's (Config.Addrs), else a free loopback port; reached at its
+// public URL when the world has one for it.
 func (w *World) open(cfg Config, name string) (*listener, error) {
-	l, err := listen(w.CA, name, cfg.Addrs[name])
+	addr := cfg.Addrs[name]
+	if addr == "" {
+		addr = w.addrs[name]
+	}
+	l, err := listen(w.CA, name, addr, w.publicURLs[name])
 	if err != nil {
 		return nil, err
 	}
@@ -181,12 +236,15 @@ func (w *World) startAuthZ(cfg Config) error {
 		return err
 	}
 	// Start has made the signing key when none was given.
-	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand},
+	w.AuthZ, err = authz.New(authz.Config{BaseURL: l.URL, Profile: cfg.Profile, Clock: cfg.Clock, Rand: cfg.Rand,
+		TokenLifetime: cfg.TokenLifetime},
 		authz.WithSigningKey(cfg.SigningKey))
 	if err != nil {
 		return err
 	}
-	mopts := []openapi.Option{openapi.PassThrough(), openapi.WithRecorder(w.recorder), openapi.WithParty("authz")}
+	w.onClose(w.AuthZ.Close)
+	mopts := []openapi.Option{openapi.PassThrough(), openapi.WithRecorder(w.recorder), openapi.WithParty("authz"),
+		openapi.OnRefusal(w.AuthZ.Refuse)}
 	if cfg.AuthZTranscripts {
 		mopts = append(mopts, openapi.WithTranscripts())
 	}
@@ -214,11 +272,12 @@ func (w *World) startObjectStore(cfg Config) error {
 	if err != nil {
 		return err
 	}
+	w.onClose(w.S3.Close)
 	w.objects = &objectTap{}
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
 	sc.HTTPClient = w.CA.Client()
-	w.Storage, err = objectstore.NewStorage(sc)
+	w.Storage, err = s3client.NewStorage(sc)
 	return err
 }
 
@@ -236,24 +295,43 @@ func (w *World) URL(party string) string {
 	return ""
 }
 
-// HTTPClient returns a client that trusts the world's CA.
-func (w *World) HTTPClient() *http.Client { return w.CA.Client() }
+// HTTPClient returns a client that trusts the world's CA, on the world's
+// one transport.
+func (w *World) HTTPClient() *http.Client { return &http.Client{Transport: w.transport} }
 
-// Close stops every party, last started first.
+// Close stops every listener (last started first), then every party —
+// their timers stopped, their calls in flight cancelled — then the idle
+// connections of the world's clients and a running clock the world made.
 func (w *World) Close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	// Shutting down must not depend on the Start context still being live.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(w.ctx), 5*time.Second)
 	defer cancel()
+	grace, cancelGrace := context.WithTimeout(ctx, 100*time.Millisecond)
 	for i := len(w.order) - 1; i >= 0; i-- {
-		w.listeners[w.order[i]].close(ctx)
+		w.listeners[w.order[i]].close(grace)
 	}
-	if w.DAS != nil {
-		w.DAS.Close()
-	}
-	for i := len(w.closers) - 1; i >= 0; i-- {
-		w.closers[i]()
-	}
+	cancelGrace()
+	w.mu.Lock()
+	closers := w.closers
 	w.closers = nil
+	w.mu.Unlock()
+	for i := len(closers) - 1; i >= 0; i-- {
+		_ = closers[i](ctx)
+	}
+	if w.transport != nil {
+		w.transport.CloseIdleConnections()
+	}
+	if w.ownClock != nil {
+		w.ownClock.Close()
+	}
 	w.listeners, w.order = map[string]*listener{}, nil
+}
+
+// onClose has Close close a party.
+func (w *World) onClose(f func(ctx context.Context) error) {
+	w.mu.Lock()
+	w.closers = append(w.closers, f)
+	w.mu.Unlock()
 }
 
 // Advance moves a virtual world clock forward; it fails on a real clock.

@@ -2,7 +2,6 @@ package harness
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 )
 
 // signingKey is shared by the package's tests: generating one per world
@@ -26,21 +26,30 @@ func TestMain(m *testing.M) {
 
 func testSigningKey(testing.TB) *rsa.PrivateKey { return signingKey }
 
-func TestWorldIssuesTokensOverHTTPS(t *testing.T) {
-	ctx := context.Background()
-	w, err := Start(ctx, Config{SigningKey: testSigningKey(t)})
+// startTestWorld starts a world of cfg with the shared signing key and
+// closes it when the test ends.
+func startTestWorld(t *testing.T, cfg Config) *World {
+	t.Helper()
+	cfg.SigningKey = testSigningKey(t)
+	w, err := Start(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer w.Close()
-	files, err := authz.GenerateKeyFiles(rand.Reader, w.Clock.Now())
+	t.Cleanup(w.Close)
+	return w
+}
+
+func TestWorldIssuesTokensOverHTTPS(t *testing.T) {
+	ctx := t.Context()
+	w := startTestWorld(t, Config{})
+	files, err := clientauth.GenerateKeyFiles(rand.Reader, w.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := w.AuthZ.Register(authz.Client{ID: "ee-office", KeysPEM: files.CertPEM}); err != nil {
 		t.Fatal(err)
 	}
-	tc := &authz.TokenClient{HTTP: w.HTTPClient(), Issuer: w.AuthZ.Issuer(), ClientID: "ee-office",
+	tc := &clientauth.TokenClient{HTTP: w.HTTPClient(), Issuer: w.AuthZ.Issuer(), ClientID: "ee-office",
 		Key: files.Key, Now: w.Clock.Now}
 	tok, err := tc.Token(ctx, authz.ScopeOfficeExchange)
 	if err != nil {
@@ -64,7 +73,7 @@ func TestWorldIssuesTokensOverHTTPS(t *testing.T) {
 }
 
 func TestDemoWorldStartsAndRegistersEveryDocument(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	wf := DemoWorld()
 	wf.Clock = "virtual"
 	w, err := StartWorld(ctx, wf, Config{SigningKey: testSigningKey(t)})
@@ -89,12 +98,8 @@ func TestDemoWorldStartsAndRegistersEveryDocument(t *testing.T) {
 }
 
 func TestInvariantsCatchAnROIBDocumentInTheLibrary(t *testing.T) {
-	ctx := context.Background()
-	w, err := Start(ctx, Config{SigningKey: testSigningKey(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	ctx := t.Context()
+	w := startTestWorld(t, Config{})
 	if got := w.CheckInvariants(ctx); len(got) != 0 {
 		t.Fatalf("a fresh world breaks invariants: %v", got)
 	}
@@ -111,12 +116,8 @@ func TestInvariantsCatchAnROIBDocumentInTheLibrary(t *testing.T) {
 // Config.TrustedRoots reaches the clients the world makes (DAS's calls to
 // an office under test): a target with a certificate of its own CA.
 func TestWorldTrustsTheTargetsOwnCA(t *testing.T) {
-	ctx := context.Background()
-	w0, err := Start(ctx, Config{SigningKey: testSigningKey(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w0.Close()
+	ctx := t.Context()
+	w0 := startTestWorld(t, Config{})
 	// w0's CA plays the office's own CA; its DAS listener the office.
 	target := w0.DASURL() + "/retrieval/statuses"
 

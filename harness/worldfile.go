@@ -17,45 +17,102 @@ type WorldFile struct {
 	// Clock: "system" (real time, the default for serve: curl and office
 	// clients see real timestamps) or "virtual" (starts at Start, moves only
 	// when advanced).
-	Clock string `yaml:"clock"`
+	Clock string `yaml:"clock,omitempty"`
 	// Start of a virtual clock, RFC 3339. Default harness.Epoch.
-	Start string `yaml:"start"`
+	Start string `yaml:"start,omitempty"`
 	// Profile of the authorization server: wipo (default) or fapi.
-	Profile string `yaml:"profile"`
+	Profile string `yaml:"profile,omitempty"`
 	// Retention of transit files, a Go duration ("168h"). Default 7 days.
-	Retention string `yaml:"retention"`
-	// Offices of the world; each plays both roles, OFF and OSF.
-	Offices []OfficeFile `yaml:"offices"`
+	Retention string `yaml:"retention,omitempty"`
+	// TokenLifetime of the authorization server's access tokens, a Go
+	// duration. Default 1 hour, as WIPO's.
+	TokenLifetime string `yaml:"tokenLifetime,omitempty"`
+	// DAS tunes the world's DAS (its key, its timings).
+	DAS *DASFile `yaml:"das,omitempty"`
+	// Offices of the world; each plays both roles, OFF and OSF. An office
+	// with a url is external: DAS calls it there instead of a simulated one.
+	Offices []OfficeFile `yaml:"offices,omitempty"`
 	// PCT lists the documents of PCT DAS (RO/IB applications).
-	PCT []DocumentFile `yaml:"pct"`
+	PCT []DocumentFile `yaml:"pct,omitempty"`
+	// PCTDAS, when given, is an external PCT DAS that DAS fetches RO/IB
+	// documents from instead of the world's own.
+	PCTDAS *ExternalFile `yaml:"pctDAS,omitempty"`
+	// Clients are registered at the authorization server and not
+	// whitelisted at DAS (a client DAS must refuse).
+	Clients []ClientFile `yaml:"clients,omitempty"`
+}
+
+// DASFile tunes the world's DAS. Durations are Go durations ("500ms").
+type DASFile struct {
+	// Key is a PEM file of DAS's private_key_jwt key (its identity at WIPO's
+	// authorization server and at offices' own, setup B); default a new one.
+	Key string `yaml:"key,omitempty"`
+	// CallTimeout bounds each call of DAS to an office; default 30s.
+	CallTimeout string `yaml:"callTimeout,omitempty"`
+	// OFFDeadline is how long DAS waits for an OFF's notification; default 7 days.
+	OFFDeadline string `yaml:"offDeadline,omitempty"`
+	// Retry of calls to offices that are down or answer 5xx.
+	Retry *RetryFile `yaml:"retry,omitempty"`
+}
+
+// RetryFile is DAS's retry policy: attempt n+1 after firstDelay*factor^(n-1).
+type RetryFile struct {
+	FirstDelay  string  `yaml:"firstDelay,omitempty"`
+	Factor      float64 `yaml:"factor,omitempty"`
+	MaxAttempts int     `yaml:"maxAttempts,omitempty"`
+}
+
+// ExternalFile is a party outside the world: its API root and the CA its
+// TLS certificate chains to.
+type ExternalFile struct {
+	URL string `yaml:"url,omitempty"`
+	CA  string `yaml:"ca,omitempty"`
+}
+
+// ClientFile is a client registered from its certificate.
+type ClientFile struct {
+	ID   string `yaml:"id,omitempty"`
+	Cert string `yaml:"cert,omitempty"`
 }
 
 // OfficeFile describes one office.
 type OfficeFile struct {
-	Code     string `yaml:"code"`     // ST.3, e.g. EE
-	ClientID string `yaml:"clientId"` // default "<code lower>-office"
+	Code     string `yaml:"code,omitempty"`     // ST.3, e.g. EE
+	ClientID string `yaml:"clientId,omitempty"` // default "<code lower>-office"
 	// Setup of the office's incoming API: "A" trusts WIPO's authorization
 	// server (default), "B" runs its own, where DAS is a registered client.
-	Setup string `yaml:"setup"`
+	Setup string `yaml:"setup,omitempty"`
 	// TransitAbove: documents naming no hosting and larger than this many
 	// bytes go through the DAS transit zone (flow c.3). 0: the office's
 	// default, 8 MiB (office.DefaultTransitThreshold).
-	TransitAbove int64          `yaml:"transitAbove"`
-	Documents    []DocumentFile `yaml:"documents"`
+	TransitAbove int64          `yaml:"transitAbove,omitempty"`
+	Documents    []DocumentFile `yaml:"documents,omitempty"`
+	// URL makes the office external: its office-side API root (base path
+	// included), which DAS calls instead of a simulated office's.
+	URL string `yaml:"url,omitempty"`
+	// CA is a PEM file of the root(s) an external office's TLS certificate
+	// chains to.
+	CA string `yaml:"ca,omitempty"`
+	// Issuer of an external office's own authorization server (setup B),
+	// where DAS is registered as a client.
+	Issuer string `yaml:"issuer,omitempty"`
+	// Cert is a PEM file of an external office's client certificate,
+	// registered at the authorization server and whitelisted at DAS for Code.
+	Cert string `yaml:"cert,omitempty"`
 }
 
 // DocumentFile describes one priority document of an office's library.
 type DocumentFile struct {
-	Number     string `yaml:"number" json:"number,omitempty"`         // e.g. "EE P202300012" or "PCT/IB2021/057271"
-	Kind       string `yaml:"kind" json:"kind,omitempty"`             // patent (default), utility model, design, trademark
-	Date       string `yaml:"date" json:"date,omitempty"`             // filing date YYYY-MM-DD
-	AccessCode string `yaml:"accessCode" json:"accessCode,omitempty"` // 4 hexadecimal characters
+	Number     string `yaml:"number,omitempty" json:"number,omitempty"`         // e.g. "EE P202300012" or "PCT/IB2021/057271"
+	Kind       string `yaml:"kind,omitempty" json:"kind,omitempty"`             // patent (default), utility model, design, trademark
+	Date       string `yaml:"date,omitempty" json:"date,omitempty"`             // filing date YYYY-MM-DD
+	AccessCode string `yaml:"accessCode,omitempty" json:"accessCode,omitempty"` // 4 hexadecimal characters
 	// Hosting: "library" (uploaded to DAS, flow c.1), "home" (kept by the
 	// office, flow c.2), "transit" (kept by the office, sent through the DAS
 	// transit zone, flow c.3). Default: library, or home for IP5 offices.
-	Hosting string `yaml:"hosting" json:"hosting,omitempty"`
-	Size    int64  `yaml:"size" json:"size,omitempty"` // bytes of generated PDF content; default 48 KiB
-	Format  string `yaml:"format" json:"format,omitempty"`
+	Hosting string `yaml:"hosting,omitempty" json:"hosting,omitempty"`
+	Size    int64  `yaml:"size,omitempty" json:"size,omitempty"` // bytes of generated PDF content; default 48 KiB
+	Format  string `yaml:"format,omitempty" json:"format,omitempty"`
 }
 
 //go:embed demo-world.yaml
@@ -133,7 +190,9 @@ func (w *WorldFile) Validate() error {
 		for j, d := range o.Documents {
 			errs = append(errs, d.validate(fmt.Sprintf("%s.documents[%d]", at, j), o.Code)...)
 		}
+		errs = append(errs, o.validateExternal(at)...)
 	}
+	errs = append(errs, w.validateTuning()...)
 	for j, d := range w.PCT {
 		where := fmt.Sprintf("pct[%d]", j)
 		if !pctIB.MatchString(d.Number) {

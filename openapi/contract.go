@@ -25,7 +25,6 @@ type Contract struct {
 	basePaths []string
 	routes    map[string]*Route // "METHOD /spec/path"
 	paths     map[string][]string
-	style     errorStyle
 	reqOpts   *openapi3filter.Options
 	resOpts   *openapi3filter.Options
 }

@@ -20,9 +20,9 @@ var dasBasePaths = []string{"/das/v1/requests", "/das-api/v1/requests"}
 func DASBasePaths() []string { return slices.Clone(dasBasePaths) }
 
 var (
-	loadDAS   = sync.OnceValues(func() (*Contract, error) { return loadEmbedded("das.yaml", dasBasePaths, styleWIPO) })
+	loadDAS   = sync.OnceValues(func() (*Contract, error) { return loadEmbedded("das.yaml", dasBasePaths) })
 	loadAuthZ = sync.OnceValues(func() (*Contract, error) {
-		return loadEmbedded("authz.yaml", []string{"/am/oauth2"}, styleOAuth)
+		return loadEmbedded("authz.yaml", []string{"/am/oauth2"})
 	})
 )
 
@@ -58,7 +58,7 @@ func DASSpec() []byte { b, _ := specFiles.ReadFile("das.yaml"); return b }
 // AuthZSpec returns the embedded authz.yaml.
 func AuthZSpec() []byte { b, _ := specFiles.ReadFile("authz.yaml"); return b }
 
-func loadEmbedded(name string, basePaths []string, style errorStyle) (*Contract, error) {
+func loadEmbedded(name string, basePaths []string) (*Contract, error) {
 	b, err := specFiles.ReadFile(name)
 	if err != nil {
 		return nil, err
@@ -68,6 +68,5 @@ func loadEmbedded(name string, basePaths []string, style errorStyle) (*Contract,
 		return nil, fmt.Errorf("embedded %s: %w", name, err)
 	}
 	c.name = name
-	c.style = style
 	return c, nil
 }

@@ -138,6 +138,7 @@ type settings struct {
 	transcripts bool
 	strict      bool
 	passThrough bool
+	onRefusal   RefusalFunc
 }
 
 // WithRecorder sends every exchange to r.

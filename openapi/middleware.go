@@ -13,8 +13,10 @@ const maxMessage = 4 << 20
 
 // Middleware validates every request to next against the contract and every
 // response next writes, and records each exchange. A request that breaks the
-// contract is answered in the protocol's own error shape, naming each field
-// and rule, and never reaches next (unless PassThrough). A response that
+// contract never reaches next (unless PassThrough): it is handed to the
+// party's writer (OnRefusal), which names each field and rule in its
+// protocol's own error shape; without one it is answered as RFC 9457
+// problem+json. A response that
 // breaks it is still sent as written, and recorded with its violations: the
 // simulator is then at fault, and tests assert that the log has none.
 func (c *Contract) Middleware(next http.Handler, opts ...Option) http.Handler {
@@ -22,12 +24,12 @@ func (c *Contract) Middleware(next http.Handler, opts ...Option) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxMessage+1))
 		if err != nil {
-			c.writeViolations(w, []Violation{{Side: sideRequest, In: InBody, Rule: "readable",
+			s.refuse(w, r, []Violation{{Side: sideRequest, In: InBody, Rule: "readable",
 				Message: "request body could not be read: " + err.Error()}})
 			return
 		}
 		if len(body) > maxMessage {
-			c.writeViolations(w, []Violation{{Side: sideRequest, In: InBody, Rule: "size",
+			s.refuse(w, r, []Violation{{Side: sideRequest, In: InBody, Rule: "size",
 				Expected: fmt.Sprintf("at most %d bytes", maxMessage), Actual: "more",
 				Message: "request body too large for an API message (documents go through presigned URLs)"}})
 			return
@@ -35,7 +37,7 @@ func (c *Contract) Middleware(next http.Handler, opts ...Option) http.Handler {
 		route, reqViolations := c.ValidateRequest(r.Context(), r, body)
 		rec := &responseBuffer{header: http.Header{}}
 		if len(reqViolations) > 0 && !s.passThrough {
-			c.writeViolations(rec, reqViolations)
+			s.refuse(rec, r, reqViolations)
 		} else {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			next.ServeHTTP(rec, r)

@@ -18,15 +18,11 @@ func fixedHandler(status int, body string) http.Handler {
 	})
 }
 
-func TestMiddlewareRefusesBrokenRequestsInWIPOShape(t *testing.T) {
-	var log Log
-	reached := false
-	h := DAS().Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		reached = true
-	}), WithRecorder(&log), WithParty("das"))
+// postBadAccessCode sends h a retrieval whose dasAccessCode breaks its pattern.
+func postBadAccessCode(t *testing.T, h http.Handler) *http.Response {
+	t.Helper()
 	srv := httptest.NewServer(h)
-	defer srv.Close()
-
+	t.Cleanup(srv.Close)
 	body := strings.Replace(validRetrieval, `"AB21"`, `"AB2"`, 1)
 	req, _ := http.NewRequest("POST", srv.URL+"/das/v1/requests/retrievals", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -35,31 +31,55 @@ func TestMiddlewareRefusesBrokenRequestsInWIPOShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	return resp
+}
+
+func TestMiddlewareHandsRefusalsToThePartyWriter(t *testing.T) {
+	var log Log
+	reached := false
+	var got *Refusal
+	h := DAS().Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached = true
+	}), WithRecorder(&log), WithParty("das"), OnRefusal(func(w http.ResponseWriter, r *http.Request, ref *Refusal) {
+		got = ref
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(ref.Status)
+		_, _ = io.WriteString(w, `{"code":"INVALID_INPUT_DATA","message":null,"details":[{"code":-1,"message":"party's own words"}]}`)
+	}))
+	resp := postBadAccessCode(t, h)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
 	if reached {
 		t.Fatal("a request breaking the contract reached the handler")
 	}
-	if resp.StatusCode != 400 {
-		t.Fatalf("status %d, want 400", resp.StatusCode)
+	if resp.StatusCode != 400 || !strings.Contains(string(b), "party's own words") {
+		t.Fatalf("status %d body %s: the party's writer did not answer", resp.StatusCode, b)
 	}
-	var e struct {
-		Code    string
-		Details []struct {
-			Code    int
-			Message string
-		}
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&e); err != nil {
-		t.Fatal(err)
-	}
-	if e.Code != "INVALID_INPUT_DATA" || len(e.Details) != 1 || e.Details[0].Code != -1 ||
-		!strings.Contains(e.Details[0].Message, "/dasAccessCode") || !strings.Contains(e.Details[0].Message, "pattern") {
-		t.Fatalf("error body does not name the field and rule: %+v", e)
+	if got == nil || got.Status != 400 || len(got.Violations) != 1 || got.Violations[0].Pointer != "/dasAccessCode" ||
+		got.Violations[0].Rule != "pattern" || got.Violations[0].Missing() || got.Violations[0].Malformed() {
+		t.Fatalf("refusal handed over %+v", got)
 	}
 	ex := log.Exchanges()
 	if len(ex) != 1 || len(ex[0].RequestViolations) != 1 || len(ex[0].ResponseViolations) != 0 ||
 		ex[0].Labels.Party != "das" || ex[0].Operation != "requestRetrieval" {
-		t.Fatalf("recorded %+v", ex)
+		t.Fatalf("recorded %+v (the party's answer is validated like any other)", ex)
+	}
+}
+
+func TestMiddlewareWithoutAPartyWriterAnswersProblemJSON(t *testing.T) {
+	resp := postBadAccessCode(t, DAS().Middleware(fixedHandler(200, "{}")))
+	defer resp.Body.Close()
+	var p struct {
+		Type, Title, Detail string
+		Status              int
+		Violations          []Violation
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
+		t.Fatal(err)
+	}
+	if resp.Header.Get("Content-Type") != "application/problem+json" || p.Status != 400 || p.Type != "about:blank" ||
+		len(p.Violations) != 1 || !strings.Contains(p.Detail, "/dasAccessCode") || !strings.Contains(p.Detail, "pattern") {
+		t.Fatalf("RFC 9457 body %+v (%s)", p, resp.Header.Get("Content-Type"))
 	}
 }
 

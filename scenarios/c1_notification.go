@@ -55,7 +55,10 @@ func (s *Suite) c2() {
 					Expect(offAcks[0]).NotTo(Equal(ack), "two ack ids per retrieval")
 				})
 			}
+		})
 
+	Describe("c.2 the OFF answers the retrievals DAS forwards",
+		s.Flow("c2"), s.Role("off"), func() {
 			s.ConformanceIt("the OFF refuses a forwarded retrieval of a document it does not hold with the WIPO error body", Rule{
 				Rule:   "An OFF answers a retrieval DAS forwards with WIPO's error body {code, message, details[]}: a document it does not hold is INVALID_INPUT_DATA with detail -7 (not registered)",
 				Source: "WIPO DAS exchange flows c.2; das.yaml requestRetrieval responses; WIPO DAS error codes",

@@ -14,6 +14,7 @@ import (
 	"github.com/wipo-das/dasim/harness"
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/reports"
+	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/office"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
@@ -109,11 +110,12 @@ func officeCalls(ex []openapi.Exchange, peer string) string {
 // refusedWith checks that DAS refused the OSF's retrieval with detail.
 func refusedWith(err error, detail int, why string) {
 	GinkgoHelper()
-	var ce *office.CallError
+	var ce *dasapi.CallError
 	Expect(errors.As(err, &ce)).To(BeTrue(), why+": DAS refuses the retrieval, got %v", err)
-	Expect(ce.DAS).NotTo(BeNil(), why)
+	Expect(ce.Response).NotTo(BeNil(), why)
+	Expect(ce.Response.Error).NotTo(BeNil(), why)
 	codes := []int{}
-	for _, d := range ce.DAS.Details {
+	for _, d := range ce.Response.Error.Details {
 		codes = append(codes, d.Code)
 	}
 	Expect(codes).To(ContainElement(detail), why)

@@ -6,7 +6,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/wipo-das/dasim/harness"
-	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 func (s *Suite) tokenEndpoint() {
@@ -31,11 +32,11 @@ func (s *Suite) tokenEndpoint() {
 				assertion, err := as.Assertion(ee, harness.AssertionSpec{})
 				Expect(err).NotTo(HaveOccurred())
 				by(e, "posting it to the token endpoint with grant_type=client_credentials")
-				res, err := as.PostToken(ctx, harness.ClientCredentialsForm(assertion, authz.ScopeOfficeExchange))
+				res, err := as.PostToken(ctx, harness.ClientCredentialsForm(assertion, protocol.ScopeOfficeExchange))
 				Expect(err).NotTo(HaveOccurred())
 				Expect(res.Status).To(Equal(200), res.Body)
 				Expect(res.Token.TokenType).To(Equal("Bearer"))
-				Expect(res.Token.Scope).To(Equal(authz.ScopeOfficeExchange))
+				Expect(res.Token.Scope).To(Equal(protocol.ScopeOfficeExchange))
 				Expect(res.Token.ExpiresIn).To(BeNumerically(">", 3500))
 				Expect(res.Header.Get("Cache-Control")).To(Equal("no-store"))
 			})
@@ -118,7 +119,7 @@ func (s *Suite) tokenEndpoint() {
 
 // derEncoded replaces an ES256 JWS's R||S signature by its ASN.1 DER form.
 func derEncoded(jws string) string {
-	der, err := authz.DEREncodedJWS(jws)
+	der, err := clientauth.DEREncodedJWS(jws)
 	Expect(err).NotTo(HaveOccurred())
 	return der
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
 )
 
@@ -49,13 +50,13 @@ func runAssertion(_ context.Context, args []string, stdout, stderr io.Writer) er
 				fmt.Fprintln(stderr, "dasim assertion: --client-id and --aud are required to build an assertion")
 				return errUsage
 			}
-			spec := authz.AssertionSpec{ClientID: *clientID, Audience: *aud, Lifetime: *lifetime, IssuedAt: *jti}
+			spec := clientauth.AssertionSpec{ClientID: *clientID, Audience: *aud, Lifetime: *lifetime, IssuedAt: *jti}
 			if *jti {
-				if spec.JTI, err = authz.NewJTI(rand.Reader); err != nil {
+				if spec.JTI, err = clientauth.NewJTI(rand.Reader); err != nil {
 					return err
 				}
 			}
-			if assertion, err = authz.SignAssertion(k, spec, now); err != nil {
+			if assertion, err = clientauth.SignAssertion(k, spec, now); err != nil {
 				return err
 			}
 			fmt.Fprintln(stdout, assertion)

@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
 )
 
@@ -22,12 +22,12 @@ func runKeygen(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	files, err := authz.GenerateKeyFiles(rand.Reader, clock.System().Now())
+	files, err := clientauth.GenerateKeyFiles(rand.Reader, clock.System().Now())
 	if err != nil {
 		return err
 	}
 	// openssl.cnf as the script builds it, "kept for record".
-	cnf := "[ req ]\nprompt = no\ndistinguished_name = req_distinguished_name\n[ req_distinguished_name ]\nCN = " + authz.CertCommonName + "\n"
+	cnf := "[ req ]\nprompt = no\ndistinguished_name = req_distinguished_name\n[ req_distinguished_name ]\nCN = " + clientauth.CertCommonName + "\n"
 	out := []struct {
 		name string
 		data []byte

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/bearer"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/office"
@@ -80,34 +82,34 @@ func runOffice(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	cfg := office.Config{Code: *code, ClientID: *clientID, BaseURL: "https://" + ln.Addr().String(),
 		DASBaseURL: ep.DASAPI, WIPOIssuer: ep.Issuer, Setup: office.AuthSetup(*setup), Documents: docs,
 		PrepareDelay: *prepare}
-	deps := office.Deps{Clock: clk, HTTPClient: hc, Key: key, Faults: faults.New(clk), Logger: logger}
+	deps := officeDeps{Clock: clk, HTTPClient: hc, Key: key, Faults: faults.New(clk), Logger: logger}
 	for _, d := range defects {
 		if err := d.apply(&cfg, &deps, hc); err != nil {
 			return fmt.Errorf("defect %s: %w", d.name, err)
 		}
 	}
-	o, err := office.New(cfg, deps)
+	opts := deps.options(ctx)
+	handler := http.NewServeMux()
+	if cfg.Setup == office.SetupB {
+		as, err := ownAuthorizationServer(cfg, clk, ep.DASCertFile)
+		if err != nil {
+			return err
+		}
+		handler.Handle("/am/oauth2/", as.Handler())
+		opts = append(opts, office.WithOwnAuthorizationServer(as.Issuer(), bearer.StaticKeys(as.PublicKeys())))
+	}
+	o, err := office.New(cfg, opts...)
 	if err != nil {
 		return err
 	}
-	defer o.Close()
-	if o.AuthServer() != nil {
-		dasCert, err := os.ReadFile(ep.DASCertFile)
-		if err != nil {
-			return fmt.Errorf("setup B: DAS's certificate (das_cert_file of the endpoints file): %w", err)
-		}
-		if err := o.RegisterDAS(dasCert); err != nil {
-			return err
-		}
-	}
+	defer func() { _ = o.Close(context.WithoutCancel(ctx)) }()
+	handler.Handle(TriggerPath, triggerHandler(ctx, o, func(f string, a ...any) { logger.Error(fmt.Sprintf(f, a...)) }))
+	handler.Handle("/", o.Handler())
 	// A refused registration is the world's to judge, not a reason to stop.
 	if err := o.RegisterAll(ctx); err != nil {
 		logger.Error("registering documents", "error", err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle(TriggerPath, triggerHandler(ctx, o, func(f string, a ...any) { logger.Error(fmt.Sprintf(f, a...)) }))
-	mux.Handle("/", o.Handler())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{serverCert}, MinVersion: tls.VersionTLS12}}
 	go func() {
 		<-ctx.Done()
@@ -118,6 +120,25 @@ func runOffice(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	return nil
+}
+
+// ownAuthorizationServer is the office's own authorization server of setup
+// B, served beside it, with DAS registered from its certificate
+// (das_cert_file of the endpoints file).
+func ownAuthorizationServer(cfg office.Config, clk clock.Clock, dasCertFile string) (*authz.Server, error) {
+	dasCert, err := os.ReadFile(dasCertFile)
+	if err != nil {
+		return nil, fmt.Errorf("setup B: DAS's certificate (das_cert_file of the endpoints file): %w", err)
+	}
+	as, err := authz.New(authz.Config{BaseURL: cfg.BaseURL, Profile: authz.ProfileWIPO, Clock: clk})
+	if err != nil {
+		return nil, fmt.Errorf("setup B: the office's authorization server: %w", err)
+	}
+	dasClientID := cfg.DASClientID
+	if dasClientID == "" {
+		dasClientID = office.DefaultDASClientID
+	}
+	return as, as.Register(authz.Client{ID: dasClientID, KeysPEM: dasCert})
 }
 
 // endpoints is what an office needs of the endpoints file.

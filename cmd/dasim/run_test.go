@@ -10,13 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 )
 
 // One test runs the suite: Ginkgo allows one RunSpecs per process.
 func TestRunWritesSignedReportsThatVerifyAndDetectTampering(t *testing.T) {
 	dir := t.TempDir()
-	files, err := authz.GenerateKeyFiles(rand.Reader, time.Now())
+	files, err := clientauth.GenerateKeyFiles(rand.Reader, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,7 +117,7 @@ func describeWorld(w *harness.World, dir, caFile, admin string) (map[string]any,
 	}
 	return map[string]any{
 		"issuer": w.AuthZ.Issuer(), "token_endpoint": w.AuthZ.TokenEndpoint(), "jwks_uri": w.AuthZ.JWKSURI(),
-		"das_api": w.DASURL(), "s3_endpoint": w.URL("s3"), "pct_das": w.PCT.APIBaseURL(),
+		"das_api": w.DASURL(), "s3_endpoint": w.URL("s3"), "pct_das": pctAPI(w),
 		"admin": admin, "ca_file": caFile, "offices": offices, "identities": identities,
 	}, nil
 }
@@ -194,4 +194,12 @@ func (c *clientFlags) Set(v string) error {
 	f.cert = b
 	*c = append(*c, f)
 	return nil
+}
+
+// pctAPI is the world's PCT DAS API root; empty when PCT DAS is external.
+func pctAPI(w *harness.World) string {
+	if w.PCT == nil {
+		return ""
+	}
+	return w.PCT.APIBaseURL()
 }

@@ -15,6 +15,7 @@ import (
 	"os"
 
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/protocol"
 	"github.com/wipo-das/dasim/simulators/tlsca"
@@ -46,7 +47,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	tc := &authz.TokenClient{HTTP: hc, Issuer: *issuer, ClientID: *clientID, Key: key,
+	tc := &clientauth.TokenClient{HTTP: hc, Issuer: *issuer, ClientID: *clientID, Key: key,
 		Profile: authz.Profile(*profile), Now: clock.System().Now, Rand: rand.Reader}
 	tr, err := tc.Token(ctx, *scope)
 	var oe *protocol.OAuthError
@@ -68,7 +69,7 @@ func readPrivateKey(path string) (crypto.Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := authz.ParsePrivateKeyPEM(b)
+	k, err := clientauth.ParsePrivateKeyPEM(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

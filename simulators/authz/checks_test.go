@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/wipo-das/dasim/simulators/clientauth"
 )
 
 // negCase is one negative case of fapi-checks.md: the request, and the
@@ -151,8 +153,8 @@ func negativeCases() []negCase {
 			c["exp"] = c["exp"].(int64) + 5
 			return p[0] + "." + b64.EncodeToString(mustJSON(w.t, c)) + "." + p[2]
 		}), 401, ic, "signature does not verify with the registered key"},
-		{"N32", "DER signature", "", withSig(func(w *world, _ string, sig []byte) []byte {
-			der, _ := derFromRS(sig)
+		{"N32", "DER signature", "", withRaw(func(w *world) string {
+			der, _ := clientauth.DEREncodedJWS(w.seedsAssertion())
 			return der
 		}), 401, ic, "re-encoded as R||S it verifies"},
 		{"N33", "63 bytes, leading zero of R dropped", "", withRaw(func(w *world) string { return leadingZeroAssertion(w, 0) }), 401, ic, "R lost its leading zero byte"},

@@ -10,28 +10,20 @@ import (
 	"time"
 
 	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
-// Profile selects which assertions the server accepts.
-type Profile string
+// Profile selects which assertions the server accepts
+// (protocol.ProfileWIPO, lifetimes up to 1000 s, a jti when present still
+// single use; or protocol.ProfileFAPI).
+type Profile = protocol.Profile
 
+// The profiles and scopes, under the names the server's callers know.
 const (
-	// ProfileWIPO accepts exactly what WIPO documents for its AM: the seeds'
-	// assertion ({"alg":"ES256","typ":"JWT"}; iss, sub, aud = token endpoint,
-	// exp; no jti, kid or iat), lifetimes up to 1000 s. A jti, when present,
-	// is still single use.
-	ProfileWIPO Profile = "wipo"
-	// ProfileFAPI is strict FAPI 2.0 Security Profile §5.3.2.1 with RFC 10070:
-	// aud is the issuer as a single string, jti is required and single use,
-	// iat/nbf at most Skew in the future.
-	ProfileFAPI Profile = "fapi"
-)
-
-// The scopes of WIPO DAS (das-domain.md §3): the 2021 documentation used
-// das-api/das-access, every current example das-api/office-exchange.
-const (
-	ScopeDASAccess      = "das-api/das-access"
-	ScopeOfficeExchange = "das-api/office-exchange"
+	ProfileWIPO         = protocol.ProfileWIPO
+	ProfileFAPI         = protocol.ProfileFAPI
+	ScopeDASAccess      = protocol.ScopeDASAccess
+	ScopeOfficeExchange = protocol.ScopeOfficeExchange
 )
 
 // Config configures a Server. Zero fields take the defaults of Defaults.

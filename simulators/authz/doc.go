@@ -1,6 +1,7 @@
 // Package authz simulates WIPO's authorization server for DAS, a ForgeRock
-// AM judging by its URLs and token claims, and gives offices the tools of
-// WIPO's private_key_jwt pages (key files, client assertion, token request).
+// AM judging by its URLs and token claims. The client side of WIPO's
+// private_key_jwt pages (key files, client assertion, token request) is the
+// leaf package simulators/clientauth.
 //
 // Implemented:
 //   - RFC 6749 §4.4 client credentials grant, §5.1/§5.2 responses;

@@ -21,6 +21,8 @@ import (
 
 	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jws"
+
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
 )
 
@@ -142,7 +144,7 @@ func (w *world) claims(id string) map[string]any {
 }
 
 func randomJTI(t testing.TB) string {
-	j, err := NewJTI(rand.Reader)
+	j, err := clientauth.NewJTI(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // AssertionType is the client_assertion_type of RFC 7523 §2.2.
-const AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+const AssertionType = protocol.AssertionType
 
 // grantTypeJWTBearer is RFC 7523 §2.1's grant URN, often sent by mistake as
 // the client_assertion_type (N10).

@@ -4,12 +4,11 @@ import (
 	"crypto/elliptic"
 	"crypto/rsa"
 	"encoding/asn1"
-	"encoding/base64"
-	"errors"
 	"math/big"
 	"strings"
 
 	"github.com/lestrrat-go/jwx/v3/jws"
+
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
@@ -103,31 +102,6 @@ func repairs(sig []byte) []repair {
 		return out
 	}
 	return nil
-}
-
-// DEREncodedJWS returns an ES256 compact JWS with its 64-byte R||S signature
-// re-encoded as ASN.1 DER: the form openssl dgst -sign and Java's
-// SHA256withECDSA write, which RFC 7518 §3.4 forbids (check N32). Tests and
-// deliberate defects use it to produce that mistake.
-func DEREncodedJWS(jws string) (string, error) {
-	parts := strings.Split(jws, ".")
-	if len(parts) != 3 {
-		return "", errors.New("not a compact JWS")
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil || len(sig) != ecdsaSigLen {
-		return "", errors.New("not an ES256 R||S signature")
-	}
-	der, err := derFromRS(sig)
-	if err != nil {
-		return "", err
-	}
-	return parts[0] + "." + parts[1] + "." + base64.RawURLEncoding.EncodeToString(der), nil
-}
-
-// derFromRS is the ASN.1 DER form of a 64-byte R||S signature.
-func derFromRS(sig []byte) ([]byte, error) {
-	return asn1.Marshal(struct{ R, S *big.Int }{new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])})
 }
 
 func parseDER(sig []byte) (r, s *big.Int, ok bool) {

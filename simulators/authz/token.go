@@ -10,16 +10,12 @@ import (
 
 	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jws"
+
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
-// TokenResponse is the success body of RFC 6749 §5.1 as WIPO's AM sends it:
-// no refresh_token (§4.4.3 "A refresh token SHOULD NOT be included").
-type TokenResponse struct {
-	AccessToken string `json:"access_token"`
-	Scope       string `json:"scope"`
-	TokenType   string `json:"token_type"`
-	ExpiresIn   int64  `json:"expires_in"`
-}
+// TokenResponse is the success body of RFC 6749 §5.1 (protocol.TokenResponse).
+type TokenResponse = protocol.TokenResponse
 
 // accessClaims are the claims of an AM stateless access token, in the order
 // of the seeds' decoded sample.

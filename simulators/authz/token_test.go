@@ -11,6 +11,8 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jws"
+
+	"github.com/wipo-das/dasim/simulators/clientauth"
 )
 
 // Positive controls: what each profile must accept.
@@ -133,7 +135,7 @@ func fetchJWKS(t *testing.T, w *world) jwk.Set {
 
 func TestDiscoveryDocument(t *testing.T) {
 	w := newWorld(t, ProfileWIPO)
-	c := &TokenClient{HTTP: w.client, Issuer: w.srv.Issuer()}
+	c := &clientauth.TokenClient{HTTP: w.client, Issuer: w.srv.Issuer()}
 	m, err := c.Discover(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -181,7 +183,7 @@ func TestJTIIsSingleUse(t *testing.T) {
 func TestTokenClientGetsToken(t *testing.T) {
 	for _, p := range []Profile{ProfileWIPO, ProfileFAPI} {
 		w := newWorld(t, p)
-		c := &TokenClient{HTTP: w.client, Issuer: w.srv.Issuer(), ClientID: clientA, Key: w.keyA, Profile: p,
+		c := &clientauth.TokenClient{HTTP: w.client, Issuer: w.srv.Issuer(), ClientID: clientA, Key: w.keyA, Profile: p,
 			Now: w.clock.Now, Rand: strings.NewReader(strings.Repeat("r", 64))}
 		tr, err := c.Token(context.Background(), ScopeOfficeExchange)
 		if err != nil {

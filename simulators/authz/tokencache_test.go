@@ -5,13 +5,15 @@ import (
 	"crypto/rand"
 	"testing"
 	"time"
+
+	"github.com/wipo-das/dasim/simulators/clientauth"
 )
 
 // A cached token is handed out until a minute before it expires (an hour's
 // token), then renewed; the world's clock decides.
 func TestTokenCacheRenewsAMinuteEarly(t *testing.T) {
 	w := newWorld(t, ProfileWIPO)
-	c := &TokenCache{Scope: ScopeOfficeExchange, Client: &TokenClient{HTTP: w.client, Issuer: w.srv.Issuer(),
+	c := &clientauth.TokenCache{Scope: ScopeOfficeExchange, Client: &clientauth.TokenClient{HTTP: w.client, Issuer: w.srv.Issuer(),
 		ClientID: clientA, Key: w.keyA, Now: w.clock.Now, Rand: rand.Reader}}
 	ctx := context.Background()
 	first, err := c.Token(ctx)

@@ -10,7 +10,7 @@ import (
 // full Middleware with a no-op handler.
 func BenchmarkMiddlewareWarm(b *testing.B) {
 	e := newEnv(b, nil)
-	h := e.v.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	h := e.v.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), writeWIPO)
 	r := bearerReq(e.token("ep-client"))
 	h.ServeHTTP(httptest.NewRecorder(), r)
 	rec := httptest.NewRecorder()
@@ -37,7 +37,7 @@ func BenchmarkMiddlewareCold(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		v, _ := New(cfg)
-		v.Middleware(next).ServeHTTP(rec, r)
+		v.Middleware(next, writeWIPO).ServeHTTP(rec, r)
 	}
 	if rec.Code != 200 {
 		b.Fatalf("status %d", rec.Code)

@@ -13,6 +13,8 @@
 //     access_token and must additionally check if the client id (=sub claim)
 //     is authorized. DAS API must maintain the whitelisted clients".
 //
-// Failures carry an id (R1-R14 of dasim's research notes) and are written as
-// the WIPO DAS error body (protocol.WriteDASError) plus the RFC 6750 header.
+// Failures carry an id (R1-R14, each quoted in the refusal's description) and are handed to the
+// party's own error writer (Middleware's RefusalFunc, or the *Error of
+// Authenticate), which answers with Error.WIPOAnswer: the WIPO DAS error
+// body in the party's shape plus the RFC 6750 challenge.
 package bearer

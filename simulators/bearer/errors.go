@@ -25,6 +25,7 @@ type Error struct {
 	Description string // ASCII, no '"' or '\' (RFC 6750 §3 error_description)
 	Scope       string // for insufficient_scope: the scope required
 	Detail      int    // DAS detail code
+	Realm       string // of the verifier that refused, for the challenge
 }
 
 func (e *Error) Error() string { return e.CheckID + " " + e.Code + ": " + e.Description }
@@ -58,9 +59,10 @@ func (e *Error) Challenge(realm string) string {
 	return b.String()
 }
 
-// Write answers with the WIPO DAS error body and the challenge header.
-func (e *Error) Write(w http.ResponseWriter, realm string, shape protocol.ErrorShape) {
-	w.Header().Set("WWW-Authenticate", e.Challenge(realm))
+// WIPOAnswer is the WIPO DAS error body of the refusal with the RFC 6750
+// challenge as its WWW-Authenticate header; the detail message starts with
+// the check id. The party's one writer sends it in its own shape.
+func (e *Error) WIPOAnswer() *protocol.DASError {
 	code := protocol.CodeUnauthorized
 	switch e.Status {
 	case http.StatusForbidden:
@@ -68,5 +70,7 @@ func (e *Error) Write(w http.ResponseWriter, realm string, shape protocol.ErrorS
 	case http.StatusBadRequest:
 		code = protocol.CodeInvalidInputData
 	}
-	protocol.WriteDASError(w, protocol.NewDASError(e.Status, code, e.Detail, "%s", e.CheckID+" "+e.Description), shape)
+	de := protocol.NewDASError(e.Status, code, e.Detail, "%s", e.CheckID+" "+e.Description)
+	de.Header = http.Header{"Www-Authenticate": {e.Challenge(e.Realm)}}
+	return de
 }

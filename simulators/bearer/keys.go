@@ -2,6 +2,7 @@ package bearer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -32,26 +33,31 @@ func (s staticKeys) Key(_ context.Context, kid string) (jwk.Key, error) {
 
 // RemoteKeys fetches and caches the JWKS at jwksURL with jwx's jwk.Cache
 // (background refresh). An unknown kid triggers one refetch, at most once a
-// minute of clk, for a key rotated since the last fetch. The cache lives
-// until ctx is cancelled.
-func RemoteKeys(ctx context.Context, jwksURL string, hc *http.Client, clk clock.Clock) (KeySource, error) {
+// minute of clk, for a key rotated since the last fetch. The cache's
+// goroutines run on ctx's values, not its cancellation, until Close.
+func RemoteKeys(ctx context.Context, jwksURL string, hc *http.Client, clk clock.Clock) (*Remote, error) {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	c, err := jwk.NewCache(ctx, httprc.NewClient(httprc.WithHTTPClient(hc)))
+	life, stop := context.WithCancel(context.WithoutCancel(ctx))
+	c, err := jwk.NewCache(life, httprc.NewClient(httprc.WithHTTPClient(hc)))
 	if err != nil {
+		stop()
 		return nil, fmt.Errorf("bearer: jwk cache: %w", err)
 	}
+	r := &Remote{cache: c, url: jwksURL, clock: clk, stop: stop}
 	if err := c.Register(ctx, jwksURL, jwk.WithMinInterval(time.Minute), jwk.WithHTTPClient(hc)); err != nil {
-		return nil, fmt.Errorf("bearer: register %s: %w", jwksURL, err)
+		return nil, errors.Join(fmt.Errorf("bearer: register %s: %w", jwksURL, err), r.Close(ctx))
 	}
 	if _, err := c.Lookup(ctx, jwksURL); err != nil {
-		return nil, fmt.Errorf("bearer: fetch %s: %w", jwksURL, err)
+		return nil, errors.Join(fmt.Errorf("bearer: fetch %s: %w", jwksURL, err), r.Close(ctx))
 	}
-	return &remoteKeys{cache: c, url: jwksURL, clock: clk}, nil
+	return r, nil
 }
 
-type remoteKeys struct {
+// Remote is an issuer's key set fetched over HTTP and kept fresh.
+type Remote struct {
+	stop        context.CancelFunc
 	cache       *jwk.Cache
 	url         string
 	clock       clock.Clock
@@ -59,7 +65,15 @@ type remoteKeys struct {
 	lastRefetch time.Time
 }
 
-func (r *remoteKeys) Key(ctx context.Context, kid string) (jwk.Key, error) {
+// Close stops the cache's background refresh and waits for its goroutines,
+// at most until ctx is done.
+func (r *Remote) Close(ctx context.Context) error {
+	r.stop()
+	return r.cache.Shutdown(ctx)
+}
+
+// Key finds kid in the key set, refetching it once for a rotated key.
+func (r *Remote) Key(ctx context.Context, kid string) (jwk.Key, error) {
 	set, err := r.cache.Lookup(ctx, r.url)
 	if err != nil {
 		return nil, fmt.Errorf("issuer key set %s: %w", r.url, err)

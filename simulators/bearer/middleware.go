@@ -11,14 +11,24 @@ import (
 	"strings"
 )
 
+// RefusalFunc writes a refused request in the party's protocol (the WIPO
+// body of Error.WIPOAnswer, in the party's error shape).
+type RefusalFunc func(w http.ResponseWriter, r *http.Request, e *Error)
+
 // Middleware lets a request through only with a valid, whitelisted token
 // carrying a required scope; the handler finds the caller with FromContext.
-// Refusals are the WIPO DAS error body plus the RFC 6750 challenge.
-func (v *Verifier) Middleware(next http.Handler) http.Handler {
+// Refusals go to refuse, the party's writer; nil answers with the RFC 6750
+// §3 challenge, the status and the description as text.
+func (v *Verifier) Middleware(next http.Handler, refuse RefusalFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, e := v.Authenticate(r)
 		if e != nil {
-			e.Write(w, v.cfg.Realm, v.cfg.Shape)
+			if refuse != nil {
+				refuse(w, r, e)
+				return
+			}
+			w.Header().Set("WWW-Authenticate", e.Challenge(e.Realm))
+			http.Error(w, e.CheckID+" "+e.Description, e.Status)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(NewContext(r.Context(), p)))
@@ -28,10 +38,25 @@ func (v *Verifier) Middleware(next http.Handler) http.Handler {
 // Authenticate checks the request's bearer token (RFC 6750 §2.1).
 func (v *Verifier) Authenticate(r *http.Request) (*Principal, *Error) {
 	tok, e := tokenFromRequest(r)
-	if e != nil {
-		return nil, e
+	if e == nil {
+		var p *Principal
+		if p, e = v.verify(r.Context(), tok, peerThumbprints(r)); e == nil {
+			return p, nil
+		}
 	}
-	return v.verify(r.Context(), tok, peerThumbprints(r))
+	e.Realm = v.cfg.Realm
+	return nil, e
+}
+
+// OfficeOf authenticates r and returns the ST.3 code of the office its
+// token's client is whitelisted for: the check DAS runs on every request
+// (das.Authenticator). A refusal is the *Error, for the party to write.
+func (v *Verifier) OfficeOf(r *http.Request) (string, error) {
+	p, e := v.Authenticate(r)
+	if e != nil {
+		return "", e
+	}
+	return p.OfficeCode, nil
 }
 
 // tokenFromRequest reads "Authorization: Bearer <token>". RFC 6750 §2.1:

@@ -37,8 +37,7 @@ type Config struct {
 	Clock     clock.Clock
 	Skew      time.Duration // leeway for exp and nbf; default 0
 	Realm     string        // WWW-Authenticate realm; default "DAS"
-	Shape     protocol.ErrorShape
-	CacheSize int // verified tokens kept; default 10000
+	CacheSize int           // verified tokens kept; default 10000
 }
 
 // Verifier checks bearer tokens. It is safe for concurrent use.

@@ -17,7 +17,9 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jws"
+
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
@@ -57,7 +59,7 @@ func newEnv(t testing.TB, edit func(*Config)) *env {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"ep-client", "stranger"} {
-		files, err := authz.GenerateKeyFiles(rand.Reader, epoch)
+		files, err := clientauth.GenerateKeyFiles(rand.Reader, epoch)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +208,7 @@ func TestVerifierRefusals(t *testing.T) {
 			})
 			rec := httptest.NewRecorder()
 			called := false
-			e.v.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { called = true })).ServeHTTP(rec, tc.setup(e))
+			e.v.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { called = true }), writeWIPO).ServeHTTP(rec, tc.setup(e))
 			if called {
 				t.Fatal("handler called for a refused request")
 			}
@@ -253,7 +255,7 @@ func TestVerifierAcceptsAndPutsPrincipal(t *testing.T) {
 	e := newEnv(t, nil)
 	tok := e.token("ep-client")
 	var got *Principal
-	h := e.v.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got, _ = FromContext(r.Context()) }))
+	h := e.v.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got, _ = FromContext(r.Context()) }), writeWIPO)
 	for i, scheme := range []string{"Bearer", "bearer", "BEARER", "BeArEr"} {
 		r := bearerReq("")
 		r.Header.Set("Authorization", scheme+" "+tok)
@@ -302,7 +304,7 @@ func TestRemoteJWKS(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Config.Handler = as.Handler()
-	files, _ := authz.GenerateKeyFiles(rand.Reader, epoch)
+	files, _ := clientauth.GenerateKeyFiles(rand.Reader, epoch)
 	_ = as.Register(authz.Client{ID: "wipo-das", KeysPEM: files.CertPEM})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -320,4 +322,9 @@ func TestRemoteJWKS(t *testing.T) {
 	if err != nil || p.OfficeCode != "WO" {
 		t.Fatalf("%v %+v", err, p)
 	}
+}
+
+// writeWIPO is what a DAS party's writer does with a refusal.
+func writeWIPO(w http.ResponseWriter, _ *http.Request, e *Error) {
+	protocol.WriteDASError(w, e.WIPOAnswer(), protocol.ShapeFlat)
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"runtime"
 	"testing"
+
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // BenchmarkRetrievalStatuses measures GET retrievals/statuses over loopback
@@ -76,9 +78,9 @@ func (w *world) fill(n int) float64 {
 		code := codes[i%len(codes)]
 		ack, _ := s.ids.next()
 		app := fmt.Sprintf("%s P2023%07d", code, i)
-		reg := &registration{ackID: ack, office: code, hosting: hostedLibrary, registeredAt: s.deps.Clock.Now(),
+		reg := &registration{ackID: ack, office: code, hosting: hostedLibrary, registeredAt: s.deps.clock.Now(),
 			content: content{libraryKey: "library/" + code + "/" + ack, format: "pdf", checksum: sha([]byte(app)), size: 48213}}
-		applyRegistration(reg, registrationRequest{DocumentKindCategory: "patent", DocumentNumber: app, DocumentDate: "2023-03-14",
+		applyRegistration(reg, protocol.RegistrationRequest{DocumentKindCategory: "patent", DocumentNumber: app, DocumentDate: "2023-03-14",
 			DasAccessCode: "AB21", ApplicationCategory: ptr("priority document"), ApplicationNumber: &app, ApplicationFilingDate: ptr("2023-03-14")})
 		regs[i] = reg
 		s.mu.Lock()
@@ -91,7 +93,7 @@ func (w *world) fill(n int) float64 {
 		osf := codes[(i+1)%len(codes)]
 		ack, _ := s.ids.next()
 		rt := &retrieval{ackID: ack, osf: osf, kind: reg.kind, number: reg.number, date: reg.date, accessCode: reg.accessCode,
-			src: fromLibrary, reg: reg, status: statusPending, off: reg.office, message: "retrieval - recorded", createdAt: s.deps.Clock.Now()}
+			src: fromLibrary, reg: reg, status: statusPending, off: reg.office, message: "retrieval - recorded", createdAt: s.deps.clock.Now()}
 		s.mu.Lock()
 		s.st.seq++
 		rt.seq = s.st.seq

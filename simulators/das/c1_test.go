@@ -3,6 +3,8 @@ package das
 import (
 	"bytes"
 	"testing"
+
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // Flow c.1 end to end: OFF uploads and registers, OSF retrieves, is notified,
@@ -14,15 +16,15 @@ func TestFlowC1LibraryHosted(t *testing.T) {
 	content := pdf("EE P202300012")
 
 	id := ee.upload(t, "pdf", content, sha(content))
-	var fs fileStatusBody
+	var fs protocol.FileStatus
 	ee.expect(t, 200, "GET", "/files?fileId="+id, nil, &fs)
 	if fs.FileStatusCategory != fileAccepted || fs.FileSizeQuantity == nil || *fs.FileSizeQuantity != int64(len(content)) {
 		t.Fatalf("file status %+v, want ACCEPTED with size %d", fs, len(content))
 	}
-	var ack registrationAck
+	var ack protocol.RegistrationAck
 	ee.expect(t, 201, "POST", "/registrations", d.registration(id), &ack)
-	if ack.StatusMessage != "registration - recorded" {
-		t.Errorf("statusMessage %q", ack.StatusMessage)
+	if deref(ack.StatusMessage) != "registration - recorded" {
+		t.Errorf("statusMessage %q", deref(ack.StatusMessage))
 	}
 	lib, err := w.storage.List(t.Context(), w.storage.Library(), "")
 	must(t, err)
@@ -50,7 +52,7 @@ func TestFlowC1LibraryHosted(t *testing.T) {
 	}
 	// "Downloads can be repeated while the requested document is not deleted".
 	_ = fi.download(t, retrievalAck)
-	var byBody urlDownloadResponse
+	var byBody protocol.URLDownloadResponse
 	fi.expect(t, 200, "POST", "/files/url-downloads", map[string]any{"documentKindCategory": d.kind, "documentNumber": d.number, "documentDate": d.date, "osfAckId": retrievalAck}, &byBody)
 
 	fi.expect(t, 204, "DELETE", "/files?requestAckId="+retrievalAck, nil, nil)
@@ -77,7 +79,7 @@ func TestStatusesListNewlyCompletedOnce(t *testing.T) {
 	ee.deposit(t, d, pdf("1001"))
 	ack := fi.retrieve(t, d)
 	w.das.WaitIdle()
-	var bag statusBag
+	var bag protocol.StatusBag
 	fi.expect(t, 200, "GET", "/retrievals/statuses", nil, &bag)
 	if len(bag.Bag) != 1 || bag.Bag[0].RequestAckID != ack {
 		t.Fatalf("first list %+v", bag)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/protocol"
+	"github.com/wipo-das/dasim/simulators/retry"
 )
 
 // Defaults of Config.
@@ -34,27 +35,11 @@ func DefaultBasePaths() []string { return openapi.DASBasePaths() }
 func DefaultIP5Offices() []string { return []string{"EP", "US", "JP", "KR", "CN"} }
 
 // RetryPolicy is how DAS repeats a call to an office that is down or answers
-// 5xx: attempt 1 at once, attempt n+1 after FirstDelay*Factor^(n-1), capped at
-// MaxDelay, up to MaxAttempts in all. Delivery is therefore at least once
-// (das.yaml notify: "receivers must accept a repeat").
-type RetryPolicy struct {
-	MaxAttempts int           // default 6
-	FirstDelay  time.Duration // default 30s
-	Factor      float64       // default 2
-	MaxDelay    time.Duration // default 10m
-}
-
-// Delay is the wait before attempt number next (2, 3, ...).
-func (p RetryPolicy) Delay(next int) time.Duration {
-	d := float64(p.FirstDelay)
-	for i := 2; i < next; i++ {
-		d *= p.Factor
-		if d >= float64(p.MaxDelay) {
-			return p.MaxDelay
-		}
-	}
-	return min(time.Duration(d), p.MaxDelay)
-}
+// 5xx (retry.Policy): attempt 1 at once, attempt n+1 after
+// FirstDelay*Factor^(n-1), capped at MaxDelay, up to MaxAttempts in all;
+// each attempt bounded by OutboundTimeout. Delivery is therefore at least
+// once (das.yaml notify: "receivers must accept a repeat").
+type RetryPolicy = retry.Policy
 
 // Config configures a Server. Zero fields take the defaults above.
 type Config struct {
@@ -120,6 +105,9 @@ func (c Config) withDefaults() Config {
 	if c.OutboundTimeout == 0 {
 		c.OutboundTimeout = DefaultOutboundTimeout
 	}
+	if c.Retry.AttemptTimeout == 0 {
+		c.Retry.AttemptTimeout = c.OutboundTimeout
+	}
 	if c.OFFDeadline == 0 {
 		c.OFFDeadline = DefaultTransitRetention
 	}
@@ -156,14 +144,8 @@ func (c Config) Validate() error {
 	if c.ErrorShape != protocol.ShapeFlat && c.ErrorShape != protocol.ShapeWrapped {
 		bad("ErrorShape: %d is neither ShapeFlat nor ShapeWrapped", c.ErrorShape)
 	}
-	if c.Retry.MaxAttempts < 1 {
-		bad("Retry.MaxAttempts: %d must be at least 1", c.Retry.MaxAttempts)
-	}
-	if c.Retry.FirstDelay < 0 || c.Retry.MaxDelay < c.Retry.FirstDelay {
-		bad("Retry: FirstDelay %v and MaxDelay %v must satisfy 0 <= FirstDelay <= MaxDelay", c.Retry.FirstDelay, c.Retry.MaxDelay)
-	}
-	if c.Retry.Factor < 1 {
-		bad("Retry.Factor: %v must be at least 1", c.Retry.Factor)
+	if err := c.Retry.Validate("Retry"); err != nil {
+		errs = append(errs, err)
 	}
 	if c.OutboundTimeout < 0 {
 		bad("OutboundTimeout: %v must be positive", c.OutboundTimeout)
@@ -177,3 +159,6 @@ func (c Config) Validate() error {
 func isOfficeCode(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
+
+// Config is the server's effective configuration, defaults filled in.
+func (s *Server) Config() Config { return s.cfg }

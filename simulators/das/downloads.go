@@ -5,8 +5,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/s3client"
+
 	"github.com/wipo-das/dasim/simulators/faults"
-	"github.com/wipo-das/dasim/simulators/objectstore"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
@@ -28,7 +29,7 @@ func (s *Server) downloadURLByAck(w http.ResponseWriter, r *http.Request, caller
 // sample project: the document key and the OSF's ack id in the body. The key
 // must be the retrieval's own.
 func (s *Server) downloadURLByBody(w http.ResponseWriter, r *http.Request, caller string) error {
-	var req urlDownloadRequest
+	var req protocol.URLDownloadRequest
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
@@ -79,14 +80,14 @@ func (s *Server) writeDownloadURL(w http.ResponseWriter, r *http.Request, rt *re
 		return refusal
 	}
 	ctx := r.Context()
-	if s.deps.Faults.ExpireURL(faultParty, faults.DASOperation(r)) {
+	if s.deps.faults.ExpireURL(faultParty, faults.DASOperation(r)) {
 		// A URL signed one TTL and a second ago: expired when handed out.
-		ctx = objectstore.WithSigningTime(ctx, s.deps.Clock.Now().Add(-s.cfg.DownloadURLTTL-time.Second))
+		ctx = s3client.WithSigningTime(ctx, s.deps.clock.Now().Add(-s.cfg.DownloadURLTTL-time.Second))
 	}
-	p, err := s.deps.Storage.PresignGet(ctx, s.deps.Storage.Transit(), key, s.cfg.DownloadURLTTL)
+	p, err := s.deps.storage.PresignGet(ctx, s.deps.storage.Transit(), key, s.cfg.DownloadURLTTL)
 	if err != nil {
 		return fmt.Errorf("presigning download %s: %w", key, err)
 	}
-	return writeJSON(w, http.StatusOK, urlDownloadResponse{FileDownloadURL: p.URL, FileDownloadURLExpiryDate: rfc3339(p.Expires),
+	return writeJSON(w, http.StatusOK, protocol.URLDownloadResponse{FileDownloadURL: p.URL, FileDownloadURLExpiryDate: rfc3339(p.Expires),
 		FileID: f.id, FileFormatCategory: format, FileChecksum: checksum, FileSizeQuantity: ptr(size)})
 }

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/wipo-das/dasim/simulators/objectstore"
+	"github.com/wipo-das/dasim/simulators/s3client"
 )
 
 // Format magic numbers: a PDF starts with "%PDF-" (ISO 32000-1 §7.5.2), a
@@ -61,7 +61,7 @@ func (s *Server) settleUpload(ctx context.Context, f *file) error {
 	}
 	if !present {
 		f.message = waitingMessage(f)
-		if s.deps.Clock.Now().After(f.urlExpires) {
+		if s.deps.clock.Now().After(f.urlExpires) {
 			f.message = fmt.Sprintf("no bytes were uploaded and the upload URL expired on %s: PUT files/url-uploads for a new URL", rfc3339(f.urlExpires))
 		}
 		return nil
@@ -73,8 +73,8 @@ func (s *Server) settleUpload(ctx context.Context, f *file) error {
 func (s *Server) inspectUpload(ctx context.Context, key, checksum, format string) (status, message string, size int64, present bool, err error) {
 	// One GET: its size decides the empty and too-large cases before any
 	// byte is read, and the bytes hashed are those of the same object.
-	body, info, err := s.deps.Storage.Get(ctx, s.deps.Storage.Transit(), key)
-	if errors.Is(err, objectstore.ErrObjectNotFound) {
+	body, info, err := s.deps.storage.Get(ctx, s.deps.storage.Transit(), key)
+	if errors.Is(err, s3client.ErrObjectNotFound) {
 		return "", "", 0, false, nil
 	}
 	if err != nil {
@@ -105,7 +105,7 @@ func (s *Server) inspectUpload(ctx context.Context, key, checksum, format string
 // an upload to the transit zone is checked at once instead of on the next
 // GET files. DAS never depends on it: a real S3 has no such hook.
 func (s *Server) ObjectCreated(bucket, key string, size int64) {
-	if bucket != s.deps.Storage.Transit() {
+	if bucket != s.deps.storage.Transit() {
 		return
 	}
 	s.mu.Lock()
@@ -120,11 +120,11 @@ func (s *Server) ObjectCreated(bucket, key string, size int64) {
 	s.mu.Unlock()
 	// The hook runs inside the store's PUT handler; checking reads the object
 	// back over HTTP, so do it off that goroutine.
-	s.goBackground(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.OutboundTimeout)
+	s.goBackground(func(ctx context.Context) {
+		ctx, cancel := context.WithTimeout(ctx, s.cfg.OutboundTimeout)
 		defer cancel()
 		if err := s.settleUpload(ctx, f); err != nil {
-			s.deps.Logger.Warn("das: eager upload check failed", "fileId", f.id, "error", err)
+			s.deps.logger.Warn("das: eager upload check failed", "fileId", f.id, "error", err)
 		}
 	})
 }

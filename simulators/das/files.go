@@ -17,7 +17,7 @@ func deliveryKey(office, fileID string) string { return "deliveries/" + office +
 // createUploadURL is POST files/url-uploads (flow c.1 step 1a, c.3 step 3):
 // a new fileId and a presigned PUT into the transit zone.
 func (s *Server) createUploadURL(w http.ResponseWriter, r *http.Request, caller string) error {
-	var req urlUploadRequest
+	var req protocol.URLUploadRequest
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
@@ -27,13 +27,13 @@ func (s *Server) createUploadURL(w http.ResponseWriter, r *http.Request, caller 
 	}
 	key := uploadKey(caller, id)
 	// Only Host is signed (empty content type): WIPO's sample client PUTs with
-	// its own Content-Type (objectstore.Storage.PresignPut).
-	p, err := s.deps.Storage.PresignPut(r.Context(), s.deps.Storage.Transit(), key, "", s.cfg.UploadURLTTL)
+	// its own Content-Type (s3client.Storage.PresignPut).
+	p, err := s.deps.storage.PresignPut(r.Context(), s.deps.storage.Transit(), key, "", s.cfg.UploadURLTTL)
 	if err != nil {
 		return fmt.Errorf("presigning upload %s: %w", key, err)
 	}
-	now := s.deps.Clock.Now()
-	f := &file{id: id, office: caller, role: roleUpload, key: key, reference: req.FileReference,
+	now := s.deps.clock.Now()
+	f := &file{id: id, office: caller, role: roleUpload, key: key, reference: protocol.Optional(req.FileReference),
 		format: req.FileFormatCategory, checksum: req.FileChecksum, status: fileProcessing,
 		urlExpires: p.Expires, createdAt: now}
 	f.message = waitingMessage(f)
@@ -42,7 +42,7 @@ func (s *Server) createUploadURL(w http.ResponseWriter, r *http.Request, caller 
 	s.st.filesByKey[key] = f
 	s.scheduleExpiryLocked(f, now)
 	s.mu.Unlock()
-	return writeJSON(w, http.StatusCreated, urlUploadResponse{FileID: id, FileUploadURL: p.URL, FileUploadURLExpiryDate: rfc3339(p.Expires)})
+	return writeJSON(w, http.StatusCreated, protocol.URLUploadResponse{FileID: id, FileUploadURL: p.URL, FileUploadURLExpiryDate: rfc3339(p.Expires)})
 }
 
 func waitingMessage(f *file) string {
@@ -52,7 +52,7 @@ func waitingMessage(f *file) string {
 // refreshUploadURL is PUT files/url-uploads: a fresh URL for the same file id
 // (WIPO's sample refreshes an expired URL). The file goes back to processing.
 func (s *Server) refreshUploadURL(w http.ResponseWriter, r *http.Request, caller string) error {
-	var req fileIDRequest
+	var req protocol.FileIDRequest
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (s *Server) refreshUploadURL(w http.ResponseWriter, r *http.Request, caller
 	if refusal != nil {
 		return refusal
 	}
-	p, err := s.deps.Storage.PresignPut(r.Context(), s.deps.Storage.Transit(), f.key, "", s.cfg.UploadURLTTL)
+	p, err := s.deps.storage.PresignPut(r.Context(), s.deps.storage.Transit(), f.key, "", s.cfg.UploadURLTTL)
 	if err != nil {
 		return fmt.Errorf("presigning upload %s: %w", f.key, err)
 	}
@@ -84,7 +84,7 @@ func (s *Server) refreshUploadURL(w http.ResponseWriter, r *http.Request, caller
 	f.status, f.urlExpires, f.hasSize = fileProcessing, p.Expires, false
 	f.message = waitingMessage(f)
 	s.mu.Unlock()
-	return writeJSON(w, http.StatusOK, urlUploadResponse{FileID: f.id, FileUploadURL: p.URL, FileUploadURLExpiryDate: rfc3339(p.Expires)})
+	return writeJSON(w, http.StatusOK, protocol.URLUploadResponse{FileID: f.id, FileUploadURL: p.URL, FileUploadURLExpiryDate: rfc3339(p.Expires)})
 }
 
 // fileStatus is GET files: processing until the bytes are checked, then
@@ -101,7 +101,7 @@ func (s *Server) fileStatus(w http.ResponseWriter, r *http.Request, caller strin
 		return err
 	}
 	s.mu.RLock()
-	body := fileStatusBody{FileID: f.id, FileReference: f.reference, FileFormatCategory: f.format,
+	body := protocol.FileStatus{FileID: f.id, FileReference: f.reference, FileFormatCategory: f.format,
 		FileChecksum: f.checksum, FileStatusCategory: f.status, StatusMessage: ptr(f.message)}
 	if f.hasSize {
 		body.FileSizeQuantity = ptr(f.size)
@@ -127,14 +127,14 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request, caller strin
 		s.mu.Unlock()
 		return err
 	}
-	f.status, f.goneAt = fileDeleted, s.deps.Clock.Now()
+	f.status, f.goneAt = fileDeleted, s.deps.clock.Now()
 	f.message = fmt.Sprintf("deleted by office %s on %s", caller, rfc3339(f.goneAt))
 	if f.expiry != nil {
 		f.expiry.Stop()
 	}
 	key := f.key
 	s.mu.Unlock()
-	if err := s.deps.Storage.Delete(r.Context(), s.deps.Storage.Transit(), key); err != nil {
+	if err := s.deps.storage.Delete(r.Context(), s.deps.storage.Transit(), key); err != nil {
 		return fmt.Errorf("deleting %s: %w", key, err)
 	}
 	w.WriteHeader(http.StatusNoContent)

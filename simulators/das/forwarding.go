@@ -8,22 +8,32 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // forward sends the OSF's retrieval to the OFF that keeps the document at home
 // (flows c.2 and c.3, step 2: "WIPO DAS forwards the retrieval request to the
 // OFF and receives a request acknowledgement id issued by OFF").
+//
+// Whether the OFF then serves the document itself (c.2) or through the
+// transit zone (c.3) is its choice, made after this call: the forward is
+// recorded as flow c.2, the later calls of a c.3 retrieval as c.3.
 func (s *Server) forward(rt *retrieval) {
 	s.mu.RLock()
-	req := retrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: rt.kind, DocumentNumber: rt.number,
+	req := protocol.RetrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: rt.kind, DocumentNumber: rt.number,
 		DocumentDate: rt.date, DasAccessCode: rt.accessCode, ApplicationCategory: rt.appCategory,
 		ApplicationNumber: rt.appNumber, ApplicationFilingDate: rt.appFilingDate, RequestingOfficeCode: rt.osf}
 	s.mu.RUnlock()
-	var ack retrievalAck
+	var ack protocol.RetrievalAck
 	s.dispatch(&outboundCall{name: "forward retrieval", office: rt.off, rt: rt, flow: "c.2", step: "forward",
-		do: func(ctx context.Context, ep OfficeEndpoint) *callError {
-			return s.callAPI(ctx, ep, http.MethodPost, "/retrievals", req, &ack, protocol.DetailOFFUnreachable)
+		do: func(ctx context.Context, api *dasapi.Client) *callError {
+			a, _, err := api.RequestRetrieval(ctx, req)
+			if err != nil {
+				return officeFailed(err, protocol.DetailOFFUnreachable)
+			}
+			ack = *a
+			return nil
 		},
 		done: func(err *callError, attempts int) {
 			if err != nil {
@@ -33,12 +43,10 @@ func (s *Server) forward(rt *retrieval) {
 			s.mu.Lock()
 			rt.offAckID = ack.RequestAckID
 			s.st.offAcks[offAckKey(rt.off, ack.RequestAckID)] = rt
-			now := s.deps.Clock.Now()
+			now := s.deps.clock.Now()
 			rt.message = fmt.Sprintf("forwarded to office %s on %s (its requestAckId %s), waiting for its notification until %s",
 				rt.off, rfc3339(now), ack.RequestAckID, rfc3339(now.Add(s.cfg.OFFDeadline)))
-			s.st.offDeadlines[rt.ackID] = s.deps.Clock.AfterFunc(s.cfg.OFFDeadline, func() {
-				s.runTracked(func() { s.offMissedDeadline(rt) })
-			})
+			s.st.offDeadlines[rt.ackID] = s.afterFunc(s.cfg.OFFDeadline, func(context.Context) { s.offMissedDeadline(rt) })
 			s.mu.Unlock()
 		}})
 }
@@ -60,7 +68,7 @@ func (s *Server) offMissedDeadline(rt *retrieval) {
 // retrieval, by the ack id the OFF issued (c.2 step 3, c.3 step 6). Delivery
 // is at least once, so a repeat is accepted and ignored.
 func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, caller string) error {
-	var n notification
+	var n protocol.Notification
 	if err := decodeBody(r, &n); err != nil {
 		return err
 	}
@@ -85,9 +93,9 @@ func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, cal
 				code = *n.ErrorCode
 			}
 			msg := fmt.Sprintf("office %s could not provide the document (its errorCode %d: %s)", caller, code, n.StatusMessage)
-			s.goBackground(func() { s.completeError(rt, protocol.DetailOFFError, msg) })
+			s.goBackground(func(context.Context) { s.completeError(rt, protocol.DetailOFFError, msg) })
 		} else {
-			s.goBackground(func() { s.fetchFromOffice(rt, n) })
+			s.goBackground(func(ctx context.Context) { s.fetchFromOffice(ctx, rt, n) })
 		}
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -98,7 +106,7 @@ func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, cal
 // c.3, the file the OFF uploaded and set with PUT retrievals; c.2, "WIPO DAS
 // retrieves the file location URL [GET files/url-downloads] ... WIPO DAS
 // download the document file content from OFF".
-func (s *Server) fetchFromOffice(rt *retrieval, n notification) {
+func (s *Server) fetchFromOffice(ctx context.Context, rt *retrieval, n protocol.Notification) {
 	f, err := s.newDelivery(rt)
 	if err != nil {
 		s.completeError(rt, protocol.DetailInternal, "could not prepare the document: "+err.Error())
@@ -108,21 +116,20 @@ func (s *Server) fetchFromOffice(rt *retrieval, n notification) {
 	upload := rt.offFile
 	s.mu.RUnlock()
 	if upload != nil {
-		s.takeOverUpload(rt, upload, f)
+		s.takeOverUpload(ctx, rt, upload, f)
 		return
 	}
 	s.dispatch(&outboundCall{name: "office download URL", office: rt.off, rt: rt, flow: "c.2", step: "fetch",
-		do: func(ctx context.Context, ep OfficeEndpoint) *callError {
-			var dl urlDownloadResponse
-			path := "/files/url-downloads?" + url.Values{"requestAckId": {rt.offAckID}}.Encode()
-			if e := s.callAPI(ctx, ep, http.MethodGet, path, nil, &dl, protocol.DetailOFFUnreachable); e != nil {
-				return e
+		do: func(ctx context.Context, api *dasapi.Client) *callError {
+			dl, _, err := api.DownloadURL(ctx, rt.offAckID)
+			if err != nil {
+				return officeFailed(err, protocol.DetailOFFUnreachable)
 			}
 			want := dl.FileChecksum
 			if want == "" {
 				want = n.FileChecksum
 			}
-			return s.download(ctx, dl.FileDownloadURL, f, want, dl.FileFormatCategory, rt.off)
+			return s.download(ctx, api, dl.FileDownloadURL, f, want, dl.FileFormatCategory, rt.off)
 		},
 		done: func(err *callError, attempts int) {
 			if err != nil {
@@ -134,12 +141,11 @@ func (s *Server) fetchFromOffice(rt *retrieval, n notification) {
 }
 
 // download GETs a presigned URL of an office (no Authorization header) into f.
-func (s *Server) download(ctx context.Context, rawURL string, f *file, wantSHA, format, office string) *callError {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
+func (s *Server) download(ctx context.Context, api *dasapi.Client, rawURL string, f *file, wantSHA, format, office string) *callError {
+	if _, err := url.Parse(rawURL); err != nil {
 		return &callError{detail: protocol.DetailOFFError, msg: fmt.Sprintf("fileDownloadUrl %q is not a URL: %v", rawURL, err)}
 	}
-	resp, err := s.raw.Do(req)
+	resp, err := api.Transfer(ctx, http.MethodGet, rawURL, nil, nil, 0)
 	if err != nil {
 		return &callError{detail: protocol.DetailOFFUnreachable, msg: "downloading from the office: " + err.Error(), retryable: true}
 	}
@@ -164,15 +170,15 @@ func (s *Server) download(ctx context.Context, rawURL string, f *file, wantSHA, 
 }
 
 // takeOverUpload turns the OFF's c.3 upload into the OSF's transit file.
-func (s *Server) takeOverUpload(rt *retrieval, upload, f *file) {
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.OutboundTimeout)
+func (s *Server) takeOverUpload(ctx context.Context, rt *retrieval, upload, f *file) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.OutboundTimeout)
 	defer cancel()
-	transit := s.deps.Storage.Transit()
-	if err := s.deps.Storage.Copy(ctx, transit, upload.key, transit, f.key); err != nil {
+	transit := s.deps.storage.Transit()
+	if err := s.deps.storage.Copy(ctx, transit, upload.key, transit, f.key); err != nil {
 		s.completeError(rt, protocol.DetailTransferFailed, "moving the office's upload to the requesting office failed")
 		return
 	}
-	_ = s.deps.Storage.Delete(ctx, transit, upload.key)
+	_ = s.deps.storage.Delete(ctx, transit, upload.key)
 	s.mu.RLock()
 	f.format, f.checksum, f.size, f.hasSize = upload.format, upload.checksum, upload.size, true
 	s.mu.RUnlock()

@@ -72,7 +72,7 @@ func TestFlowC3OfficeThroughTransit(t *testing.T) {
 	bad := us.upload(t, "pdf", big, sha([]byte("x")))
 	us.expectError(t, 409, "CONFLICT", []int{-31}, "PUT", "/retrievals", map[string]any{"requestAckId": offAck, "fileId": bad})
 	fileID := us.upload(t, "pdf", big, sha(big))
-	var st retrievalStatus
+	var st protocol.RetrievalStatus
 	us.expect(t, 200, "PUT", "/retrievals", map[string]any{"requestAckId": offAck, "fileId": fileID}, &st)
 	if st.RequestAckID != offAck || deref(st.FileID) != fileID {
 		t.Fatalf("PUT retrievals answer %+v", st)

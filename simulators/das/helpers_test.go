@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/s3client"
+
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
@@ -62,7 +64,7 @@ type world struct {
 	authz    *authz.Server
 	verifier *bearer.Verifier
 	store    *objectstore.Server
-	storage  *objectstore.Storage
+	storage  *s3client.Storage
 	das      *Server
 	api      *httptest.Server
 	offices  OfficeMap
@@ -106,7 +108,7 @@ func newWorld(t testing.TB, o worldOptions) *world {
 	must(t, err)
 	s3 := httptest.NewServer(w.store.Handler())
 	t.Cleanup(s3.Close)
-	w.storage, err = objectstore.NewStorage(w.store.StorageConfig(s3.URL))
+	w.storage, err = s3client.NewStorage(w.store.StorageConfig(s3.URL))
 	must(t, err)
 
 	for _, code := range o.offices {
@@ -117,20 +119,17 @@ func newWorld(t testing.TB, o worldOptions) *world {
 	if o.config != nil {
 		o.config(&cfg)
 	}
-	w.das, err = New(cfg, Deps{Clock: w.clock, Storage: w.storage, Authenticate: w.verifier.Middleware,
-		CallerOffice: func(ctx context.Context) (string, bool) {
-			p, ok := bearer.FromContext(ctx)
-			if !ok {
-				return "", false
-			}
-			return p.OfficeCode, true
-		},
-		Offices: w.offices, PCT: o.pct, Recorder: w.log})
+	opts := []Option{WithContext(t.Context()), WithClock(w.clock), WithStorage(w.storage), WithAuthentication(w.verifier.OfficeOf),
+		WithOffices(w.offices), WithRecorder(w.log)}
+	if o.pct != nil {
+		opts = append(opts, WithPCT(o.pct))
+	}
+	w.das, err = New(cfg, opts...)
 	must(t, err)
 	dasRef = w.das
 	w.api = httptest.NewServer(w.das.Handler())
 	t.Cleanup(func() {
-		w.das.Close()
+		must(t, w.das.Close(context.WithoutCancel(t.Context())))
 		w.api.Close()
 		w.assertContractKept()
 	})
@@ -265,7 +264,7 @@ func pdf(label string) []byte {
 // upload does flow c.1 steps (1a) and (1b): URL, then the raw PUT.
 func (o *office) upload(t testing.TB, format string, content []byte, checksum string) string {
 	t.Helper()
-	var up urlUploadResponse
+	var up protocol.URLUploadResponse
 	o.expect(t, 201, "POST", "/files/url-uploads", map[string]any{"fileReference": "ref.pdf", "fileFormatCategory": format, "fileChecksum": checksum}, &up)
 	req, err := http.NewRequest(http.MethodPut, up.FileUploadURL, bytes.NewReader(content))
 	must(t, err)
@@ -309,14 +308,14 @@ func (o *office) deposit(t testing.TB, d doc, content []byte) {
 // retrieve requests d and returns the DAS ack id.
 func (o *office) retrieve(t testing.TB, d doc) string {
 	t.Helper()
-	var ack retrievalAck
+	var ack protocol.RetrievalAck
 	o.expect(t, 201, "POST", "/retrievals", d.retrieval(), &ack)
 	return ack.RequestAckID
 }
 
-func (o *office) status(t testing.TB, ack string) retrievalStatus {
+func (o *office) status(t testing.TB, ack string) protocol.RetrievalStatus {
 	t.Helper()
-	var bag statusBag
+	var bag protocol.StatusBag
 	o.expect(t, 200, "GET", "/retrievals/statuses?requestAckId="+ack, nil, &bag)
 	if len(bag.Bag) != 1 {
 		t.Fatalf("statuses of %s: %d entries", ack, len(bag.Bag))
@@ -327,7 +326,7 @@ func (o *office) status(t testing.TB, ack string) retrievalStatus {
 // download does steps (2c) and (2d) and returns the bytes.
 func (o *office) download(t testing.TB, ack string) []byte {
 	t.Helper()
-	var dl urlDownloadResponse
+	var dl protocol.URLDownloadResponse
 	o.expect(t, 200, "GET", "/files/url-downloads?requestAckId="+ack, nil, &dl)
 	resp, err := http.Get(dl.FileDownloadURL)
 	must(t, err)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // Corrections (seeds, c.1): new filing date / parent application by PUT
@@ -18,9 +20,9 @@ func TestCorrectReplaceWithdraw(t *testing.T) {
 	ee.expectError(t, 409, "CONFLICT", []int{-22}, "POST", "/registrations", d.registration(""))
 
 	corrected := doc{"patent", "EE P202300012", "2023-03-15", "AB21"}
-	var ack registrationAck
+	var ack protocol.RegistrationAck
 	ee.expect(t, 200, "PUT", "/registrations", corrected.registration(""), &ack)
-	if ack.StatusMessage != "registration - updated" || ack.DocumentDate != "2023-03-15" {
+	if deref(ack.StatusMessage) != "registration - updated" || ack.DocumentDate != "2023-03-15" {
 		t.Fatalf("correction ack %+v", ack)
 	}
 	fi.expectError(t, 400, "INVALID_INPUT_DATA", []int{-12}, "POST", "/retrievals", d.retrieval())
@@ -49,7 +51,7 @@ func TestCorrectReplaceWithdraw(t *testing.T) {
 	path := "/registrations?documentKindCategory=patent&documentNumber=EE%20P202300012&dasAccessCode="
 	ee.expectError(t, 400, "INVALID_INPUT_DATA", []int{-14}, "DELETE", path+"0000", nil)
 	ee.expect(t, 200, "DELETE", path+"ab21", nil, &ack)
-	if ack.StatusMessage != "registration - withdrawn" {
+	if deref(ack.StatusMessage) != "registration - withdrawn" {
 		t.Errorf("withdraw ack %+v", ack)
 	}
 	fi.expectError(t, 400, "INVALID_INPUT_DATA", []int{-20}, "POST", "/retrievals", corrected.retrieval())
@@ -97,7 +99,7 @@ func TestTransitExpiry(t *testing.T) {
 			if msg := e.Details[0].Message; !strings.Contains(msg, instant) || !strings.Contains(msg, "168h0m0s") {
 				t.Errorf("-40 message should give the instant %s and the retention: %q", instant, msg)
 			}
-			var fs fileStatusBody
+			var fs protocol.FileStatus
 			fi.expect(t, 200, "GET", "/files?fileId="+*st.FileID, nil, &fs)
 			if fs.FileStatusCategory != fileExpired {
 				t.Errorf("GET files: %s", fs.FileStatusCategory)

@@ -3,8 +3,8 @@ package das
 import (
 	"context"
 	"fmt"
-	"net/http"
 
+	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
@@ -14,11 +14,11 @@ import (
 // An OSF without an endpoint polls statuses instead. When every attempt
 // fails, the retrieval keeps its true status and says so in statusMessage.
 func (s *Server) notifyOSF(rt *retrieval) {
-	if _, ok := s.deps.Offices.Endpoint(rt.osf); !ok {
+	if _, ok := s.deps.offices.Endpoint(rt.osf); !ok {
 		return
 	}
 	s.mu.RLock()
-	n := notification{RequestAckID: rt.ackID, RequestStatusCategory: rt.status,
+	n := protocol.Notification{RequestAckID: rt.ackID, RequestStatusCategory: rt.status,
 		DocumentKindCategory: rt.kind, DocumentNumber: rt.number, DocumentDate: rt.date}
 	if rt.status == statusSuccess {
 		n.DocumentAvailabilityDate = rfc3339(rt.availableAt)
@@ -29,10 +29,12 @@ func (s *Server) notifyOSF(rt *retrieval) {
 			n.StatusMessage = n.StatusMessage[:1024]
 		}
 	}
+	flow := flowOf(rt)
 	s.mu.RUnlock()
-	call := &outboundCall{name: "notify", office: rt.osf, rt: rt, flow: "c.1", step: "(2b)",
-		do: func(ctx context.Context, ep OfficeEndpoint) *callError {
-			return s.callAPI(ctx, ep, http.MethodPost, "/notifications", n, nil, protocol.DetailOFFUnreachable)
+	call := &outboundCall{name: "notify", office: rt.osf, rt: rt, flow: flow, step: "notify",
+		do: func(ctx context.Context, api *dasapi.Client) *callError {
+			_, err := api.Notify(ctx, n)
+			return officeFailed(err, protocol.DetailOFFUnreachable)
 		},
 		done: func(err *callError, attempts int) {
 			if err == nil {
@@ -44,5 +46,19 @@ func (s *Server) notifyOSF(rt *retrieval) {
 		}}
 	// A notification may be dropped, duplicated, delayed or reordered on
 	// purpose (faults of party "das"), to see how an OSF under test copes.
-	s.deps.Faults.Outbox(faultParty).Deliver("notify", func() { s.dispatch(call) })
+	s.outbox.Deliver("notify", func() { s.dispatch(call) })
+}
+
+// flowOf names the exchange flow a retrieval follows (WIPO's flows c.1,
+// c.2, c.3 and PCT RO/IB), for the labels of DAS's calls; s.mu is held.
+func flowOf(rt *retrieval) string {
+	switch {
+	case rt.src == fromPCT:
+		return "pct"
+	case rt.src == fromLibrary:
+		return "c.1"
+	case rt.offFile != nil:
+		return "c.3"
+	}
+	return "c.2"
 }

@@ -25,8 +25,8 @@ type officeSim struct {
 	http *httptest.Server
 
 	mu            sync.Mutex
-	notifications []notification
-	forwarded     []retrievalRequest
+	notifications []protocol.Notification
+	forwarded     []protocol.RetrievalRequest
 	offAcks       []string
 	docs          map[string][]byte // documentNumber → bytes kept at home
 	byAck         map[string][]byte
@@ -45,7 +45,9 @@ func newOfficeSim(t testing.TB, w *world, code string) *officeSim {
 	api.HandleFunc("POST "+base+"/retrievals", sim.forward)
 	api.HandleFunc("GET "+base+"/files/url-downloads", sim.downloadURL)
 	root := http.NewServeMux()
-	root.Handle("/", openapi.DAS().Middleware(v.Middleware(api), openapi.WithRecorder(w.log), openapi.WithParty("office "+code), openapi.WithTranscripts()))
+	root.Handle("/", openapi.DAS().Middleware(v.Middleware(api, func(w http.ResponseWriter, _ *http.Request, e *bearer.Error) {
+		protocol.WriteDASError(w, e.WIPOAnswer(), protocol.ShapeFlat)
+	}), openapi.WithRecorder(w.log), openapi.WithParty("office "+code), openapi.WithTranscripts()))
 	root.HandleFunc("GET /docs/{ack}", sim.serveDoc) // the office's own presigned-like URL, outside the contract
 	sim.http = httptest.NewServer(root)
 	t.Cleanup(sim.http.Close)
@@ -53,7 +55,7 @@ func newOfficeSim(t testing.TB, w *world, code string) *officeSim {
 }
 
 func (sim *officeSim) notify(w http.ResponseWriter, r *http.Request) {
-	var n notification
+	var n protocol.Notification
 	_ = json.NewDecoder(r.Body).Decode(&n)
 	sim.mu.Lock()
 	defer sim.mu.Unlock()
@@ -67,7 +69,7 @@ func (sim *officeSim) notify(w http.ResponseWriter, r *http.Request) {
 }
 
 func (sim *officeSim) forward(w http.ResponseWriter, r *http.Request) {
-	var req retrievalRequest
+	var req protocol.RetrievalRequest
 	_ = json.NewDecoder(r.Body).Decode(&req)
 	sim.mu.Lock()
 	defer sim.mu.Unlock()
@@ -85,7 +87,7 @@ func (sim *officeSim) forward(w http.ResponseWriter, r *http.Request) {
 	msg := "retrieval - recorded"
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
-	_ = json.NewEncoder(w).Encode(retrievalAck{RequestAckID: ack, OperationCategory: "retrieval", RequestStatusCategory: "pending", StatusMessage: &msg})
+	_ = json.NewEncoder(w).Encode(protocol.RetrievalAck{RequestAckID: ack, OperationCategory: "retrieval", RequestStatusCategory: "pending", StatusMessage: &msg})
 }
 
 func (sim *officeSim) downloadURL(w http.ResponseWriter, r *http.Request) {
@@ -98,7 +100,7 @@ func (sim *officeSim) downloadURL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(urlDownloadResponse{FileDownloadURL: sim.http.URL + "/docs/" + ack, FileChecksum: sha(b), FileFormatCategory: "pdf", FileSizeQuantity: ptr(int64(len(b)))})
+	_ = json.NewEncoder(w).Encode(protocol.URLDownloadResponse{FileDownloadURL: sim.http.URL + "/docs/" + ack, FileChecksum: sha(b), FileFormatCategory: "pdf", FileSizeQuantity: ptr(int64(len(b)))})
 }
 
 func (sim *officeSim) serveDoc(w http.ResponseWriter, r *http.Request) {
@@ -113,10 +115,10 @@ func (sim *officeSim) serveDoc(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(b)
 }
 
-func (sim *officeSim) received() []notification {
+func (sim *officeSim) received() []protocol.Notification {
 	sim.mu.Lock()
 	defer sim.mu.Unlock()
-	return append([]notification(nil), sim.notifications...)
+	return append([]protocol.Notification(nil), sim.notifications...)
 }
 
 func (sim *officeSim) lastOffAck(t testing.TB) string {

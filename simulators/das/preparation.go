@@ -8,23 +8,24 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // prepare makes a retrieved document available to the OSF in the transit
 // zone (flow c.1 step 2b; c.2/c.3 via forwarding; PCT RO/IB from PCT DAS).
-func (s *Server) prepare(rt *retrieval) {
+func (s *Server) prepare(ctx context.Context, rt *retrieval) {
 	switch rt.src {
 	case fromLibrary:
-		s.prepareFromLibrary(rt)
+		s.prepareFromLibrary(ctx, rt)
 	case fromPCT:
-		s.prepareFromPCT(rt)
+		s.prepareFromPCT(ctx, rt)
 	case fromOffice:
 		s.forward(rt)
 	}
 }
 
-func (s *Server) prepareFromLibrary(rt *retrieval) {
+func (s *Server) prepareFromLibrary(ctx context.Context, rt *retrieval) {
 	s.mu.RLock()
 	reg := rt.reg
 	withdrawn, libKey, format, checksum, size := reg.withdrawn, reg.libraryKey, reg.format, reg.checksum, reg.size
@@ -38,10 +39,10 @@ func (s *Server) prepareFromLibrary(rt *retrieval) {
 		s.completeError(rt, protocol.DetailInternal, "could not prepare the document: "+err.Error())
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.OutboundTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.OutboundTimeout)
 	defer cancel()
-	if err := s.deps.Storage.Copy(ctx, s.deps.Storage.Library(), libKey, s.deps.Storage.Transit(), f.key); err != nil {
-		s.deps.Logger.Error("das: copying library document into transit", "ack", rt.ackID, "error", err)
+	if err := s.deps.storage.Copy(ctx, s.deps.storage.Library(), libKey, s.deps.storage.Transit(), f.key); err != nil {
+		s.deps.logger.Error("das: copying library document into transit", "ack", rt.ackID, "error", err)
 		s.completeError(rt, protocol.DetailTransferFailed, "copying the document from the library into the transit zone failed")
 		return
 	}
@@ -52,14 +53,15 @@ func (s *Server) prepareFromLibrary(rt *retrieval) {
 // prepareFromPCT fetches a PCT RO/IB document from PCT DAS into transit:
 // "Upon OSF requests, PCT RO/IB priority documents are retrieved from PCT DAS
 // API and stored temporary in S3" (seeds, storage table).
-func (s *Server) prepareFromPCT(rt *retrieval) {
-	if s.deps.PCT == nil {
+func (s *Server) prepareFromPCT(ctx context.Context, rt *retrieval) {
+	if s.deps.pct == nil {
 		s.completeError(rt, protocol.DetailPCTUnreachable, "PCT DAS is not connected to this DAS: RO/IB documents cannot be fetched")
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.OutboundTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.OutboundTimeout)
 	defer cancel()
-	body, size, want, err := s.deps.PCT.Fetch(ctx, rt.number, rt.date, rt.accessCode)
+	ctx = openapi.WithLabels(ctx, openapi.Labels{Party: "das", Peer: "pctdas", Flow: "pct", Step: "fetch"})
+	body, size, want, err := s.deps.pct.Fetch(ctx, rt.number, rt.date, rt.accessCode)
 	if err != nil {
 		var de *protocol.DASError
 		if errors.As(err, &de) && len(de.Details) > 0 {
@@ -88,7 +90,7 @@ func (s *Server) prepareFromPCT(rt *retrieval) {
 func (s *Server) storeVerified(ctx context.Context, f *file, body io.Reader, size int64, wantSHA, format, from string) *callError {
 	sum, head := sha256.New(), &headRecorder{}
 	counted := &countingReader{r: io.TeeReader(body, io.MultiWriter(sum, head))}
-	if err := s.deps.Storage.Put(ctx, s.deps.Storage.Transit(), f.key, counted, size, "application/octet-stream"); err != nil {
+	if err := s.deps.storage.Put(ctx, s.deps.storage.Transit(), f.key, counted, size, "application/octet-stream"); err != nil {
 		return &callError{detail: protocol.DetailTransferFailed, msg: fmt.Sprintf("storing the document from %s in transit failed: %v", from, err)}
 	}
 	got := hex.EncodeToString(sum.Sum(nil))
@@ -100,7 +102,7 @@ func (s *Server) storeVerified(ctx context.Context, f *file, body io.Reader, siz
 		why = fmt.Sprintf("sha256: expected %s (announced by %s), got %s", wantSHA, from, got)
 	}
 	if why != "" {
-		_ = s.deps.Storage.Delete(ctx, s.deps.Storage.Transit(), f.key)
+		_ = s.deps.storage.Delete(ctx, s.deps.storage.Transit(), f.key)
 		return &callError{detail: protocol.DetailTransferFailed, msg: "document transfer from " + from + " failed: " + why}
 	}
 	if format == "" {
@@ -133,7 +135,7 @@ func (s *Server) newDelivery(rt *retrieval) (*file, error) {
 
 // completeSuccess makes rt available with f and notifies the OSF.
 func (s *Server) completeSuccess(rt *retrieval, f *file) {
-	now := s.deps.Clock.Now()
+	now := s.deps.clock.Now()
 	s.mu.Lock()
 	f.createdAt = now
 	f.message = "document available for download"
@@ -153,7 +155,7 @@ func (s *Server) completeError(rt *retrieval, code int, message string) {
 		s.mu.Unlock()
 		return
 	}
-	rt.status, rt.errorCode, rt.message, rt.completedAt = statusError, code, message, s.deps.Clock.Now()
+	rt.status, rt.errorCode, rt.message, rt.completedAt = statusError, code, message, s.deps.clock.Now()
 	s.completedLocked(rt)
 	s.mu.Unlock()
 	s.notifyOSF(rt)

@@ -19,7 +19,7 @@ type content struct {
 
 // decodeRegistration reads the body of POST or PUT registrations and
 // applies the storage rules to it; withFile says it names an upload.
-func (s *Server) decodeRegistration(r *http.Request) (req registrationRequest, withFile bool, err error) {
+func (s *Server) decodeRegistration(r *http.Request) (req protocol.RegistrationRequest, withFile bool, err error) {
 	if err := decodeBody(r, &req); err != nil {
 		return req, false, err
 	}
@@ -53,7 +53,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string)
 	if err != nil {
 		return err
 	}
-	reg := &registration{ackID: ackID, office: caller, hosting: hostedOffice, registeredAt: s.deps.Clock.Now()}
+	reg := &registration{ackID: ackID, office: caller, hosting: hostedOffice, registeredAt: s.deps.clock.Now()}
 	applyRegistration(reg, req)
 	if withFile {
 		c, err := s.depositUpload(r.Context(), caller, *req.FileID, "registration "+ackID, unknownFileStatus)
@@ -65,7 +65,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string)
 	s.mu.Lock()
 	if dup := duplicate(s.st.registrations[key], req); dup != nil {
 		s.mu.Unlock() // lost a race with the same registration
-		s.dropLibraryObject(reg.libraryKey)
+		s.dropLibraryObject(r.Context(), reg.libraryKey)
 		return dup
 	}
 	s.st.registrations[key] = reg
@@ -75,7 +75,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, caller string)
 	return writeJSON(w, http.StatusCreated, ackOf(reg, "registration - recorded"))
 }
 
-func duplicate(existing *registration, req registrationRequest) error {
+func duplicate(existing *registration, req protocol.RegistrationRequest) error {
 	if existing == nil || existing.withdrawn {
 		return nil
 	}
@@ -84,15 +84,15 @@ func duplicate(existing *registration, req registrationRequest) error {
 		req.DocumentNumber, req.DocumentKindCategory, existing.ackID)
 }
 
-func applyRegistration(reg *registration, req registrationRequest) {
+func applyRegistration(reg *registration, req protocol.RegistrationRequest) {
 	reg.kind, reg.number, reg.date = req.DocumentKindCategory, req.DocumentNumber, req.DocumentDate
 	reg.accessCode = strings.ToUpper(req.DasAccessCode)
 	reg.appCategory, reg.appNumber, reg.appFilingDate, reg.email = req.ApplicationCategory, req.ApplicationNumber, req.ApplicationFilingDate, req.Email
 }
 
-func ackOf(reg *registration, message string) registrationAck {
-	return registrationAck{RequestAckID: reg.ackID, OperationCategory: "registration", RequestStatusCategory: statusSuccess,
-		StatusMessage: message, DocumentKindCategory: reg.kind, DocumentNumber: reg.number, DocumentDate: reg.date}
+func ackOf(reg *registration, message string) protocol.RegistrationAck {
+	return protocol.RegistrationAck{RequestAckID: reg.ackID, OperationCategory: "registration", RequestStatusCategory: statusSuccess,
+		StatusMessage: &message, DocumentKindCategory: reg.kind, DocumentNumber: reg.number, DocumentDate: reg.date}
 }
 
 // correctRegistration is PUT registrations: "correct filing date or parent
@@ -127,7 +127,7 @@ func (s *Server) correctRegistration(w http.ResponseWriter, r *http.Request, cal
 	if reg.withdrawn {
 		s.mu.Unlock()
 		if c != nil {
-			s.dropLibraryObject(c.libraryKey)
+			s.dropLibraryObject(r.Context(), c.libraryKey)
 		}
 		return notFound(protocol.DetailWithdrawn, "documentNumber=%s, documentKindCategory=%s was withdrawn", req.DocumentNumber, req.DocumentKindCategory)
 	}
@@ -140,7 +140,7 @@ func (s *Server) correctRegistration(w http.ResponseWriter, r *http.Request, cal
 	}
 	ack := ackOf(reg, "registration - updated")
 	s.mu.Unlock()
-	s.dropLibraryObject(old)
+	s.dropLibraryObject(r.Context(), old)
 	return writeJSON(w, http.StatusOK, ack)
 }
 
@@ -174,12 +174,12 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, caller string)
 		s.mu.Unlock()
 		return err
 	}
-	reg.withdrawn, reg.withdrawnAt = true, s.deps.Clock.Now()
+	reg.withdrawn, reg.withdrawnAt = true, s.deps.clock.Now()
 	key := reg.libraryKey
 	reg.libraryKey = ""
 	ack := ackOf(reg, "registration - withdrawn")
 	s.mu.Unlock()
-	s.dropLibraryObject(key)
+	s.dropLibraryObject(r.Context(), key)
 	return writeJSON(w, http.StatusOK, ack)
 }
 
@@ -191,12 +191,12 @@ func (s *Server) depositUpload(ctx context.Context, caller, fileID, purpose stri
 		return content{}, err
 	}
 	libKey := "library/" + caller + "/" + f.id
-	if err := s.deps.Storage.Copy(ctx, s.deps.Storage.Transit(), f.key, s.deps.Storage.Library(), libKey); err != nil {
+	if err := s.deps.storage.Copy(ctx, s.deps.storage.Transit(), f.key, s.deps.storage.Library(), libKey); err != nil {
 		s.releaseUpload(f)
 		return content{}, fmt.Errorf("copying upload %s into the library: %w", f.id, err)
 	}
-	if err := s.deps.Storage.Delete(ctx, s.deps.Storage.Transit(), f.key); err != nil {
-		s.deps.Logger.Warn("das: removing a deposited upload from transit", "fileId", f.id, "error", err)
+	if err := s.deps.storage.Delete(ctx, s.deps.storage.Transit(), f.key); err != nil {
+		s.deps.logger.Warn("das: removing a deposited upload from transit", "fileId", f.id, "error", err)
 	}
 	c.libraryKey = libKey
 	return c, nil
@@ -241,7 +241,7 @@ func (s *Server) takeUpload(ctx context.Context, caller, fileID, purpose string,
 func (s *Server) releaseUpload(f *file) {
 	s.mu.Lock()
 	f.usedBy, f.message = "", "file accepted"
-	s.scheduleExpiryLocked(f, s.deps.Clock.Now())
+	s.scheduleExpiryLocked(f, s.deps.clock.Now())
 	s.mu.Unlock()
 }
 
@@ -264,13 +264,16 @@ func codeFor(status int) string {
 	return protocol.CodeInvalidInputData
 }
 
-func (s *Server) dropLibraryObject(key string) {
+// dropLibraryObject deletes a library object that no registration uses any
+// more; it outlives the request that dropped it (a client that hangs up
+// must not leave the object behind), within OutboundTimeout.
+func (s *Server) dropLibraryObject(ctx context.Context, key string) {
 	if key == "" {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.OutboundTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.OutboundTimeout)
 	defer cancel()
-	if err := s.deps.Storage.Delete(ctx, s.deps.Storage.Library(), key); err != nil && !errors.Is(err, context.Canceled) {
-		s.deps.Logger.Warn("das: deleting library object", "key", key, "error", err)
+	if err := s.deps.storage.Delete(ctx, s.deps.storage.Library(), key); err != nil && !errors.Is(err, context.Canceled) {
+		s.deps.logger.Warn("das: deleting library object", "key", key, "error", err)
 	}
 }

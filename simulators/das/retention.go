@@ -19,26 +19,24 @@ func (s *Server) scheduleExpiryLocked(f *file, start time.Time) {
 		f.expiry.Stop()
 	}
 	f.expiresAt = start.Add(s.cfg.TransitRetention)
-	f.expiry = s.deps.Clock.AfterFunc(s.cfg.TransitRetention, func() {
-		s.runTracked(func() { s.expire(f) })
-	})
+	f.expiry = s.afterFunc(s.cfg.TransitRetention, func(ctx context.Context) { s.expire(ctx, f) })
 }
 
 // expire removes f from transit once its retention has run out.
-func (s *Server) expire(f *file) {
+func (s *Server) expire(ctx context.Context, f *file) {
 	s.mu.Lock()
 	if f.status == fileDeleted || f.status == fileExpired || f.usedBy != "" {
 		s.mu.Unlock()
 		return
 	}
-	f.status, f.goneAt = fileExpired, s.deps.Clock.Now()
+	f.status, f.goneAt = fileExpired, s.deps.clock.Now()
 	f.message = fmt.Sprintf("removed from the transit zone on %s after the %v retention period", rfc3339(f.goneAt), s.cfg.TransitRetention)
 	key := f.key
 	s.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.OutboundTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.OutboundTimeout)
 	defer cancel()
-	if err := s.deps.Storage.Delete(ctx, s.deps.Storage.Transit(), key); err != nil {
-		s.deps.Logger.Error("das: deleting expired transit file", "fileId", f.id, "key", key, "error", err)
+	if err := s.deps.storage.Delete(ctx, s.deps.storage.Transit(), key); err != nil {
+		s.deps.logger.Error("das: deleting expired transit file", "fileId", f.id, "key", key, "error", err)
 	}
 }
 

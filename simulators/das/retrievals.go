@@ -1,6 +1,7 @@
 package das
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,14 +13,14 @@ import (
 // answered at once (400, -7/-12/-14/-20); otherwise the retrieval is recorded
 // as pending and DAS prepares the document in the background.
 func (s *Server) requestRetrieval(w http.ResponseWriter, r *http.Request, caller string) error {
-	var req retrievalRequest
+	var req protocol.RetrievalRequest
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
 	owner, roIB := docOwner(req.DocumentNumber)
 	rt := &retrieval{osf: caller, kind: req.DocumentKindCategory, number: req.DocumentNumber, date: req.DocumentDate,
 		accessCode: strings.ToUpper(req.DasAccessCode), appCategory: req.ApplicationCategory, appNumber: req.ApplicationNumber,
-		appFilingDate: req.ApplicationFilingDate, status: statusPending, off: owner, createdAt: s.deps.Clock.Now()}
+		appFilingDate: req.ApplicationFilingDate, status: statusPending, off: owner, createdAt: s.deps.clock.Now()}
 	if roIB {
 		// PCT DAS checks the key of RO/IB documents itself (PCTSource).
 		rt.src, rt.message = fromPCT, "retrieval - recorded; fetching the document from PCT DAS"
@@ -49,8 +50,8 @@ func (s *Server) requestRetrieval(w http.ResponseWriter, r *http.Request, caller
 	s.st.office(caller).pending[id] = rt
 	msg := rt.message
 	s.mu.Unlock()
-	s.goBackground(func() { s.prepare(rt) })
-	return writeJSON(w, http.StatusCreated, retrievalAck{RequestAckID: id, OperationCategory: "retrieval",
+	s.goBackground(func(ctx context.Context) { s.prepare(ctx, rt) })
+	return writeJSON(w, http.StatusCreated, protocol.RetrievalAck{RequestAckID: id, OperationCategory: "retrieval",
 		RequestStatusCategory: statusPending, StatusMessage: &msg})
 }
 
@@ -61,9 +62,9 @@ func (s *Server) retrievalStatuses(w http.ResponseWriter, r *http.Request, calle
 	if ack := r.URL.Query().Get("requestAckId"); ack != "" {
 		s.mu.RLock()
 		rt, ok := s.st.ownRetrieval(ack, caller)
-		var bag statusBag
+		var bag protocol.StatusBag
 		if ok {
-			bag.Bag = []retrievalStatus{s.statusLocked(rt, rt.ackID)}
+			bag.Bag = []protocol.RetrievalStatus{s.statusLocked(rt, rt.ackID)}
 		}
 		s.mu.RUnlock()
 		if !ok {
@@ -80,7 +81,7 @@ func (s *Server) retrievalStatuses(w http.ResponseWriter, r *http.Request, calle
 	list = append(list, ix.fresh...)
 	ix.fresh = nil
 	slices.SortFunc(list, func(a, b *retrieval) int { return int(a.seq) - int(b.seq) })
-	bag := statusBag{Bag: make([]retrievalStatus, 0, len(list))}
+	bag := protocol.StatusBag{Bag: make([]protocol.RetrievalStatus, 0, len(list))}
 	for _, rt := range list {
 		bag.Bag = append(bag.Bag, s.statusLocked(rt, rt.ackID))
 	}
@@ -89,8 +90,8 @@ func (s *Server) retrievalStatuses(w http.ResponseWriter, r *http.Request, calle
 }
 
 // statusLocked renders rt under the ack id its reader knows it by.
-func (s *Server) statusLocked(rt *retrieval, ackID string) retrievalStatus {
-	st := retrievalStatus{RequestAckID: ackID, OperationCategory: "retrieval", RequestStatusCategory: rt.status,
+func (s *Server) statusLocked(rt *retrieval, ackID string) protocol.RetrievalStatus {
+	st := protocol.RetrievalStatus{RequestAckID: ackID, OperationCategory: "retrieval", RequestStatusCategory: rt.status,
 		DocumentKindCategory: rt.kind, DocumentNumber: rt.number, DocumentDate: rt.date}
 	msg := rt.message
 	if rt.status == statusError {
@@ -115,7 +116,7 @@ func (s *Server) statusLocked(rt *retrieval, ackID string) retrievalStatus {
 // setRetrievalFile is PUT retrievals (flow c.3 step 5): the OFF names, by the
 // ack id it issued itself, the file it uploaded into the transit zone.
 func (s *Server) setRetrievalFile(w http.ResponseWriter, r *http.Request, caller string) error {
-	var req retrievalFileUpdate
+	var req protocol.RetrievalFileUpdate
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
@@ -139,7 +140,7 @@ func (s *Server) setRetrievalFile(w http.ResponseWriter, r *http.Request, caller
 	s.mu.Lock()
 	if prev := rt.offFile; prev != nil {
 		prev.usedBy, prev.message = "", "file accepted; replaced on retrieval "+req.RequestAckID
-		s.scheduleExpiryLocked(prev, s.deps.Clock.Now())
+		s.scheduleExpiryLocked(prev, s.deps.clock.Now())
 	}
 	rt.offFile = f
 	rt.message = "file " + f.id + " recorded, waiting for the notification of office " + caller

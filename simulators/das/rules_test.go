@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // Seeds, storage table: "PCT priority documents originated from RO/IB |
@@ -140,7 +142,7 @@ func TestUploadChecks(t *testing.T) {
 			for i, c := range cases {
 				id := ee.upload(t, c.format, c.content, c.checksum)
 				w.das.WaitIdle()
-				var fs fileStatusBody
+				var fs protocol.FileStatus
 				ee.expect(t, 200, "GET", "/files?fileId="+id, nil, &fs)
 				if fs.FileStatusCategory != fileRejected || fs.StatusMessage == nil || !strings.Contains(*fs.StatusMessage, c.why) {
 					t.Fatalf("%s: status %s %v, want REJECTED saying %q", c.name, fs.FileStatusCategory, deref(fs.StatusMessage), c.why)
@@ -169,19 +171,19 @@ func TestUploadProcessingAndRefresh(t *testing.T) {
 	w := newWorld(t, worldOptions{})
 	ee := w.office("EE")
 	content := pdf("late")
-	var up urlUploadResponse
+	var up protocol.URLUploadResponse
 	ee.expect(t, 201, "POST", "/files/url-uploads", map[string]any{"fileFormatCategory": "pdf", "fileChecksum": sha(content)}, &up)
 	e := ee.expectError(t, 409, "CONFLICT", []int{-31}, "POST", "/registrations", doc{"patent", "EE 5", "2023-01-01", "1234"}.registration(up.FileID))
 	if !strings.Contains(e.Details[0].Message, "processing") {
 		t.Errorf("message %q", e.Details[0].Message)
 	}
 	w.clock.Advance(DefaultUploadURLTTL + time.Second)
-	var fs fileStatusBody
+	var fs protocol.FileStatus
 	ee.expect(t, 200, "GET", "/files?fileId="+up.FileID, nil, &fs)
 	if !strings.Contains(deref(fs.StatusMessage), "expired") {
 		t.Errorf("status message should say the URL expired: %q", deref(fs.StatusMessage))
 	}
-	var again urlUploadResponse
+	var again protocol.URLUploadResponse
 	ee.expect(t, 200, "PUT", "/files/url-uploads", map[string]any{"fileId": up.FileID}, &again)
 	if again.FileID != up.FileID || again.FileUploadURL == up.FileUploadURL {
 		t.Fatalf("refresh: %+v", again)

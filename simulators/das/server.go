@@ -1,61 +1,63 @@
 package das
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/wipo-das/dasim/openapi"
+	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/faults"
+	"github.com/wipo-das/dasim/simulators/lifecycle"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // Server is the simulated WIPO DAS.
 type Server struct {
 	cfg     Config
-	deps    Deps
-	api     *http.Client // DAS → office API calls, validated against das.yaml
-	raw     *http.Client // presigned URLs (outside the contract)
+	deps    options
+	api     *dasapi.Client // DAS → office API calls, validated against das.yaml
 	ids     idSource
 	handler http.Handler
+	work    *lifecycle.Group // preparing documents, calls to offices, timers
+	outbox  *faults.Outbox   // notifications to OSFs, through DAS's faults
 
 	mu sync.RWMutex
 	st state
-
-	work work
 }
 
-// New builds a Server; cfg and deps are checked and defaulted.
-func New(cfg Config, deps Deps) (*Server, error) {
+// New builds a Server; cfg is checked and defaulted, then the options are
+// applied and their defaults filled.
+func New(cfg Config, opts ...Option) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("das: config: %w", err)
 	}
-	deps, err := deps.withDefaults()
+	o, err := newOptions(opts)
 	if err != nil {
-		return nil, fmt.Errorf("das: deps: %w", err)
+		return nil, fmt.Errorf("das: %w", err)
 	}
-	s := &Server{cfg: cfg.withDefaults(), deps: deps, st: newState()}
-	s.ids = idSource{src: deps.Rand}
-	s.work.idle = sync.NewCond(&s.work.mu)
-	base := deps.HTTPClient.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	opts := []openapi.Option{openapi.WithParty("das"), openapi.WithTranscripts()}
-	if deps.Recorder != nil {
-		opts = append(opts, openapi.WithRecorder(deps.Recorder))
-	}
-	s.api = &http.Client{Transport: openapi.DAS().Transport(base, opts...), Timeout: s.cfg.OutboundTimeout}
-	s.raw = &http.Client{Transport: base, Timeout: s.cfg.OutboundTimeout}
-	s.handler = deps.Faults.Middleware(faultParty, faults.DASOperation,
-		openapi.DAS().Middleware(deps.Authenticate(s.routes()), opts...))
+	s := &Server{cfg: cfg.withDefaults(), deps: o, st: newState()}
+	s.ids = idSource{src: o.rand}
+	s.work = lifecycle.New(o.ctx, o.clock)
+	s.outbox = o.faults.Outbox(faultParty, s.work)
+	s.api = dasapi.New(dasapi.Config{HTTPClient: o.httpClient, Recorder: o.recorder, Party: "das", Transcripts: true})
+	mopts := []openapi.Option{openapi.WithParty("das"), openapi.WithTranscripts(), openapi.WithRecorder(o.recorder),
+		openapi.OnRefusal(func(w http.ResponseWriter, r *http.Request, ref *openapi.Refusal) {
+			s.writeError(w, r, dasapi.RefusalError(ref))
+		})}
+	s.handler = o.faults.Middleware(faultParty, faults.DASOperation, openapi.DAS().Middleware(s.routes(), mopts...),
+		func(w http.ResponseWriter, r *http.Request, f *faults.Injected) { s.writeError(w, r, f) })
 	return s, nil
 }
 
-// Handler serves the DAS API: contract validation (requests answered with the
-// WIPO error body when broken; responses validated and recorded), then bearer
-// authentication, then the operations.
+// Handler serves the DAS API: the faults of party "das", contract
+// validation (responses validated and recorded), bearer authentication,
+// then the operations. Every refusal of every layer is written by one
+// writer, in Config.ErrorShape.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // faultParty is DAS's name in fault rules.
@@ -85,14 +87,15 @@ func (s *Server) routes() http.Handler {
 // any failure for endpoint to write. caller is the authenticated office.
 type operation func(w http.ResponseWriter, r *http.Request, caller string) error
 
-// endpoint adapts an operation; it alone writes error bodies.
+// endpoint authenticates the caller and adapts an operation; refusals and
+// failures go to the one writer.
 func (s *Server) endpoint(op operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		caller, ok := s.deps.CallerOffice(r.Context())
-		var err error
-		if !ok || caller == "" {
-			err = errors.New("no authenticated office on the request: Deps.Authenticate did not set one")
-		} else {
+		caller, err := s.deps.authenticate(r)
+		if err == nil && caller == "" {
+			err = errors.New("the authenticator accepted a request without naming its office")
+		}
+		if err == nil {
 			err = op(w, r, caller)
 		}
 		if err != nil {
@@ -101,94 +104,45 @@ func (s *Server) endpoint(op operation) http.Handler {
 	})
 }
 
+// WriteError is the DAS's one error writer, also for the layers a world
+// puts in front of the DAS (an observed client's entrance and its faults).
+func (s *Server) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	s.writeError(w, r, err)
+}
+
+// writeError is the DAS's one error writer: a contract refusal, a refused
+// token, an injected fault and an operation's *protocol.DASError are each
+// answered as the WIPO error body in Config.ErrorShape; anything else is an
+// internal failure, logged with a reference and answered 500 without detail.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	de, ok := asDASError(err)
+	de, ok := protocol.AsDASError(err)
 	if !ok {
 		ref, _ := s.ids.next()
-		s.deps.Logger.Error("das: internal failure", "reference", ref, "method", r.Method, "path", r.URL.Path, "error", err)
+		s.deps.logger.Error("das: internal failure", "reference", ref, "method", r.Method, "path", r.URL.Path, "error", err)
 		de = protocol.NewDASError(http.StatusInternalServerError, protocol.CodeSystemError, protocol.DetailInternal,
 			"unexpected failure inside DAS, reference %s", ref)
 	}
 	protocol.WriteDASError(w, de, s.cfg.ErrorShape)
 }
 
-// work counts background tasks (preparing documents, calls to offices) so
-// tests and Close can wait for them.
-type work struct {
-	mu     sync.Mutex
-	idle   *sync.Cond
-	n      int
-	closed bool
+// goBackground runs f as tracked work with the DAS's context; after Close
+// it does nothing.
+func (s *Server) goBackground(f func(ctx context.Context)) { s.work.Go(f) }
+
+// afterFunc runs f as tracked work once the world's clock has passed d.
+func (s *Server) afterFunc(d time.Duration, f func(ctx context.Context)) clock.Timer {
+	return s.work.AfterFunc(d, f)
 }
 
-// beginBackground counts one more piece of tracked work, before it starts,
-// so WaitIdle sees it; false after Close.
-func (s *Server) beginBackground() bool {
-	s.work.mu.Lock()
-	defer s.work.mu.Unlock()
-	if s.work.closed {
-		return false
-	}
-	s.work.n++
-	return true
-}
-
-// goBackground runs f in a tracked goroutine; after Close it does nothing.
-func (s *Server) goBackground(f func()) {
-	if s.beginBackground() {
-		go func() {
-			defer s.doneBackground()
-			f()
-		}()
-	}
-}
-
-// runTracked runs f on the current goroutine (a clock timer's) as tracked work.
-func (s *Server) runTracked(f func()) {
-	if s.beginBackground() {
-		defer s.doneBackground()
-		f()
-	}
-}
-
-func (s *Server) doneBackground() {
-	s.work.mu.Lock()
-	s.work.n--
-	if s.work.n == 0 {
-		s.work.idle.Broadcast()
-	}
-	s.work.mu.Unlock()
-}
+// Group is the DAS's background work, for a world that settles every party.
+func (s *Server) Group() *lifecycle.Group { return s.work }
 
 // WaitIdle blocks until no background task runs: every document being
 // prepared, every call to an office in flight, has finished. Timers that are
 // scheduled but not due (retries, retention) do not count.
-func (s *Server) WaitIdle() {
-	s.work.mu.Lock()
-	for s.work.n > 0 {
-		s.work.idle.Wait()
-	}
-	s.work.mu.Unlock()
-}
+func (s *Server) WaitIdle() { s.work.WaitIdle() }
 
-// Close stops every retention and retry timer, refuses new background work
-// and waits for the running tasks. The Handler keeps answering reads.
-func (s *Server) Close() {
-	s.work.mu.Lock()
-	s.work.closed = true
-	s.work.mu.Unlock()
-	s.mu.Lock()
-	for _, f := range s.st.files {
-		if f.expiry != nil {
-			f.expiry.Stop()
-		}
-	}
-	for _, t := range s.st.retryTimers {
-		t.Stop()
-	}
-	for _, t := range s.st.offDeadlines {
-		t.Stop()
-	}
-	s.mu.Unlock()
-	s.WaitIdle()
-}
+// Close stops every retention, retry and deadline timer, refuses new
+// background work, cancels the calls in flight and waits for them (at most
+// until ctx is done). The Handler keeps answering reads.
+func (s *Server) Close(ctx context.Context) error { return s.work.Close(ctx) }

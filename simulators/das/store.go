@@ -128,8 +128,7 @@ type state struct {
 	retrievals    map[string]*retrieval    // by DAS ack id
 	offAcks       map[string]*retrieval    // by off + "\x00" + OFF ack id
 	offices       map[string]*officeIndex
-	deliveries    map[string][]Attempt // by DAS ack id
-	retryTimers   map[uint64]clock.Timer
+	deliveries    map[string][]Attempt   // by DAS ack id
 	offDeadlines  map[string]clock.Timer // by OSF ack id: waiting for an OFF's notification
 	seq           uint64
 }
@@ -139,7 +138,7 @@ func newState() state {
 		files: map[string]*file{}, filesByKey: map[string]*file{},
 		registrations: map[string]*registration{}, retrievals: map[string]*retrieval{},
 		offAcks: map[string]*retrieval{}, offices: map[string]*officeIndex{},
-		deliveries: map[string][]Attempt{}, retryTimers: map[uint64]clock.Timer{},
+		deliveries:   map[string][]Attempt{},
 		offDeadlines: map[string]clock.Timer{},
 	}
 }

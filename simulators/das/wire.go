@@ -8,64 +8,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
-// Wire messages, field names verbatim from das.yaml. Optional members that
-// the schema does not make nullable are omitted rather than sent as null.
-
-// Messages shared with the other side of the API (simulators/protocol).
-type (
-	registrationRequest = protocol.RegistrationRequest
-	retrievalRequest    = protocol.RetrievalRequest
-	retrievalFileUpdate = protocol.RetrievalFileUpdate
-	retrievalStatus     = protocol.RetrievalStatus
-	urlDownloadRequest  = protocol.URLDownloadRequest
-	urlDownloadResponse = protocol.URLDownloadResponse
-	notification        = protocol.Notification
-)
-
-type urlUploadRequest struct {
-	FileReference      *string `json:"fileReference"`
-	FileFormatCategory string  `json:"fileFormatCategory"`
-	FileChecksum       string  `json:"fileChecksum"`
-}
-
-type urlUploadResponse struct {
-	FileID                  string `json:"fileId"`
-	FileUploadURL           string `json:"fileUploadUrl"`
-	FileUploadURLExpiryDate string `json:"fileUploadUrlExpiryDate"`
-}
-
-type fileIDRequest struct {
-	FileID string `json:"fileId"`
-}
-
-type fileStatusBody struct {
-	FileID             string  `json:"fileId"`
-	FileReference      *string `json:"fileReference"`
-	FileFormatCategory string  `json:"fileFormatCategory,omitempty"`
-	FileChecksum       string  `json:"fileChecksum,omitempty"`
-	FileSizeQuantity   *int64  `json:"fileSizeQuantity"`
-	FileStatusCategory string  `json:"fileStatusCategory"`
-	StatusMessage      *string `json:"statusMessage"`
-}
-
-type registrationAck struct {
-	RequestAckID          string `json:"requestAckId"`
-	OperationCategory     string `json:"operationCategory"`
-	RequestStatusCategory string `json:"requestStatusCategory"`
-	StatusMessage         string `json:"statusMessage"`
-	DocumentKindCategory  string `json:"documentKindCategory,omitempty"`
-	DocumentNumber        string `json:"documentNumber,omitempty"`
-	DocumentDate          string `json:"documentDate,omitempty"`
-}
-
-type retrievalAck struct {
-	RequestAckID          string  `json:"requestAckId"`
-	OperationCategory     string  `json:"operationCategory,omitempty"`
-	RequestStatusCategory string  `json:"requestStatusCategory,omitempty"`
-	StatusMessage         *string `json:"statusMessage"`
-}
-
-type statusBag = protocol.StatusBag
+// The wire messages are protocol's, one type per schema of das.yaml.
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {
 	b, err := json.Marshal(v)

@@ -7,6 +7,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/lifecycle"
 )
 
 func call(t *testing.T, ts *httptest.Server, method, path, body string) (int, string) {
@@ -40,7 +43,7 @@ func TestAdminEndpoint(t *testing.T) {
 	}
 
 	s.ExpireURL("x", "y") // no rule: no event
-	s.Outbox("office EE").Deliver("notify", func() {})
+	s.Outbox("office EE", lifecycle.New(t.Context(), clock.System())).Deliver("notify", func() {})
 	code, body = call(t, ts, http.MethodGet, "/", "")
 	var st State
 	if err := json.Unmarshal([]byte(body), &st); err != nil || code != 200 {

@@ -2,11 +2,14 @@ package faults
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"sync"
 	"time"
+
+	"github.com/wipo-das/dasim/simulators/lifecycle"
 )
 
 // DefaultHoldBack is how long an out-of-order notification waits for a later
@@ -15,18 +18,23 @@ const DefaultHoldBack = time.Minute
 
 // Outbox sends one party's notifications through the notification faults.
 // A party keeps one Outbox and calls Deliver for each notification it would
-// send; send does the actual call (with the party's own retries).
+// send; send does the actual call (with the party's own retries). Delayed
+// and held-back notifications wait as tracked timers of the party's
+// lifecycle group, so Settle sees them run and Close stops them.
 type Outbox struct {
 	set   *Set
 	party string
+	group *lifecycle.Group
 
 	mu   sync.Mutex
 	held []func()
 }
 
-// Outbox returns the outbox of party. A nil Set gives an outbox that always
-// sends at once.
-func (s *Set) Outbox(party string) *Outbox { return &Outbox{set: s, party: party} }
+// Outbox returns the outbox of party, whose timers run in g. A nil Set
+// gives an outbox that always sends at once.
+func (s *Set) Outbox(party string, g *lifecycle.Group) *Outbox {
+	return &Outbox{set: s, party: party, group: g}
+}
 
 // Deliver sends a notification of operation (usually "notify") through the
 // faults: dropped, duplicated, delayed on the world clock, or held back until
@@ -48,13 +56,13 @@ func (o *Outbox) Deliver(operation string, send func()) {
 		}
 		o.flush()
 	case NotificationDelayed:
-		o.set.clock.AfterFunc(time.Duration(rule.Delay), send)
+		o.group.AfterFunc(time.Duration(rule.Delay), func(context.Context) { send() })
 	case NotificationOutOfOrder:
 		once := sync.OnceFunc(send)
 		o.mu.Lock()
 		o.held = append(o.held, once)
 		o.mu.Unlock()
-		o.set.clock.AfterFunc(holdBack(rule), once)
+		o.group.AfterFunc(holdBack(rule), func(context.Context) { once() })
 	}
 }
 

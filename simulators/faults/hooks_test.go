@@ -12,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/lifecycle"
 )
 
 // sentLog collects what an outbox sent, in order.
@@ -48,7 +51,7 @@ func TestOutboxFaults(t *testing.T) {
 			tt.rule.Operation, tt.rule.Remaining = "notify", 1
 			mustAdd(t, s, tt.rule)
 			var log sentLog
-			out := s.Outbox("office EE")
+			out := s.Outbox("office EE", lifecycle.New(t.Context(), v))
 			out.Deliver("notify", log.send("A"))
 			out.Deliver("notify", log.send("B"))
 			if got := log.get(); !slices.Equal(got, tt.before) {
@@ -69,7 +72,7 @@ func TestOutOfOrderGoesOutAloneAfterItsHoldBack(t *testing.T) {
 	s, v := newSet(t)
 	mustAdd(t, s, Rule{Party: "das", Operation: "notify", Kind: NotificationOutOfOrder, Delay: Duration(10 * time.Second)})
 	var log sentLog
-	s.Outbox("das").Deliver("notify", log.send("A"))
+	s.Outbox("das", lifecycle.New(t.Context(), v)).Deliver("notify", log.send("A"))
 	v.Advance(9 * time.Second)
 	if len(log.get()) != 0 {
 		t.Fatal("sent before its hold-back")
@@ -159,7 +162,7 @@ func TestNilSetNeverFires(t *testing.T) {
 		t.Error("nil set fired")
 	}
 	var log sentLog
-	s.Outbox("das").Deliver("notify", log.send("A"))
+	s.Outbox("das", lifecycle.New(t.Context(), clock.System())).Deliver("notify", log.send("A"))
 	if len(log.get()) != 1 {
 		t.Error("nil set outbox did not send")
 	}

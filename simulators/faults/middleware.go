@@ -24,12 +24,35 @@ func DASOperation(r *http.Request) string {
 	return route.OperationID
 }
 
+// Injected is a ServerError fault: the party answers it with its one error
+// writer, in its own shape (the WIPO body of WIPOAnswer).
+type Injected struct {
+	Status    int
+	RuleID    string
+	Party     string
+	Operation string
+}
+
+func (e *Injected) Error() string {
+	return fmt.Sprintf("fault injected by dasim (rule %s): %s %s fails with %d", e.RuleID, e.Party, e.Operation, e.Status)
+}
+
+// WIPOAnswer is the WIPO error body of the fault: SYSTEM_ERROR, detail -199.
+func (e *Injected) WIPOAnswer() *protocol.DASError {
+	return protocol.NewDASError(e.Status, protocol.CodeSystemError, protocol.DetailInternal,
+		"fault injected by dasim (rule %s): %s %s fails", e.RuleID, e.Party, e.Operation)
+}
+
+// RefusalFunc writes an injected server error in the party's protocol.
+type RefusalFunc func(w http.ResponseWriter, r *http.Request, fault *Injected)
+
 // Middleware applies the server-side faults (Unreachable, ServerError, Slow)
-// of party to the requests next serves. operationOf names each request's
-// operation; nil means DASOperation. Put it outermost, before the contract
-// middleware, so an unreachable party leaves no exchange behind: the caller
-// sees only a closed connection.
-func (s *Set) Middleware(party string, operationOf OperationOf, next http.Handler) http.Handler {
+// of party to the requests next serves; a server error is handed to refuse,
+// the party's writer (nil: the WIPO body in the flat shape). operationOf
+// names each request's operation; nil means DASOperation. Put it outermost,
+// before the contract middleware, so an unreachable party leaves no
+// exchange behind: the caller sees only a closed connection.
+func (s *Set) Middleware(party string, operationOf OperationOf, next http.Handler, refuse RefusalFunc) http.Handler {
 	if operationOf == nil {
 		operationOf = DASOperation
 	}
@@ -44,8 +67,12 @@ func (s *Set) Middleware(party string, operationOf OperationOf, next http.Handle
 		case Unreachable:
 			hangUp(w)
 		case ServerError:
-			protocol.WriteDASError(w, protocol.NewDASError(rule.status(), protocol.CodeSystemError,
-				protocol.DetailInternal, "fault injected by dasim (rule %s): %s %s fails", rule.ID, party, op), protocol.ShapeFlat)
+			fault := &Injected{Status: rule.status(), RuleID: rule.ID, Party: party, Operation: op}
+			if refuse != nil {
+				refuse(w, r, fault)
+				return
+			}
+			protocol.WriteDASError(w, fault.WIPOAnswer(), protocol.ShapeFlat)
 		case Slow:
 			c := s.clock
 			if rule.RealTime {

@@ -13,7 +13,7 @@ import (
 func serve(t *testing.T, s *Set) *httptest.Server {
 	t.Helper()
 	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	ts := httptest.NewServer(s.Middleware("office EE", nil, ok))
+	ts := httptest.NewServer(s.Middleware("office EE", nil, ok, nil))
 	t.Cleanup(ts.Close)
 	return ts
 }

@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/wipo-das/dasim/simulators/s3client"
 )
 
 const (
 	sigV4Algorithm = "AWS4-HMAC-SHA256"
-	amzDateFormat  = "20060102T150405Z"
+	amzDateFormat  = s3client.AmzDateFormat
 	unsignedBody   = "UNSIGNED-PAYLOAD"
 )
 

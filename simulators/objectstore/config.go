@@ -12,6 +12,7 @@ import (
 	"github.com/johannesboyne/gofakes3"
 
 	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/s3client"
 )
 
 // Defaults of Config.
@@ -21,9 +22,8 @@ const (
 	DefaultTransitBucket = "das-transit"
 	DefaultMaxObjectSize = 1 << 30 // 1 GiB
 
-	// MaxPresignExpiry is S3's limit on X-Amz-Expires: "must be less than a
-	// week (in seconds) that is 604800" (AuthorizationQueryParametersError).
-	MaxPresignExpiry = 7 * 24 * time.Hour
+	// MaxPresignExpiry is S3's limit on X-Amz-Expires (s3client.MaxPresignExpiry).
+	MaxPresignExpiry = s3client.MaxPresignExpiry
 	// MaxClockSkew is how far S3 lets a request's X-Amz-Date stray from its
 	// own clock before RequestTimeTooSkewed: 15 minutes.
 	MaxClockSkew = 15 * time.Minute

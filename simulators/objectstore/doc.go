@@ -11,11 +11,10 @@
 // headers it received. Time is the world's virtual clock: gofakes3, s3mem,
 // the expiry and skew checks all read it.
 //
-// Storage is the DAS's client: an aws-sdk-go-v2 s3.Client (path-style,
-// BaseEndpoint, checksums only when required) whose signatures and
-// presigned URLs are dated by the world's clock. It works the same against
-// Server or any S3-compatible endpoint, so the embedded store can be
-// swapped for a real one by configuration (ARCHITECTURE.md §3).
+// The DAS reaches it only through the S3 API (simulators/s3client), which
+// works the same against Server or any S3-compatible endpoint, so the
+// embedded store can be swapped for a real one by configuration
+// (ARCHITECTURE.md §3); Server.StorageConfig says how to reach it.
 //
 // S3 behaviours reproduced, with S3's codes and statuses
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html,

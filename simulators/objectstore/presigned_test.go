@@ -10,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/s3client"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/wipo-das/dasim/simulators/clock"
@@ -18,7 +21,7 @@ import (
 
 const ttl = 15 * time.Minute
 
-func (w *world) presignPut(key string) Presigned {
+func (w *world) presignPut(key string) s3client.Presigned {
 	w.t.Helper()
 	p, err := w.storage.PresignPut(context.Background(), w.storage.Library(), key, "", ttl)
 	if err != nil {
@@ -27,7 +30,7 @@ func (w *world) presignPut(key string) Presigned {
 	return p
 }
 
-func (w *world) presignGet(key string) Presigned {
+func (w *world) presignGet(key string) s3client.Presigned {
 	w.t.Helper()
 	p, err := w.storage.PresignGet(context.Background(), w.storage.Library(), key, ttl)
 	if err != nil {
@@ -77,8 +80,8 @@ func TestPresignedURLAttacks(t *testing.T) {
 		t.Fatalf("seeding a.pdf: %d %s", r.status, r.body)
 	}
 	port := w.http.URL[strings.LastIndex(w.http.URL, ":"):]
-	otherKey := w.storageWith(func(c *StorageConfig) { c.AccessKey, c.SecretKey = "AKIAUNKNOWN000000000", "whatever" })
-	otherRegion := w.storageWith(func(c *StorageConfig) { c.Region = "eu-west-1" })
+	otherKey := w.storageWith(func(c *s3client.StorageConfig) { c.AccessKey, c.SecretKey = "AKIAUNKNOWN000000000", "whatever" })
+	otherRegion := w.storageWith(func(c *s3client.StorageConfig) { c.Region = "eu-west-1" })
 
 	cases := []struct {
 		name   string
@@ -194,7 +197,7 @@ func TestPresignedURLExpiresOnTheWorldClock(t *testing.T) {
 func TestPresignedURLFromTheFutureIsNotValidYet(t *testing.T) {
 	w := newWorld(t)
 	ahead := clock.NewVirtual(epoch.Add(MaxClockSkew + time.Minute))
-	future := w.storageWith(func(c *StorageConfig) { c.Clock = ahead })
+	future := w.storageWith(func(c *s3client.StorageConfig) { c.Clock = ahead })
 	p, err := future.PresignGet(context.Background(), "das-library", "x.pdf", ttl)
 	if err != nil {
 		t.Fatal(err)
@@ -210,7 +213,7 @@ func TestPresignedURLOfThePlainSDKIsVerified(t *testing.T) {
 		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return aws.Credentials{AccessKeyID: testAccessKey, SecretAccessKey: testSecret}, nil
 		})})
-	req, err := s3.NewPresignClient(client, func(o *s3.PresignOptions) { o.Presigner = clockSigner{signer: newVerifyingSigner(), clock: w.clock} }).
+	req, err := s3.NewPresignClient(client, func(o *s3.PresignOptions) { o.Presigner = worldPresigner{signer: newVerifyingSigner(), clock: w.clock} }).
 		PresignPutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("das-transit"), Key: aws.String("dir/a b+c.bin"),
 			ContentType: aws.String("application/octet-stream")}, s3.WithPresignExpires(time.Hour))
 	if err != nil {
@@ -234,4 +237,21 @@ func TestGofakes3ErrorsSpeakS3(t *testing.T) {
 	if r.xml["Key"] != "never-uploaded.pdf" {
 		t.Errorf("<Key> = %q", r.xml["Key"])
 	}
+}
+
+// worldPresigner is a plain SDK signer dated by the world's clock, for
+// presigned URLs and header-signed requests alike.
+type worldPresigner struct {
+	signer *v4.Signer
+	clock  clock.Clock
+}
+
+func (p worldPresigner) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string,
+	_ time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
+	return p.signer.PresignHTTP(ctx, creds, r, payloadHash, service, region, p.clock.Now(), optFns...)
+}
+
+func (p worldPresigner) SignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string,
+	_ time.Time, optFns ...func(*v4.SignerOptions)) error {
+	return p.signer.SignHTTP(ctx, creds, r, payloadHash, service, region, p.clock.Now(), optFns...)
 }

@@ -1,6 +1,7 @@
 package objectstore
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/s3client"
 )
 
 // clock.Clock already has gofakes3's Now and Since, so the world's clock is
@@ -76,13 +78,13 @@ func (s *Server) Handler() http.Handler {
 // StorageConfig returns what a Storage needs to reach this server at
 // endpoint (e.g. an httptest server's URL), with the lowest-sorting
 // configured credential.
-func (s *Server) StorageConfig(endpoint string) StorageConfig {
+func (s *Server) StorageConfig(endpoint string) s3client.StorageConfig {
 	keys := make([]string, 0, len(s.cfg.Credentials))
 	for k := range s.cfg.Credentials {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	return StorageConfig{
+	return s3client.StorageConfig{
 		Endpoint: endpoint, Region: s.cfg.Region,
 		AccessKey: keys[0], SecretKey: s.cfg.Credentials[keys[0]],
 		Library: s.cfg.LibraryBucket, Transit: s.cfg.TransitBucket,
@@ -152,3 +154,8 @@ func createsObject(r *http.Request, key string) bool {
 	}
 	return false
 }
+
+// Close ends the store's life. gofakes3 and its in-memory backend run no
+// goroutines, so there is nothing to stop; it has the shape of every
+// party's Close so a world closes each party alike.
+func (s *Server) Close(context.Context) error { return nil }

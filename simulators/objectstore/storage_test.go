@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/s3client"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -53,11 +55,11 @@ func TestStorageAgainstServer(t *testing.T) {
 	if err := s.Delete(ctx, s.Transit(), "retrieval-1/"+key); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Head(ctx, s.Transit(), "retrieval-1/"+key); !errors.Is(err, ErrObjectNotFound) {
-		t.Errorf("Head after Delete: %v, want ErrObjectNotFound", err)
+	if _, err := s.Head(ctx, s.Transit(), "retrieval-1/"+key); !errors.Is(err, s3client.ErrObjectNotFound) {
+		t.Errorf("Head after Delete: %v, want s3client.ErrObjectNotFound", err)
 	}
-	if _, _, err := s.Get(ctx, s.Transit(), "retrieval-1/"+key); !errors.Is(err, ErrObjectNotFound) {
-		t.Errorf("Get after Delete: %v, want ErrObjectNotFound", err)
+	if _, _, err := s.Get(ctx, s.Transit(), "retrieval-1/"+key); !errors.Is(err, s3client.ErrObjectNotFound) {
+		t.Errorf("Get after Delete: %v, want s3client.ErrObjectNotFound", err)
 	}
 	want := []string{"das-library/" + key + " 26", "das-transit/retrieval-1/" + key + " 26"}
 	if got := w.createdObjects(); strings.Join(got, "|") != strings.Join(want, "|") {
@@ -93,7 +95,7 @@ func rawClient(w *world, clk clock.Clock) *s3.Client {
 		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return aws.Credentials{AccessKeyID: testAccessKey, SecretAccessKey: testSecret}, nil
 		}),
-		HTTPSignerV4:               clockSigner{signer: newVerifyingSigner(), clock: clk},
+		HTTPSignerV4:               worldPresigner{signer: newVerifyingSigner(), clock: clk},
 		Retryer:                    aws.NopRetryer{},
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 	})
@@ -137,7 +139,7 @@ func TestHeaderSignedPayloadHashIsChecked(t *testing.T) {
 	body, _ := io.ReadAll(res.Body)
 	r := response{status: res.StatusCode, header: res.Header, body: body, xml: errorElements(body)}
 	expectS3Error(t, r, http.StatusBadRequest, "XAmzContentSHA256Mismatch", "does not match")
-	if _, err := w.storage.Head(context.Background(), "das-library", "swapped.pdf"); !errors.Is(err, ErrObjectNotFound) {
+	if _, err := w.storage.Head(context.Background(), "das-library", "swapped.pdf"); !errors.Is(err, s3client.ErrObjectNotFound) {
 		t.Errorf("a body with the wrong hash was stored: %v", err)
 	}
 }
@@ -145,12 +147,12 @@ func TestHeaderSignedPayloadHashIsChecked(t *testing.T) {
 func TestHeaderSignedWithWrongSecretOrUnknownKey(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	wrongSecret := w.storageWith(func(c *StorageConfig) { c.SecretKey = "not-the-secret" })
+	wrongSecret := w.storageWith(func(c *s3client.StorageConfig) { c.SecretKey = "not-the-secret" })
 	_, _, err := wrongSecret.Get(ctx, "das-library", "x.pdf")
 	if err == nil || !strings.Contains(err.Error(), "SignatureDoesNotMatch") {
 		t.Errorf("wrong secret: %v; want SignatureDoesNotMatch", err)
 	}
-	unknown := w.storageWith(func(c *StorageConfig) { c.AccessKey = "AKIAUNKNOWN000000000" })
+	unknown := w.storageWith(func(c *s3client.StorageConfig) { c.AccessKey = "AKIAUNKNOWN000000000" })
 	_, _, err = unknown.Get(ctx, "das-library", "x.pdf")
 	if err == nil || !strings.Contains(err.Error(), "InvalidAccessKeyId") {
 		t.Errorf("unknown key: %v; want InvalidAccessKeyId", err)
@@ -168,7 +170,7 @@ func TestZeroConfigGeneratesCredentialsAndBuckets(t *testing.T) {
 	if len(cfg.AccessKey) != 20 || len(cfg.SecretKey) != 40 || cfg.Library != "das-library" || cfg.Transit != "das-transit" {
 		t.Fatalf("generated StorageConfig %+v", cfg)
 	}
-	s, err := NewStorage(cfg)
+	s, err := s3client.NewStorage(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

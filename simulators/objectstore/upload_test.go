@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/wipo-das/dasim/simulators/s3client"
 )
 
 func TestTruncatedUploadStoresNothing(t *testing.T) {
@@ -42,8 +44,8 @@ func TestTruncatedUploadStoresNothing(t *testing.T) {
 	r := response{status: res.StatusCode, header: res.Header, body: body, xml: errorElements(body)}
 	expectS3Error(t, r, http.StatusBadRequest, "IncompleteBody", "received 400 of the 1000 bytes")
 
-	if _, err := w.storage.Head(context.Background(), "das-library", "truncated.pdf"); !errors.Is(err, ErrObjectNotFound) {
-		t.Errorf("after a truncated upload, Head: %v; want ErrObjectNotFound", err)
+	if _, err := w.storage.Head(context.Background(), "das-library", "truncated.pdf"); !errors.Is(err, s3client.ErrObjectNotFound) {
+		t.Errorf("after a truncated upload, Head: %v; want s3client.ErrObjectNotFound", err)
 	}
 	if got := w.createdObjects(); len(got) != 0 {
 		t.Errorf("WithObjectCreated called for a truncated upload: %v", got)
@@ -64,7 +66,7 @@ func TestUploadSizeLimits(t *testing.T) {
 	if r.xml["ProposedSize"] != "1048577" || r.xml["MaxSizeAllowed"] != "1048576" {
 		t.Errorf("ProposedSize %q MaxSizeAllowed %q", r.xml["ProposedSize"], r.xml["MaxSizeAllowed"])
 	}
-	if _, err := w.storage.Head(context.Background(), "das-library", "too-large.pdf"); !errors.Is(err, ErrObjectNotFound) {
+	if _, err := w.storage.Head(context.Background(), "das-library", "too-large.pdf"); !errors.Is(err, s3client.ErrObjectNotFound) {
 		t.Errorf("too-large upload was stored: %v", err)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/s3client"
+
 	"github.com/wipo-das/dasim/simulators/clock"
 )
 
@@ -28,7 +30,7 @@ type world struct {
 	clock   *clock.Virtual
 	server  *Server
 	http    *httptest.Server
-	storage *Storage
+	storage *s3client.Storage
 
 	mu      sync.Mutex
 	created []string // "bucket/key size" per WithObjectCreated call
@@ -52,7 +54,7 @@ func newWorld(t testing.TB, adjust ...func(*Config)) *world {
 	w.server = srv
 	w.http = httptest.NewServer(srv.Handler())
 	t.Cleanup(w.http.Close)
-	w.storage, err = NewStorage(srv.StorageConfig(w.http.URL))
+	w.storage, err = s3client.NewStorage(srv.StorageConfig(w.http.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,10 +63,10 @@ func newWorld(t testing.TB, adjust ...func(*Config)) *world {
 
 // storageWith returns a Storage of this world changed by adjust (another
 // key, region or clock).
-func (w *world) storageWith(adjust func(*StorageConfig)) *Storage {
+func (w *world) storageWith(adjust func(*s3client.StorageConfig)) *s3client.Storage {
 	cfg := w.server.StorageConfig(w.http.URL)
 	adjust(&cfg)
-	s, err := NewStorage(cfg)
+	s, err := s3client.NewStorage(cfg)
 	if err != nil {
 		w.t.Fatal(err)
 	}

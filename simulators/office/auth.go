@@ -2,50 +2,42 @@ package office
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
-	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
+	"github.com/wipo-das/dasim/simulators/clientauth"
+	"github.com/wipo-das/dasim/simulators/dasapi"
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // DASOfficeCode is the office code the office's whitelist gives DAS's client
 // id (WIPO's International Bureau).
 const DASOfficeCode = "IB"
 
-// setUpAuth builds the verifier of DAS's tokens: WIPO's JWKS (setup A) or the
-// office's own authorization server (setup B). Either way the seeds' rule
-// holds: "DAS API must also verify the access_token and must additionally
-// check if the client id (=sub claim) is authorized".
+// setUpAuth builds the verifier of DAS's tokens: WIPO's JWKS (setup A) or
+// the office's own authorization server (setup B). Either way the seeds'
+// rule holds: "DAS API must also verify the access_token and must
+// additionally check if the client id (=sub claim) is authorized".
 func (o *Office) setUpAuth() error {
-	bc := bearer.Config{Clock: o.deps.Clock, Scopes: []string{authz.ScopeOfficeExchange, authz.ScopeDASAccess},
-		Whitelist: map[string]string{o.cfg.DASClientID: DASOfficeCode}, Shape: o.cfg.ErrorShape}
+	bc := bearer.Config{Clock: o.deps.clock, Scopes: []string{protocol.ScopeOfficeExchange, protocol.ScopeDASAccess},
+		Whitelist: map[string]string{o.cfg.DASClientID: DASOfficeCode}}
 	switch o.cfg.Setup {
 	case SetupA:
-		bc.Issuer, bc.Keys = o.cfg.WIPOIssuer, o.deps.WIPOKeys
+		bc.Issuer, bc.Keys = o.cfg.WIPOIssuer, o.deps.wipoKeys
 		if bc.Keys == nil {
-			ctx, cancel := context.WithCancel(context.Background())
-			keys, err := bearer.RemoteKeys(ctx, o.cfg.WIPOJWKSURI, o.raw, o.deps.Clock)
+			keys, err := bearer.RemoteKeys(o.work.Context(), o.cfg.WIPOJWKSURI, o.deps.httpClient, o.deps.clock)
 			if err != nil {
-				cancel()
 				return fmt.Errorf("office %s: setup A needs WIPO's JWKS: %w", o.cfg.Code, err)
 			}
-			bc.Keys, o.stop = keys, cancel
+			bc.Keys, o.wipoKeys = keys, keys
 		}
 	case SetupB:
-		var opts []authz.Option
-		if o.deps.ASSigningKey != nil {
-			opts = append(opts, authz.WithSigningKey(o.deps.ASSigningKey))
+		if o.deps.ownIssuer == "" || o.deps.ownKeys == nil {
+			return fmt.Errorf("office %s: setup B needs the issuer and keys of its own authorization server (WithOwnAuthorizationServer)", o.cfg.Code)
 		}
-		as, err := authz.New(authz.Config{BaseURL: o.cfg.BaseURL, Profile: authz.ProfileWIPO, Clock: o.deps.Clock,
-			Rand: o.deps.Rand}, opts...)
-		if err != nil {
-			return fmt.Errorf("office %s: own authorization server: %w", o.cfg.Code, err)
-		}
-		o.as = as
-		bc.Issuer, bc.Keys = as.Issuer(), bearer.StaticKeys(as.PublicKeys())
+		bc.Issuer, bc.Keys = o.deps.ownIssuer, o.deps.ownKeys
 	}
 	v, err := bearer.New(bc)
 	if err != nil {
@@ -55,42 +47,29 @@ func (o *Office) setUpAuth() error {
 	return nil
 }
 
-// AuthServer is the office's own authorization server (setup B), nil in A.
-func (o *Office) AuthServer() *authz.Server { return o.as }
-
 // AuthIssuer is the issuer DAS gets its tokens from to call this office:
-// the office's own (<BaseURL>/am/oauth2) in setup B, WIPO's in setup A.
+// the office's own in setup B, WIPO's in setup A.
 func (o *Office) AuthIssuer() string {
-	if o.as != nil {
-		return o.as.Issuer()
+	if o.cfg.Setup == SetupB {
+		return o.deps.ownIssuer
 	}
 	return o.cfg.WIPOIssuer
-}
-
-// RegisterDAS registers DAS at the office's own authorization server (setup
-// B) as a private_key_jwt client from the certificate PEM DAS sends the
-// office, under Config.DASClientID.
-func (o *Office) RegisterDAS(certPEM []byte) error {
-	if o.as == nil {
-		return errors.New("office " + o.cfg.Code + ": RegisterDAS is for setup B; in setup A register DAS at WIPO's server")
-	}
-	return o.as.Register(authz.Client{ID: o.cfg.DASClientID, KeysPEM: certPEM})
 }
 
 // wipoTokens is the seeds' authentication script as the office runs it: a
 // client assertion signed with the office's key, exchanged at WIPO's token
 // endpoint for a token of Config.Scope, kept until shortly before it expires.
-func (o *Office) wipoTokens() TokenFunc {
-	c := &authz.TokenCache{Scope: o.cfg.Scope, Client: &authz.TokenClient{HTTP: o.raw, Issuer: o.cfg.WIPOIssuer,
-		ClientID: o.cfg.ClientID, Key: o.key, Profile: authz.ProfileWIPO, Lifetime: 60 * time.Second,
-		Now: o.deps.Clock.Now, Rand: o.deps.Rand}}
-	return func(ctx context.Context) (string, error) {
+func (o *Office) wipoTokens() dasapi.TokenSource {
+	c := &clientauth.TokenCache{Scope: o.cfg.Scope, Client: &clientauth.TokenClient{HTTP: o.deps.httpClient, Issuer: o.cfg.WIPOIssuer,
+		ClientID: o.cfg.ClientID, Key: o.key, Profile: protocol.ProfileWIPO, Lifetime: 60 * time.Second,
+		Now: o.deps.clock.Now, Rand: o.deps.rand}}
+	return dasapi.TokenFunc(func(ctx context.Context) (string, error) {
 		token, err := c.Token(ctx)
 		if err != nil {
 			return "", fmt.Errorf("office %s: %w", o.cfg.Code, err)
 		}
 		return token, nil
-	}
+	})
 }
 
 // endpoint adapts an error-returning handler; it alone writes error bodies.

@@ -10,25 +10,18 @@ import (
 	"time"
 
 	"github.com/wipo-das/dasim/openapi"
-	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/priority"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
-// Hosting is where an OFF keeps a document and so which flow serves it
-// (seeds, "Registration and Retrieval"; ARCHITECTURE.md §1).
-type Hosting string
+// Hosting is where an OFF keeps a document (priority.Hosting).
+type Hosting = priority.Hosting
 
+// The hostings, under the office's names.
 const (
-	// Library: "OFF uploads the document file content using a presigned url
-	// ... OFF requests document registration ... by referring to the uploaded
-	// file content by the corresponding file id" (flow c.1).
-	Library Hosting = "library"
-	// Home: "Documents registered and kept in the OFF digital library"; DAS
-	// forwards retrievals, the OFF offers its own download URL (flow c.2).
-	Home Hosting = "home"
-	// Transit: kept at home, but "big-sized documents can be transmitted
-	// through the DAS transit zone" (flow c.3).
-	Transit Hosting = "transit"
+	Library = priority.Library
+	Home    = priority.Home
+	Transit = priority.Transit
 )
 
 // AuthSetup is how the office authenticates DAS when DAS calls it (seeds:
@@ -76,7 +69,7 @@ type Config struct {
 	DASBaseURL string
 	// WIPOIssuer is WIPO's authorization server (<base>/am/oauth2): the office
 	// gets its own tokens there, and in setup A verifies DAS's tokens with its
-	// JWKS. Required unless Deps.Tokens is set and Setup is B.
+	// JWKS. Required unless WithTokens is given and Setup is B.
 	WIPOIssuer string
 	// WIPOJWKSURI defaults to WIPOIssuer + "/connect/jwk_uri" (AM's path).
 	WIPOJWKSURI string
@@ -140,7 +133,7 @@ func (c Config) withDefaults() Config {
 	}
 	def((*string)(&c.Setup), string(SetupA))
 	def(&c.DASClientID, DefaultDASClientID)
-	def(&c.Scope, authz.ScopeOfficeExchange)
+	def(&c.Scope, protocol.ScopeOfficeExchange)
 	def((*string)(&c.DefaultHosting), string(Library))
 	if c.TransitThreshold == 0 {
 		c.TransitThreshold = DefaultTransitThreshold
@@ -200,13 +193,13 @@ func (c Config) Validate() error {
 	}
 	seen := map[string]bool{}
 	for i, d := range c.Documents {
-		if err := d.validate(c.Code); err != nil {
+		if err := d.Validate(c.Code); err != nil {
 			bad("Documents[%d]: %w", i, err)
 		}
-		if seen[d.key()] {
-			bad("Documents[%d]: %s %s appears twice", i, d.kind(), d.Number)
+		if seen[d.ID()] {
+			bad("Documents[%d]: %s %s appears twice", i, d.KindCategory(), d.Number)
 		}
-		seen[d.key()] = true
+		seen[d.ID()] = true
 	}
 	return errors.Join(errs...)
 }

@@ -16,8 +16,14 @@
 // and deletes (Delete); Received keeps everything for assertions.
 //
 // DAS's calls are authenticated in setup A (WIPO's JWKS, DAS's client id
-// whitelisted) or setup B (the office's own authz.Server, where DAS registers
-// with RegisterDAS). Every exchange, served or made, is validated against
-// das.yaml into Deps.Recorder; Deps.Faults makes the office misbehave on
-// purpose as party "office <Code>". Time is Deps.Clock only.
+// whitelisted) or setup B (the office's own authorization server, an
+// authz.Server the world serves beside the office and names with
+// WithOwnAuthorizationServer). Every exchange, served or made, is validated
+// against das.yaml into the recorder (WithRecorder); faults (WithFaults)
+// make the office misbehave on purpose as party "office <Code>", and every
+// refusal — the contract's, the token verifier's, a fault's, an
+// operation's — is written by one writer in Config.ErrorShape. Calls to DAS
+// go through the one DAS API client (simulators/dasapi); retries, preparing
+// and delayed notifications run in the office's lifecycle group, on the
+// world's clock, stopped by Close. Time is the world's clock only.
 package office

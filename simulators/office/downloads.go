@@ -24,16 +24,16 @@ func (o *Office) downloadURLByAck(w http.ResponseWriter, r *http.Request) error 
 // downloadURLByDocument is the Java sample project's POST form, the document
 // key in the body; osfAckId names the office's ack id.
 func (o *Office) downloadURLByDocument(w http.ResponseWriter, r *http.Request) error {
-	var req urlDownloadRequest
+	var req protocol.URLDownloadRequest
 	if err := decode(r, &req); err != nil {
 		return err
 	}
 	o.mu.Lock()
 	f, ok := o.forwarded[req.OsfAckID]
 	o.mu.Unlock()
-	if ok && (f.doc.Number != req.DocumentNumber || f.doc.kind() != req.DocumentKindCategory) {
+	if ok && (f.doc.Number != req.DocumentNumber || f.doc.KindCategory() != req.DocumentKindCategory) {
 		return protocol.NewDASError(http.StatusBadRequest, protocol.CodeInvalidInputData, protocol.DetailNotRegistered,
-			"retrieval %s is for %s %s, not %s %s", req.OsfAckID, f.doc.kind(), f.doc.Number, req.DocumentKindCategory, req.DocumentNumber)
+			"retrieval %s is for %s %s, not %s %s", req.OsfAckID, f.doc.KindCategory(), f.doc.Number, req.DocumentKindCategory, req.DocumentNumber)
 	}
 	return o.answerDownloadURL(w, req.OsfAckID, "requestFileDownloadUrl")
 }
@@ -58,14 +58,14 @@ func (o *Office) answerDownloadURL(w http.ResponseWriter, ack, operation string)
 		return protocol.NewDASError(http.StatusConflict, protocol.CodeConflict, protocol.DetailNotReady,
 			"the document of retrieval %s is not available yet (status pending)", ack)
 	}
-	expires := o.deps.Clock.Now().Add(o.cfg.DownloadURLTTL)
-	if o.deps.Faults.ExpireURL(o.party, operation) {
-		expires = o.deps.Clock.Now().Add(-time.Second)
+	expires := o.deps.clock.Now().Add(o.cfg.DownloadURLTTL)
+	if o.deps.faults.ExpireURL(o.party, operation) {
+		expires = o.deps.clock.Now().Add(-time.Second)
 	}
 	size := int64(len(f.doc.Content))
-	return writeJSON(w, http.StatusOK, urlDownloadResponse{FileDownloadURL: o.signedLink(ack, expires),
-		FileDownloadURLExpiryDate: expires.UTC().Format(time.RFC3339), FileFormatCategory: f.doc.format(),
-		FileChecksum: f.doc.checksum(), FileSizeQuantity: &size})
+	return writeJSON(w, http.StatusOK, protocol.URLDownloadResponse{FileDownloadURL: o.signedLink(ack, expires),
+		FileDownloadURLExpiryDate: expires.UTC().Format(time.RFC3339), FileFormatCategory: f.doc.FileFormat(),
+		FileChecksum: f.doc.Checksum(), FileSizeQuantity: &size})
 }
 
 // signedLink is the office's own expiring link: HMAC-SHA256 over path and
@@ -94,7 +94,7 @@ func (o *Office) serveFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	unix, err := strconv.ParseInt(exp, 10, 64)
-	now := o.deps.Clock.Now()
+	now := o.deps.clock.Now()
 	if err != nil || !now.Before(time.Unix(unix, 0)) {
 		http.Error(w, fmt.Sprintf("link expired at %s, clock is %s", time.Unix(unix, 0).UTC().Format(time.RFC3339),
 			now.UTC().Format(time.RFC3339)), http.StatusForbidden)
@@ -105,14 +105,14 @@ func (o *Office) serveFile(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	var ctype string
 	if ok {
-		body, ctype = f.doc.Content, f.doc.contentType()
+		body, ctype = f.doc.Content, f.doc.ContentType()
 	}
 	o.mu.Unlock()
 	if !ok {
 		http.Error(w, "no such retrieval", http.StatusNotFound)
 		return
 	}
-	body = o.deps.Faults.Served(o.party, faults.OpDownloadFile, body)
+	body = o.deps.faults.Served(o.party, faults.OpDownloadFile, body)
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	_, _ = w.Write(body)

@@ -2,20 +2,20 @@ package office
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
-// writeError answers err as the WIPO error body; anything that is not a
-// *protocol.DASError is an internal failure, logged and not disclosed.
+// writeError is the office's one error writer: a contract refusal, a
+// refused token, an injected fault and a *protocol.DASError of an operation
+// are answered as the WIPO error body in Config.ErrorShape; anything else
+// is an internal failure, logged and not disclosed.
 func (o *Office) writeError(w http.ResponseWriter, err error) {
-	var de *protocol.DASError
-	if !errors.As(err, &de) {
-		o.deps.Logger.Error("office: internal failure", "office", o.cfg.Code, "error", err)
+	de, ok := protocol.AsDASError(err)
+	if !ok {
+		o.deps.logger.Error("office: internal failure", "office", o.cfg.Code, "error", err)
 		de = protocol.NewDASError(http.StatusInternalServerError, protocol.CodeSystemError, protocol.DetailInternal,
 			"office %s failed internally", o.cfg.Code)
 	}
@@ -51,35 +51,4 @@ func decode(r *http.Request, v any) error {
 			"body is not the JSON of the operation: %v", err)
 	}
 	return nil
-}
-
-// CallError is a DAS API call that did not succeed.
-type CallError struct {
-	Operation string // e.g. "POST /registrations"
-	Status    int    // 0 when no answer came
-	// DAS is the WIPO error body DAS answered, when it answered one.
-	DAS *protocol.DASError
-	Err error // transport failure
-}
-
-func (e *CallError) Error() string {
-	switch {
-	case e.DAS != nil:
-		return fmt.Sprintf("%s: HTTP %d: %v", e.Operation, e.Status, e.DAS)
-	case e.Err != nil:
-		return fmt.Sprintf("%s: %v", e.Operation, e.Err)
-	}
-	return fmt.Sprintf("%s: HTTP %d", e.Operation, e.Status)
-}
-
-func (e *CallError) Unwrap() error {
-	if e.DAS != nil {
-		return e.DAS
-	}
-	return e.Err
-}
-
-// retryable: no answer, 5xx, or 404 for an ack DAS may not have recorded yet.
-func (e *CallError) retryable() bool {
-	return e.Status == 0 || e.Status >= 500 || e.Status == http.StatusNotFound
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/priority"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
@@ -52,12 +53,12 @@ func (o *Office) Forwarded() map[string]ForwardedRetrieval {
 // (-7, -12, -14, several details at once); the ack comes back at once and the
 // document is prepared later on the world clock.
 func (o *Office) receiveRetrieval(w http.ResponseWriter, r *http.Request) error {
-	var req retrievalRequest
+	var req protocol.RetrievalRequest
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	if o.deps.CheckNumber != nil {
-		if e := o.deps.CheckNumber(req.DocumentNumber); e != nil {
+	if o.deps.checkNumber != nil {
+		if e := o.deps.checkNumber(req.DocumentNumber); e != nil {
 			return e
 		}
 	}
@@ -71,13 +72,14 @@ func (o *Office) receiveRetrieval(w http.ResponseWriter, r *http.Request) error 
 	o.forwarded[f.ack] = f
 	o.mu.Unlock()
 	if !f.ready {
-		o.deps.Clock.AfterFunc(o.cfg.PrepareDelay, func() { o.prepare(f) })
+		o.work.AfterFunc(o.cfg.PrepareDelay, func(context.Context) { o.prepare(f) })
 	}
-	ack := retrievalAck{RequestAckID: f.ack, OperationCategory: "retrieval",
-		RequestStatusCategory: "pending", StatusMessage: "retrieval - recorded"}
+	msg := "retrieval - recorded"
+	ack := protocol.RetrievalAck{RequestAckID: f.ack, OperationCategory: "retrieval",
+		RequestStatusCategory: "pending", StatusMessage: &msg}
 	if o.cfg.Defects.OmitRetrievalAckID {
 		return writeJSON(w, http.StatusCreated, map[string]string{"operationCategory": ack.OperationCategory,
-			"requestStatusCategory": ack.RequestStatusCategory, "statusMessage": ack.StatusMessage})
+			"requestStatusCategory": ack.RequestStatusCategory, "statusMessage": msg})
 	}
 	return writeJSON(w, http.StatusCreated, ack)
 }
@@ -85,7 +87,7 @@ func (o *Office) receiveRetrieval(w http.ResponseWriter, r *http.Request) error 
 // lookup checks a retrieval key against the library with WIPO's detail codes.
 func (o *Office) lookup(kind, number, date, code string) (Document, Hosting, error) {
 	o.mu.Lock()
-	st, ok := o.docs[docKey(kindOr(kind), number)]
+	st, ok := o.docs[priority.ID(kindOr(kind), number)]
 	var doc Document
 	var hosting Hosting
 	withdrawn := false
@@ -133,9 +135,9 @@ func (o *Office) prepare(f *forwarded) {
 			f.failed = err.Error()
 			o.mu.Unlock()
 			code := protocol.DetailTransferFailed
-			o.notifyDAS(f, notification{RequestAckID: f.ack, RequestStatusCategory: "error", ErrorCode: &code,
+			o.notifyDAS(f, protocol.Notification{RequestAckID: f.ack, RequestStatusCategory: "error", ErrorCode: &code,
 				StatusMessage:        clip(fmt.Sprintf("office %s could not put the document into the DAS transit zone: %v", o.cfg.Code, err)),
-				DocumentKindCategory: f.doc.kind(), DocumentNumber: f.doc.Number, DocumentDate: f.doc.FilingDate})
+				DocumentKindCategory: f.doc.KindCategory(), DocumentNumber: f.doc.Number, DocumentDate: f.doc.FilingDate})
 			return
 		}
 		o.notifyDAS(f, o.availability(f))
@@ -148,7 +150,7 @@ func (o *Office) pushThroughTransit(ctx context.Context, f *forwarded) error {
 	if err != nil {
 		return err
 	}
-	if err := o.call(ctx, "PUT", "/retrievals", retrievalFileUpdate{RequestAckID: f.ack, FileID: fileID}, nil); err != nil {
+	if _, _, err := o.das.SetRetrievalFile(ctx, protocol.RetrievalFileUpdate{RequestAckID: f.ack, FileID: fileID}); err != nil {
 		return err
 	}
 	o.mu.Lock()
@@ -157,22 +159,22 @@ func (o *Office) pushThroughTransit(ctx context.Context, f *forwarded) error {
 	return nil
 }
 
-func (o *Office) availability(f *forwarded) notification {
+func (o *Office) availability(f *forwarded) protocol.Notification {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return notification{RequestAckID: f.ack, RequestStatusCategory: "success",
-		DocumentAvailabilityDate: o.deps.Clock.Now().UTC().Format(time.RFC3339),
-		DocumentKindCategory:     f.doc.kind(), DocumentNumber: f.doc.Number, DocumentDate: f.doc.FilingDate,
-		FileID: f.fileID, FileChecksum: f.doc.checksum()}
+	return protocol.Notification{RequestAckID: f.ack, RequestStatusCategory: "success",
+		DocumentAvailabilityDate: o.deps.clock.Now().UTC().Format(time.RFC3339),
+		DocumentKindCategory:     f.doc.KindCategory(), DocumentNumber: f.doc.Number, DocumentDate: f.doc.FilingDate,
+		FileID: f.fileID, FileChecksum: f.doc.Checksum()}
 }
 
 // notifyDAS POSTs notifications to DAS through the notification faults, each
 // delivery retried on the world clock.
-func (o *Office) notifyDAS(f *forwarded, n notification) {
+func (o *Office) notifyDAS(f *forwarded, n protocol.Notification) {
 	o.outbox.Deliver("notify", func() {
-		o.retry(func(ctx context.Context) error { return o.call(ctx, "POST", "/notifications", n, nil) }, func(err error) {
+		o.retry(func(ctx context.Context) error { _, err := o.das.Notify(ctx, n); return err }, func(err error) {
 			if err != nil {
-				o.deps.Logger.Warn("office: notification to DAS lost", "office", o.cfg.Code, "ack", f.ack, "error", err)
+				o.deps.logger.Warn("office: notification to DAS lost", "office", o.cfg.Code, "ack", f.ack, "error", err)
 				return
 			}
 			o.mu.Lock()

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
+
+	"github.com/wipo-das/dasim/simulators/priority"
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // docState is a document of the library and what DAS knows of it.
@@ -31,7 +33,7 @@ type Registration struct {
 func (o *Office) Registration(kind, number string) (Registration, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	d, ok := o.docs[docKey(kindOr(kind), number)]
+	d, ok := o.docs[priority.ID(kindOr(kind), number)]
 	if !ok {
 		return Registration{}, false
 	}
@@ -39,26 +41,35 @@ func (o *Office) Registration(kind, number string) (Registration, bool) {
 		FileID: d.fileID, AckID: d.ackID}, true
 }
 
-// Documents returns the library's documents.
+// Documents returns the library's documents, in the order they joined it.
 func (o *Office) Documents() []Document {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	out := make([]Document, 0, len(o.docs))
-	for _, d := range o.docs {
-		out = append(out, d.doc)
+	out := make([]Document, 0, len(o.order))
+	for _, id := range o.order {
+		out = append(out, o.docs[id].doc)
 	}
 	return out
 }
 
 // Add puts a document into the library (not yet registered).
 func (o *Office) Add(d Document) error {
-	if err := d.validate(o.cfg.Code); err != nil {
+	if err := d.Validate(o.cfg.Code); err != nil {
 		return fmt.Errorf("office %s: %w", o.cfg.Code, err)
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.docs[d.key()] = &docState{doc: d, hosting: d.hosting(o.cfg)}
+	o.addLocked(d)
 	return nil
+}
+
+// addLocked puts d into the library, keeping the order documents joined
+// it; o.mu is held (or o not yet shared).
+func (o *Office) addLocked(d Document) {
+	if _, ok := o.docs[d.ID()]; !ok {
+		o.order = append(o.order, d.ID())
+	}
+	o.docs[d.ID()] = &docState{doc: d, hosting: d.HostedAt(o.cfg.DefaultHosting, o.cfg.TransitThreshold)}
 }
 
 // RegisterAll registers every document of the library not yet registered,
@@ -66,7 +77,7 @@ func (o *Office) Add(d Document) error {
 func (o *Office) RegisterAll(ctx context.Context) error {
 	var errs []error
 	for _, d := range o.Documents() {
-		if r, _ := o.Registration(d.kind(), d.Number); r.Registered {
+		if r, _ := o.Registration(d.KindCategory(), d.Number); r.Registered {
 			continue
 		}
 		if err := o.Register(ctx, d); err != nil {
@@ -81,13 +92,13 @@ func (o *Office) RegisterAll(ctx context.Context) error {
 // url, (1c) ... POST registrations" for Library documents; for Home and
 // Transit documents, POST registrations without a file.
 func (o *Office) Register(ctx context.Context, d Document) error {
-	if _, ok := o.Registration(d.kind(), d.Number); !ok {
+	if _, ok := o.Registration(d.KindCategory(), d.Number); !ok {
 		if err := o.Add(d); err != nil {
 			return err
 		}
 	}
 	o.mu.Lock()
-	st := o.docs[d.key()]
+	st := o.docs[d.ID()]
 	doc, hosting := st.doc, st.hosting
 	o.mu.Unlock()
 	var fileID string
@@ -97,8 +108,8 @@ func (o *Office) Register(ctx context.Context, d Document) error {
 			return fmt.Errorf("office %s: register %s: %w", o.cfg.Code, doc.Number, err)
 		}
 	}
-	var ack registrationAck
-	if err := o.call(ctx, "POST", "/registrations", registrationBody(doc, fileID), &ack); err != nil {
+	ack, _, err := o.das.Register(ctx, registrationBody(doc, fileID))
+	if err != nil {
 		return fmt.Errorf("office %s: register %s: %w", o.cfg.Code, doc.Number, err)
 	}
 	o.mu.Lock()
@@ -122,7 +133,7 @@ type Correction struct {
 // registrations" by the new file id.
 func (o *Office) Correct(ctx context.Context, kind, number string, c Correction) error {
 	o.mu.Lock()
-	st, ok := o.docs[docKey(kindOr(kind), number)]
+	st, ok := o.docs[priority.ID(kindOr(kind), number)]
 	var doc Document
 	var fileID string
 	if ok {
@@ -154,8 +165,8 @@ func (o *Office) Correct(ctx context.Context, kind, number string, c Correction)
 	if c.Content != nil && fileID != "" {
 		body.FileID = &fileID
 	}
-	var ack registrationAck
-	if err := o.call(ctx, "PUT", "/registrations", body, &ack); err != nil {
+	ack, _, err := o.das.CorrectRegistration(ctx, body)
+	if err != nil {
 		return fmt.Errorf("office %s: correct %s: %w", o.cfg.Code, number, err)
 	}
 	o.mu.Lock()
@@ -168,14 +179,13 @@ func (o *Office) Correct(ctx context.Context, kind, number string, c Correction)
 // it and refuses forwarded retrievals of it from then on (detail -20).
 func (o *Office) Withdraw(ctx context.Context, kind, number string) error {
 	o.mu.Lock()
-	st, ok := o.docs[docKey(kindOr(kind), number)]
+	st, ok := o.docs[priority.ID(kindOr(kind), number)]
 	o.mu.Unlock()
 	if !ok {
 		return fmt.Errorf("office %s: no document %s %s", o.cfg.Code, kindOr(kind), number)
 	}
-	q := url.Values{"documentKindCategory": {st.doc.kind()}, "documentNumber": {number}, "dasAccessCode": {st.doc.AccessCode}}
-	var ack registrationAck
-	if err := o.call(ctx, "DELETE", "/registrations?"+q.Encode(), nil, &ack); err != nil {
+	ack, _, err := o.das.Withdraw(ctx, st.doc.KindCategory(), number, st.doc.AccessCode)
+	if err != nil {
 		return fmt.Errorf("office %s: withdraw %s: %w", o.cfg.Code, number, err)
 	}
 	o.mu.Lock()
@@ -186,23 +196,23 @@ func (o *Office) Withdraw(ctx context.Context, kind, number string) error {
 
 // uploadFile does steps (1a) and (1b): a presigned URL from DAS, then the bytes.
 func (o *Office) uploadFile(ctx context.Context, d Document) (string, error) {
-	var up urlUploadResponse
-	req := urlUploadRequest{FileReference: fileReference(d), FileFormatCategory: d.format(), FileChecksum: d.checksum()}
-	if err := o.call(ctx, "POST", "/files/url-uploads", req, &up); err != nil {
+	req := protocol.URLUploadRequest{FileReference: fileReference(d), FileFormatCategory: d.FileFormat(), FileChecksum: d.Checksum()}
+	up, _, err := o.das.CreateUploadURL(ctx, req)
+	if err != nil {
 		return "", err
 	}
-	if err := o.upload(ctx, up.FileUploadURL, d.contentType(), d.Content); err != nil {
+	if err := o.upload(ctx, up.FileUploadURL, d.ContentType(), d.Content); err != nil {
 		return up.FileID, err
 	}
 	return up.FileID, nil
 }
 
-func registrationBody(d Document, fileID string) registrationRequest {
+func registrationBody(d Document, fileID string) protocol.RegistrationRequest {
 	cat := "priority document"
-	return registrationRequest{OperationCategory: "registration", DocumentKindCategory: d.kind(),
+	return protocol.RegistrationRequest{OperationCategory: "registration", DocumentKindCategory: d.KindCategory(),
 		DocumentNumber: d.Number, DocumentDate: d.FilingDate, DasAccessCode: d.AccessCode,
-		ApplicationCategory: &cat, ApplicationNumber: optional(d.ApplicationNumber),
-		ApplicationFilingDate: optional(d.ApplicationFilingDate), Email: optional(d.Email), FileID: optional(fileID)}
+		ApplicationCategory: &cat, ApplicationNumber: protocol.Optional(d.ApplicationNumber),
+		ApplicationFilingDate: protocol.Optional(d.ApplicationFilingDate), Email: protocol.Optional(d.Email), FileID: protocol.Optional(fileID)}
 }
 
 // fileReference is the office's own name for a file, e.g. EE-P202300012-priority.pdf
@@ -214,12 +224,5 @@ func fileReference(d Document) string {
 			b[i] = '-'
 		}
 	}
-	return string(b) + "-priority." + d.format()
-}
-
-func kindOr(kind string) string {
-	if kind == "" {
-		return "patent"
-	}
-	return kind
+	return string(b) + "-priority." + d.FileFormat()
 }

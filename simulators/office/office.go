@@ -3,89 +3,98 @@ package office
 import (
 	"context"
 	"crypto/ecdsa"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"sync"
 
 	"github.com/wipo-das/dasim/openapi"
-	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
+	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/faults"
+	"github.com/wipo-das/dasim/simulators/lifecycle"
 )
 
 // Office is one simulated patent office, OFF and OSF at once.
 type Office struct {
 	cfg        Config
-	deps       Deps
+	deps       options
 	party      string
 	key        *ecdsa.PrivateKey
 	certPEM    []byte
-	api        *http.Client // DAS API calls, validated against das.yaml
-	raw        *http.Client // presigned URLs and download links
-	tokens     TokenFunc
+	das        *dasapi.Client // calls to DAS, validated against das.yaml
 	verifier   *bearer.Verifier
-	as         *authz.Server // setup B only
+	wipoKeys   *bearer.Remote // setup A without WithWIPOKeys: WIPO's JWKS, refreshed
 	linkSecret []byte
+	work       *lifecycle.Group // preparing, retries, delayed notifications
 	outbox     *faults.Outbox
 	handler    http.Handler
-	stop       context.CancelFunc
 
 	mu         sync.Mutex
 	seq        int
 	docs       map[string]*docState
+	order      []string              // document ids in the order they joined the library
 	forwarded  map[string]*forwarded // by the office's own ack id
 	retrievals map[string]*Received  // by DAS's ack id (OSF side)
 	orphans    map[string][]Notification
 }
 
 // New builds an office from cfg. In setup A it fetches WIPO's JWKS, so
-// WIPO's authorization server must already serve (unless Deps.WIPOKeys).
-func New(cfg Config, deps Deps) (*Office, error) {
+// WIPO's authorization server must already serve (unless WithWIPOKeys); in
+// setup B WithOwnAuthorizationServer is required.
+func New(cfg Config, opts ...Option) (*Office, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("office: config: %w", err)
 	}
 	cfg = cfg.withDefaults()
-	deps = deps.withDefaults()
+	deps := newOptions(opts)
 	o := &Office{cfg: cfg, deps: deps, party: "office " + cfg.Code, docs: map[string]*docState{},
 		forwarded: map[string]*forwarded{}, retrievals: map[string]*Received{}, orphans: map[string][]Notification{}}
 	var err error
-	if o.key = deps.Key; o.key == nil {
-		if o.key, err = newKey(deps.Rand); err != nil {
+	if o.key = deps.key; o.key == nil {
+		if o.key, err = newKey(deps.rand); err != nil {
 			return nil, fmt.Errorf("office %s: key: %w", cfg.Code, err)
 		}
 	}
-	if o.certPEM, err = certificateFor(cfg.Code, o.key, deps.Rand, deps.Clock.Now()); err != nil {
+	if o.certPEM, err = certificateFor(cfg.Code, o.key, deps.rand, deps.clock.Now()); err != nil {
 		return nil, fmt.Errorf("office %s: certificate: %w", cfg.Code, err)
 	}
 	o.linkSecret = make([]byte, 32)
-	if _, err := io.ReadFull(deps.Rand, o.linkSecret); err != nil {
+	if _, err := io.ReadFull(deps.rand, o.linkSecret); err != nil {
 		return nil, fmt.Errorf("office %s: link secret: %w", cfg.Code, err)
 	}
-	o.raw = deps.HTTPClient
-	o.api = &http.Client{Timeout: deps.HTTPClient.Timeout, Transport: openapi.DAS().Transport(deps.HTTPClient.Transport,
-		openapi.WithRecorder(o.deps.Recorder), openapi.WithParty(o.party))}
-	o.tokens = deps.Tokens
-	if o.tokens == nil {
-		o.tokens = o.wipoTokens()
+	tokens := deps.tokens
+	if tokens == nil {
+		tokens = o.wipoTokens()
 	}
-	o.outbox = deps.Faults.Outbox(o.party)
+	o.das = dasapi.New(dasapi.Config{BaseURL: cfg.DASBaseURL, HTTPClient: deps.httpClient, Tokens: tokens,
+		Recorder: deps.recorder, Party: o.party})
+	o.work = lifecycle.New(deps.ctx, deps.clock)
+	o.outbox = deps.faults.Outbox(o.party, o.work)
 	for _, d := range cfg.Documents {
-		o.docs[d.key()] = &docState{doc: d, hosting: d.hosting(cfg)}
+		o.addLocked(d)
 	}
 	if err := o.setUpAuth(); err != nil {
+		_ = o.work.Close(o.work.Context())
 		return nil, err
 	}
 	o.handler = o.routes()
 	return o, nil
 }
 
-// Close stops the background refresh of WIPO's JWKS.
-func (o *Office) Close() {
-	if o.stop != nil {
-		o.stop()
+// Close stops the office's timers and background work (cancelling calls
+// in flight) and the refresh of WIPO's JWKS, waiting at most until ctx is done.
+func (o *Office) Close(ctx context.Context) error {
+	err := o.work.Close(ctx)
+	if o.wipoKeys != nil {
+		err = errors.Join(err, o.wipoKeys.Close(ctx))
 	}
+	return err
 }
+
+// Group is the office's background work, for a world that settles every party.
+func (o *Office) Group() *lifecycle.Group { return o.work }
 
 // Code is the office's ST.3 code.
 func (o *Office) Code() string { return o.cfg.Code }
@@ -103,9 +112,9 @@ func (o *Office) Config() Config { return o.cfg }
 // APIBaseURL is the office-side API root DAS calls (OfficeEndpoint.BaseURL).
 func (o *Office) APIBaseURL() string { return o.cfg.BaseURL + o.cfg.BasePath }
 
-// Handler serves the office-side API under Config.BasePath, the office's own
-// download links under FilesPath and, in setup B, its authorization server
-// under /am/oauth2.
+// Handler serves the office-side API under Config.BasePath and the office's
+// own download links under FilesPath. (In setup B the world serves the
+// office's authorization server beside it, under /am/oauth2.)
 func (o *Office) Handler() http.Handler { return o.handler }
 
 func (o *Office) routes() http.Handler {
@@ -116,15 +125,17 @@ func (o *Office) routes() http.Handler {
 	api.Handle("GET "+b+"/files/url-downloads", o.endpoint(o.downloadURLByAck))
 	api.Handle("POST "+b+"/files/url-downloads", o.endpoint(o.downloadURLByDocument))
 	api.Handle(b+"/", o.endpoint(o.notServed))
-	validated := openapi.DAS().Middleware(o.verifier.Middleware(api),
-		openapi.WithRecorder(o.deps.Recorder), openapi.WithParty(o.party))
+	refuseToken := func(w http.ResponseWriter, _ *http.Request, e *bearer.Error) { o.writeError(w, e) }
+	refuseFault := func(w http.ResponseWriter, _ *http.Request, f *faults.Injected) { o.writeError(w, f) }
+	validated := openapi.DAS().Middleware(o.verifier.Middleware(api, refuseToken),
+		openapi.WithRecorder(o.deps.recorder), openapi.WithParty(o.party),
+		openapi.OnRefusal(func(w http.ResponseWriter, _ *http.Request, ref *openapi.Refusal) {
+			o.writeError(w, dasapi.RefusalError(ref))
+		}))
 	root := http.NewServeMux()
-	root.Handle(b+"/", o.deps.Faults.Middleware(o.party, nil, validated))
-	root.Handle("GET "+FilesPath+"{ack}", o.deps.Faults.Middleware(o.party,
-		func(*http.Request) string { return faults.OpDownloadFile }, http.HandlerFunc(o.serveFile)))
-	if o.as != nil {
-		root.Handle("/am/oauth2/", o.as.Handler())
-	}
+	root.Handle(b+"/", o.deps.faults.Middleware(o.party, nil, validated, refuseFault))
+	root.Handle("GET "+FilesPath+"{ack}", o.deps.faults.Middleware(o.party,
+		func(*http.Request) string { return faults.OpDownloadFile }, http.HandlerFunc(o.serveFile), refuseFault))
 	return root
 }
 

@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"time"
+
+	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
 // Notification is one POST notifications DAS sent this office as OSF.
@@ -55,10 +56,10 @@ func (o *Office) Received(ackID string) (Received, bool) {
 // RequestRetrieval is flow c.1 step (2a): "OSF sends a document retrieval
 // request to WIPO DAS and receives a request acknowledgement id".
 func (o *Office) RequestRetrieval(ctx context.Context, key RetrievalKey) (string, error) {
-	req := retrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: kindOr(key.Kind),
+	req := protocol.RetrievalRequest{OperationCategory: "retrieval", DocumentKindCategory: kindOr(key.Kind),
 		DocumentNumber: key.Number, DocumentDate: key.FilingDate, DasAccessCode: key.AccessCode}
-	var ack retrievalAck
-	if err := o.call(ctx, "POST", "/retrievals", req, &ack); err != nil {
+	ack, _, err := o.das.RequestRetrieval(ctx, req)
+	if err != nil {
 		return "", fmt.Errorf("office %s: retrieve %s: %w", o.cfg.Code, key.Number, err)
 	}
 	o.mu.Lock()
@@ -77,11 +78,11 @@ func (o *Office) RequestRetrieval(ctx context.Context, key RetrievalKey) (string
 // of c.2/c.3): recorded, answered 204 — repeats and late or reordered ones
 // too, since delivery is at least once.
 func (o *Office) receiveNotification(w http.ResponseWriter, r *http.Request) error {
-	var in notification
+	var in protocol.Notification
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	n := Notification{At: o.deps.Clock.Now(), Status: in.RequestStatusCategory, ErrorCode: in.ErrorCode,
+	n := Notification{At: o.deps.clock.Now(), Status: in.RequestStatusCategory, ErrorCode: in.ErrorCode,
 		StatusMessage: in.StatusMessage, FileID: in.FileID, FileChecksum: in.FileChecksum}
 	o.mu.Lock()
 	if rt, ok := o.retrievals[in.RequestAckID]; ok {
@@ -106,17 +107,17 @@ func (r *Received) record(n Notification) {
 
 // Status polls GET retrievals/statuses for one retrieval (Figure B: "OSF
 // checking document availability").
-func (o *Office) Status(ctx context.Context, ackID string) (RetrievalStatus, error) {
-	var bag statusBag
-	if err := o.call(ctx, "GET", "/retrievals/statuses?"+url.Values{"requestAckId": {ackID}}.Encode(), nil, &bag); err != nil {
-		return RetrievalStatus{}, fmt.Errorf("office %s: status of %s: %w", o.cfg.Code, ackID, err)
+func (o *Office) Status(ctx context.Context, ackID string) (protocol.RetrievalStatus, error) {
+	bag, _, err := o.das.RetrievalStatuses(ctx, ackID)
+	if err != nil {
+		return protocol.RetrievalStatus{}, fmt.Errorf("office %s: status of %s: %w", o.cfg.Code, ackID, err)
 	}
 	for _, s := range bag.Bag {
 		if s.RequestAckID == ackID {
 			return s, nil
 		}
 	}
-	return RetrievalStatus{}, fmt.Errorf("office %s: status of %s: not in the answer", o.cfg.Code, ackID)
+	return protocol.RetrievalStatus{}, fmt.Errorf("office %s: status of %s: not in the answer", o.cfg.Code, ackID)
 }
 
 // Download is flow c.1 steps (2c)-(2e): files/url-downloads, GET the
@@ -159,7 +160,7 @@ func (o *Office) Download(ctx context.Context, ackID string) ([]byte, error) {
 
 // Delete removes the retrieval's file from the DAS transit zone (step 2e).
 func (o *Office) Delete(ctx context.Context, ackID string) error {
-	if err := o.call(ctx, "DELETE", "/files?"+url.Values{"requestAckId": {ackID}}.Encode(), nil, nil); err != nil {
+	if _, err := o.das.DeleteFile(ctx, "", ackID); err != nil {
 		return fmt.Errorf("office %s: delete %s: %w", o.cfg.Code, ackID, err)
 	}
 	o.mu.Lock()
@@ -175,14 +176,14 @@ func (o *Office) Delete(ctx context.Context, ackID string) error {
 // 403 — is not the end: "Downloads can be repeated while the requested
 // document is not deleted from WIPO DAS" (seeds), so the OSF asks for a
 // new one, up to three times.
-func (o *Office) fetchFresh(ctx context.Context, ackID string) (urlDownloadResponse, []byte, error) {
+func (o *Office) fetchFresh(ctx context.Context, ackID string) (protocol.URLDownloadResponse, []byte, error) {
 	var lastErr error
 	for range 3 {
-		var dl urlDownloadResponse
-		if err := o.call(ctx, "GET", "/files/url-downloads?"+url.Values{"requestAckId": {ackID}}.Encode(), nil, &dl); err != nil {
-			return dl, nil, err
+		dl, _, err := o.das.DownloadURL(ctx, ackID)
+		if err != nil {
+			return protocol.URLDownloadResponse{}, nil, err
 		}
-		if exp, err := time.Parse(time.RFC3339, dl.FileDownloadURLExpiryDate); err == nil && !exp.After(o.deps.Clock.Now()) {
+		if exp, err := time.Parse(time.RFC3339, dl.FileDownloadURLExpiryDate); err == nil && !exp.After(o.deps.clock.Now()) {
 			lastErr = fmt.Errorf("fileDownloadUrl expired at %s when it was handed out", dl.FileDownloadURLExpiryDate)
 			continue
 		}
@@ -191,19 +192,15 @@ func (o *Office) fetchFresh(ctx context.Context, ackID string) (urlDownloadRespo
 			lastErr = err
 			continue
 		}
-		return dl, body, err
+		return *dl, body, err
 	}
-	return urlDownloadResponse{}, nil, fmt.Errorf("no usable file location URL after 3 requests: %w", lastErr)
+	return protocol.URLDownloadResponse{}, nil, fmt.Errorf("no usable file location URL after 3 requests: %w", lastErr)
 }
 
 // fetch GETs a presigned URL with no Authorization header; status is the
 // store's answer (0 when none came).
 func (o *Office) fetch(ctx context.Context, rawURL string) (body []byte, status int, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, 0, fmt.Errorf("fileDownloadUrl %q: %w", rawURL, err)
-	}
-	res, err := o.raw.Do(req)
+	res, err := o.das.Transfer(ctx, http.MethodGet, rawURL, nil, nil, 0)
 	if err != nil {
 		return nil, 0, err
 	}

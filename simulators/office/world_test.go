@@ -12,6 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wipo-das/dasim/simulators/clientauth"
+	"github.com/wipo-das/dasim/simulators/dasapi"
+	"github.com/wipo-das/dasim/simulators/lifecycle"
+	"github.com/wipo-das/dasim/simulators/s3client"
+
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
@@ -46,9 +51,10 @@ type world struct {
 	dasAuth *bearer.Verifier
 	das     *das.Server
 	dasURL  string
-	dasKeys *authz.KeyFiles
+	dasKeys *clientauth.KeyFiles
 	offices das.OfficeMap
-	pct     *pctdas.Server
+	all     []*office.Office
+	pct     *office.Office // PCT DAS: an office with PCT's rules
 	// tolerated are request violations a test commits on purpose (in:
 	// security for a call without a token).
 	tolerated map[string]bool
@@ -71,7 +77,7 @@ func newWorld(t *testing.T) *world {
 
 	// DAS is a private_key_jwt client of WIPO's server (setup A) and of
 	// offices' own servers (setup B), with the files of the seeds' keygen script.
-	w.dasKeys, err = authz.GenerateKeyFiles(rand.Reader, epoch)
+	w.dasKeys, err = clientauth.GenerateKeyFiles(rand.Reader, epoch)
 	must(t, err)
 	must(t, w.wipo.Register(authz.Client{ID: dasClientID, KeysPEM: w.dasKeys.CertPEM}))
 	w.dasAuth, err = bearer.New(bearer.Config{Issuer: w.wipo.Issuer(), Keys: bearer.StaticKeys(w.wipo.PublicKeys()),
@@ -82,32 +88,30 @@ func newWorld(t *testing.T) *world {
 	must(t, err)
 	s3 := httptest.NewServer(store.Handler())
 	t.Cleanup(s3.Close)
-	storage, err := objectstore.NewStorage(store.StorageConfig(s3.URL))
+	storage, err := s3client.NewStorage(store.StorageConfig(s3.URL))
 	must(t, err)
 
 	// PCT DAS, the source of RO/IB documents, checks DAS's WIPO tokens.
 	pctHTTP := httptest.NewUnstartedServer(nil)
-	w.pct, err = pctdas.New(pctdas.Config{BaseURL: "http://" + pctHTTP.Listener.Addr().String(), WIPOIssuer: w.wipo.Issuer()},
-		office.Deps{Clock: w.clock, Recorder: w.log, Faults: w.faults})
+	docs, err := pctdas.Documents(pctdas.DemoConfig{}, nil)
+	must(t, err)
+	w.pct, err = office.New(office.Config{Code: pctdas.Code, ClientID: pctdas.ClientID, BaseURL: "http://" + pctHTTP.Listener.Addr().String(),
+		WIPOIssuer: w.wipo.Issuer(), Documents: docs, DefaultHosting: office.Home, TransitThreshold: 1 << 40, PrepareDelay: -1},
+		office.WithClock(w.clock), office.WithRecorder(w.log), office.WithFaults(w.faults), office.WithNumberCheck(pctdas.CheckNumber))
 	must(t, err)
 	pctHTTP.Config.Handler = w.pct.Handler()
 	pctHTTP.Start()
-	t.Cleanup(func() { pctHTTP.Close(); w.pct.Close() })
-	source := &pctdas.Source{BaseURL: w.pct.APIBaseURL(), Token: w.dasTokens(w.wipo.Issuer()), Recorder: w.log}
+	t.Cleanup(func() { pctHTTP.Close(); must(t, w.pct.Close(context.WithoutCancel(t.Context()))) })
+	source := pctdas.NewSource(dasapi.New(dasapi.Config{BaseURL: w.pct.APIBaseURL(), Tokens: w.dasTokens(w.wipo.Issuer()),
+		Recorder: w.log, Party: "das"}))
 
-	w.das, err = das.New(das.Config{}, das.Deps{PCT: source, Clock: w.clock, Storage: storage, Authenticate: w.dasAuth.Middleware,
-		CallerOffice: func(ctx context.Context) (string, bool) {
-			p, ok := bearer.FromContext(ctx)
-			if !ok {
-				return "", false
-			}
-			return p.OfficeCode, true
-		}, Offices: w.offices, Recorder: w.log})
+	w.das, err = das.New(das.Config{}, das.WithPCT(source), das.WithClock(w.clock), das.WithStorage(storage),
+		das.WithAuthentication(w.dasAuth.OfficeOf), das.WithOffices(w.offices), das.WithRecorder(w.log))
 	must(t, err)
 	api := httptest.NewServer(w.das.Handler())
 	w.dasURL = api.URL + "/das/v1/requests"
 	t.Cleanup(func() {
-		w.das.Close()
+		must(t, w.das.Close(context.WithoutCancel(t.Context())))
 		api.Close()
 		w.assertContractKept()
 	})
@@ -122,23 +126,33 @@ func (w *world) newOffice(cfg office.Config) *office.Office {
 	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
 	cfg.DASBaseURL = w.dasURL
 	cfg.WIPOIssuer = w.wipo.Issuer()
-	o, err := office.New(cfg, office.Deps{Clock: w.clock, Recorder: w.log, Faults: w.faults, ASSigningKey: rsaKey()})
+	opts := []office.Option{office.WithClock(w.clock), office.WithRecorder(w.log), office.WithFaults(w.faults)}
+	handler := http.NewServeMux()
+	if cfg.Setup == office.SetupB {
+		// Setup B: the office's own authorization server, a party of its own
+		// served beside the office, where DAS is a registered client.
+		as, err := authz.New(authz.Config{BaseURL: cfg.BaseURL, Clock: w.clock}, authz.WithSigningKey(rsaKey()))
+		must(w.t, err)
+		must(w.t, as.Register(authz.Client{ID: dasClientID, KeysPEM: w.dasKeys.CertPEM}))
+		handler.Handle("/am/oauth2/", as.Handler())
+		opts = append(opts, office.WithOwnAuthorizationServer(as.Issuer(), bearer.StaticKeys(as.PublicKeys())))
+	}
+	o, err := office.New(cfg, opts...)
 	must(w.t, err)
-	srv.Config.Handler = o.Handler()
+	handler.Handle("/", o.Handler())
+	srv.Config.Handler = handler
 	srv.Start()
-	w.t.Cleanup(func() { srv.Close(); o.Close() })
+	w.t.Cleanup(func() { srv.Close(); must(w.t, o.Close(context.WithoutCancel(w.t.Context()))) })
 	must(w.t, w.wipo.Register(authz.Client{ID: o.ClientID(), KeysPEM: o.CertificatePEM()}))
 	must(w.t, w.dasAuth.Allow(o.ClientID(), o.Code()))
-	if o.AuthServer() != nil {
-		must(w.t, o.RegisterDAS(w.dasKeys.CertPEM))
-	}
-	w.offices[o.Code()] = das.OfficeEndpoint{BaseURL: o.APIBaseURL(), Tokens: das.TokenFunc(w.dasTokens(o.AuthIssuer()))}
+	w.all = append(w.all, o)
+	w.offices[o.Code()] = das.OfficeEndpoint{BaseURL: o.APIBaseURL(), Tokens: w.dasTokens(o.AuthIssuer())}
 	return o
 }
 
 // dasTokens is DAS authenticating at issuer with its private_key_jwt key.
-func (w *world) dasTokens(issuer string) func(ctx context.Context) (string, error) {
-	tc := &authz.TokenClient{HTTP: http.DefaultClient, Issuer: issuer, ClientID: dasClientID, Key: w.dasKeys.Key,
+func (w *world) dasTokens(issuer string) dasapi.TokenFunc {
+	tc := &clientauth.TokenClient{HTTP: http.DefaultClient, Issuer: issuer, ClientID: dasClientID, Key: w.dasKeys.Key,
 		Profile: authz.ProfileWIPO, Now: w.clock.Now}
 	return func(ctx context.Context) (string, error) {
 		tr, err := tc.Token(ctx, authz.ScopeOfficeExchange)
@@ -151,9 +165,18 @@ func (w *world) dasTokens(issuer string) func(ctx context.Context) (string, erro
 
 // run moves the world's clock by d and lets DAS finish what fell due.
 func (w *world) run(d time.Duration) {
-	w.das.WaitIdle()
+	w.settle()
 	w.clock.Advance(d)
-	w.das.WaitIdle()
+	w.settle()
+}
+
+// settle waits until DAS and every office are idle.
+func (w *world) settle() {
+	groups := []*lifecycle.Group{w.das.Group(), w.pct.Group()}
+	for _, o := range w.all {
+		groups = append(groups, o.Group())
+	}
+	lifecycle.Settle(groups...)
 }
 
 func (w *world) assertContractKept() {

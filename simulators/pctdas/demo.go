@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/wipo-das/dasim/simulators/office"
+	"github.com/wipo-das/dasim/simulators/priority"
 )
 
 // DemoConfig describes the deterministic demo set.
@@ -20,7 +20,7 @@ type DemoConfig struct {
 // (increasing, unique), a filing date in that year, an access code of four
 // upper-case hexadecimal characters, and a PDF-looking body. The same
 // configuration gives the same set on every machine.
-func Demo(c DemoConfig) ([]office.Document, error) {
+func Demo(c DemoConfig) ([]priority.Document, error) {
 	if c.Seed == 0 {
 		c.Seed = 1
 	}
@@ -37,7 +37,7 @@ func Demo(c DemoConfig) ([]office.Document, error) {
 		return nil, fmt.Errorf("demo: count %d (0..10000), year %d (1978..9999, PCT began 1978), size %d (>= 64)", c.Count, c.Year, c.Size)
 	}
 	rng := rand.New(rand.NewPCG(c.Seed, c.Seed^0x9e3779b97f4a7c15))
-	docs := make([]office.Document, 0, c.Count)
+	docs := make([]priority.Document, 0, c.Count)
 	serial := 0
 	for range c.Count {
 		serial += 1 + rng.IntN(90)
@@ -49,8 +49,8 @@ func Demo(c DemoConfig) ([]office.Document, error) {
 		for body.Len() < c.Size {
 			body.WriteByte(byte('a' + rng.IntN(26)))
 		}
-		docs = append(docs, office.Document{Kind: "patent", Number: number, FilingDate: date, AccessCode: code,
-			Content: body.Bytes()[:c.Size], Hosting: office.Home})
+		docs = append(docs, priority.Document{Kind: "patent", Number: number, FilingDate: date, AccessCode: code,
+			Content: body.Bytes()[:c.Size], Hosting: priority.Home})
 	}
 	return docs, nil
 }

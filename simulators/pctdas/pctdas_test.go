@@ -18,13 +18,16 @@ import (
 
 	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/das"
+	"github.com/wipo-das/dasim/simulators/dasapi"
 	"github.com/wipo-das/dasim/simulators/office"
 	"github.com/wipo-das/dasim/simulators/pctdas"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
 
+// Tests may compose parties; only the packages themselves keep apart.
 var _ das.PCTSource = (*pctdas.Source)(nil)
 
 func must(t testing.TB, err error) {
@@ -59,10 +62,9 @@ func TestDemoIsDeterministic(t *testing.T) {
 	}
 }
 
-func TestNewRefusesDocumentsThatAreNotRO_IB(t *testing.T) {
-	_, err := pctdas.New(pctdas.Config{BaseURL: "http://127.0.0.1:1", WIPOIssuer: "http://127.0.0.1:1/am/oauth2",
-		Documents: []office.Document{{Number: "PCT/EP2023/000001", FilingDate: "2023-01-01", AccessCode: "AB21", Content: []byte("%PDF-")}}},
-		office.Deps{WIPOKeys: nil})
+func TestDocumentsRefusesDocumentsThatAreNotRO_IB(t *testing.T) {
+	_, err := pctdas.Documents(pctdas.DemoConfig{},
+		[]office.Document{{Number: "PCT/EP2023/000001", FilingDate: "2023-01-01", AccessCode: "AB21", Content: []byte("%PDF-")}})
 	if err == nil || !strings.Contains(err.Error(), `"PCT/EP2023/000001" is not a PCT number of RO/IB`) {
 		t.Fatalf("got %v", err)
 	}
@@ -71,7 +73,7 @@ func TestNewRefusesDocumentsThatAreNotRO_IB(t *testing.T) {
 // TestFetchChecksNumbersAndAccessCodes drives PCT DAS as DAS does, over HTTP
 // with WIPO tokens, through the office-side API.
 func TestFetchChecksNumbersAndAccessCodes(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	clk := clock.NewVirtual(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	must(t, err)
@@ -81,28 +83,33 @@ func TestFetchChecksNumbersAndAccessCodes(t *testing.T) {
 	azHTTP.Config.Handler = wipo.Handler()
 	azHTTP.Start()
 	defer azHTTP.Close()
-	dasKeys, err := authz.GenerateKeyFiles(rand.Reader, clk.Now())
+	dasKeys, err := clientauth.GenerateKeyFiles(rand.Reader, clk.Now())
 	must(t, err)
 	must(t, wipo.Register(authz.Client{ID: office.DefaultDASClientID, KeysPEM: dasKeys.CertPEM}))
 
 	srv := httptest.NewUnstartedServer(nil)
 	log := &openapi.Log{}
-	pct, err := pctdas.New(pctdas.Config{BaseURL: "http://" + srv.Listener.Addr().String(), WIPOIssuer: wipo.Issuer()},
-		office.Deps{Clock: clk, Recorder: log})
+	docs, err := pctdas.Documents(pctdas.DemoConfig{}, nil)
 	must(t, err)
-	defer pct.Close()
+	// PCT DAS is an office with PCT's rules, as the harness composes it.
+	pct, err := office.New(office.Config{Code: pctdas.Code, ClientID: pctdas.ClientID, BaseURL: "http://" + srv.Listener.Addr().String(),
+		WIPOIssuer: wipo.Issuer(), Documents: docs, DefaultHosting: office.Home, TransitThreshold: 1 << 40, PrepareDelay: -1},
+		office.WithClock(clk), office.WithRecorder(log), office.WithNumberCheck(pctdas.CheckNumber), office.WithContext(ctx))
+	must(t, err)
+	defer func() { must(t, pct.Close(context.WithoutCancel(ctx))) }()
 	srv.Config.Handler = pct.Handler()
 	srv.Start()
 	defer srv.Close()
 
-	tc := &authz.TokenClient{HTTP: srv.Client(), Issuer: wipo.Issuer(), ClientID: office.DefaultDASClientID, Key: dasKeys.Key, Now: clk.Now}
-	src := &pctdas.Source{BaseURL: pct.APIBaseURL(), Recorder: log, Token: func(ctx context.Context) (string, error) {
-		tr, err := tc.Token(ctx, authz.ScopeOfficeExchange)
-		if err != nil {
-			return "", err
-		}
-		return tr.AccessToken, nil
-	}}
+	tc := &clientauth.TokenClient{HTTP: srv.Client(), Issuer: wipo.Issuer(), ClientID: office.DefaultDASClientID, Key: dasKeys.Key, Now: clk.Now}
+	src := pctdas.NewSource(dasapi.New(dasapi.Config{BaseURL: pct.APIBaseURL(), Recorder: log, Party: "das",
+		Tokens: dasapi.TokenFunc(func(ctx context.Context) (string, error) {
+			tr, err := tc.Token(ctx, authz.ScopeOfficeExchange)
+			if err != nil {
+				return "", err
+			}
+			return tr.AccessToken, nil
+		})}))
 	d := pct.Documents()[3]
 	body, size, sum, err := src.Fetch(ctx, d.Number, d.FilingDate, strings.ToLower(d.AccessCode))
 	must(t, err)
@@ -135,7 +142,7 @@ func TestFetchChecksNumbersAndAccessCodes(t *testing.T) {
 	for _, e := range log.Failed() {
 		t.Errorf("contract broken: %s %s → %d %v", e.Method, e.URL, e.Status, e.Violations())
 	}
-	if n := len(pct.Office().Forwarded()); n != 1 {
+	if n := len(pct.Forwarded()); n != 1 {
 		t.Errorf("%d retrievals recorded at PCT DAS, want 1", n)
 	}
 }

@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 )
@@ -15,7 +16,10 @@ import (
 // WIPO's changelog of 2024-03-04 removed the wrapping "error" member, so the
 // newer body is the inner object; WriteDASError writes either shape.
 type DASError struct {
-	Status  int           `json:"-"`
+	Status int `json:"-"`
+	// Header holds extra response headers: WWW-Authenticate for a refused
+	// token (RFC 6750 §3), Allow for a 405.
+	Header  http.Header   `json:"-"`
 	Code    string        `json:"code"`
 	Message *string       `json:"message"`
 	Details []ErrorDetail `json:"details"`
@@ -113,8 +117,34 @@ const (
 	ShapeWrapped
 )
 
+// WIPOAnswerer is an error of a layer in front of a party (a refused token,
+// an injected fault) that knows its WIPO error body, so the party's one
+// writer can answer it in the party's shape.
+type WIPOAnswerer interface {
+	error
+	WIPOAnswer() *DASError
+}
+
+// AsDASError finds the WIPO error body err stands for: a *DASError in its
+// chain, or the answer of a WIPOAnswerer; false for anything else (an
+// internal failure, whose detail a party logs and never sends).
+func AsDASError(err error) (*DASError, bool) {
+	var de *DASError
+	if errors.As(err, &de) {
+		return de, true
+	}
+	var a WIPOAnswerer
+	if errors.As(err, &a) {
+		return a.WIPOAnswer(), true
+	}
+	return nil, false
+}
+
 // WriteDASError writes e as application/json in the chosen shape.
 func WriteDASError(w http.ResponseWriter, e *DASError, shape ErrorShape) {
+	for k, v := range e.Header {
+		w.Header()[k] = v
+	}
 	if e.Details == nil {
 		e.Details = []ErrorDetail{}
 	}

@@ -1,8 +1,41 @@
 package protocol
 
-// The JSON messages of das.yaml that both sides of the API build and read —
-// DAS and offices alike —, field names verbatim from WIPO. Optional members
-// that the schema does not make nullable are omitted rather than sent null.
+// The JSON messages of das.yaml, one Go type per schema of
+// components.schemas, which both sides of the API build and read — DAS,
+// offices, PCT DAS and the harness alike. Field names are WIPO's verbatim.
+// A member the schema makes nullable is a pointer sent as null when unset;
+// an optional member that is not nullable is omitted when empty.
+
+// URLUploadRequest is the body of POST files/url-uploads (UrlUploadRequest).
+type URLUploadRequest struct {
+	FileReference      string `json:"fileReference,omitempty"`
+	FileFormatCategory string `json:"fileFormatCategory"`
+	FileChecksum       string `json:"fileChecksum"`
+}
+
+// URLUploadResponse is the answer of files/url-uploads, POST and PUT
+// (UrlUploadResponse).
+type URLUploadResponse struct {
+	FileID                  string `json:"fileId"`
+	FileUploadURL           string `json:"fileUploadUrl"`
+	FileUploadURLExpiryDate string `json:"fileUploadUrlExpiryDate,omitempty"`
+}
+
+// FileIDRequest is the body of PUT files/url-uploads (FileIdRequest).
+type FileIDRequest struct {
+	FileID string `json:"fileId"`
+}
+
+// FileStatus is the answer of GET files (FileStatus).
+type FileStatus struct {
+	FileID             string  `json:"fileId"`
+	FileReference      *string `json:"fileReference"`
+	FileFormatCategory string  `json:"fileFormatCategory,omitempty"`
+	FileChecksum       string  `json:"fileChecksum,omitempty"`
+	FileSizeQuantity   *int64  `json:"fileSizeQuantity"`
+	FileStatusCategory string  `json:"fileStatusCategory"`
+	StatusMessage      *string `json:"statusMessage"`
+}
 
 // RegistrationRequest is the body of POST and PUT registrations.
 type RegistrationRequest struct {
@@ -16,6 +49,17 @@ type RegistrationRequest struct {
 	ApplicationFilingDate *string `json:"applicationFilingDate"`
 	Email                 *string `json:"email"`
 	FileID                *string `json:"fileId"`
+}
+
+// RegistrationAck is the answer of POST, PUT and DELETE registrations.
+type RegistrationAck struct {
+	RequestAckID          string  `json:"requestAckId"`
+	OperationCategory     string  `json:"operationCategory"`
+	RequestStatusCategory string  `json:"requestStatusCategory"`
+	StatusMessage         *string `json:"statusMessage"`
+	DocumentKindCategory  string  `json:"documentKindCategory,omitempty"`
+	DocumentNumber        string  `json:"documentNumber,omitempty"`
+	DocumentDate          string  `json:"documentDate,omitempty"`
 }
 
 // RetrievalRequest is the body of POST retrievals, from an OSF to DAS and
@@ -32,13 +76,22 @@ type RetrievalRequest struct {
 	RequestingOfficeCode  string  `json:"requestingOfficeCode,omitempty"`
 }
 
+// RetrievalAck is the answer of POST retrievals.
+type RetrievalAck struct {
+	RequestAckID          string  `json:"requestAckId"`
+	OperationCategory     string  `json:"operationCategory,omitempty"`
+	RequestStatusCategory string  `json:"requestStatusCategory,omitempty"`
+	StatusMessage         *string `json:"statusMessage"`
+}
+
 // RetrievalFileUpdate is the body of PUT retrievals (flow c.3).
 type RetrievalFileUpdate struct {
 	RequestAckID string `json:"requestAckId"`
 	FileID       string `json:"fileId"`
 }
 
-// RetrievalStatus is one entry of GET retrievals/statuses.
+// RetrievalStatus is one entry of GET retrievals/statuses, and the answer
+// of PUT retrievals.
 type RetrievalStatus struct {
 	RequestAckID             string  `json:"requestAckId"`
 	OperationCategory        string  `json:"operationCategory"`
@@ -53,7 +106,8 @@ type RetrievalStatus struct {
 	FileStatusCategory       string  `json:"fileStatusCategory,omitempty"`
 }
 
-// StatusBag is the answer of GET retrievals/statuses.
+// StatusBag is the answer of GET retrievals/statuses
+// (DocumentRetrievalResponseBag); Bag is required, so never nil on the wire.
 type StatusBag struct {
 	Bag []RetrievalStatus `json:"documentRetrievalResponseBag"`
 }
@@ -66,7 +120,7 @@ type URLDownloadRequest struct {
 	OsfAckID             string `json:"osfAckId"`
 }
 
-// URLDownloadResponse is the answer of files/url-downloads.
+// URLDownloadResponse is the answer of files/url-downloads, GET and POST.
 type URLDownloadResponse struct {
 	FileDownloadURL           string `json:"fileDownloadUrl"`
 	FileDownloadURLExpiryDate string `json:"fileDownloadUrlExpiryDate,omitempty"`
@@ -76,9 +130,11 @@ type URLDownloadResponse struct {
 	FileSizeQuantity          *int64 `json:"fileSizeQuantity,omitempty"`
 }
 
-// Notification is both DocumentAvailability (success) and
-// DocumentNotificationRetrievalStatus (error), told apart by
-// requestStatusCategory (das.yaml Notification discriminator).
+// Notification is the body of POST notifications: both
+// DocumentAvailability (success) and DocumentNotificationRetrievalStatus
+// (error), told apart by requestStatusCategory (das.yaml Notification
+// oneOf). Every member but requestAckId and requestStatusCategory is
+// omitted when empty; the sender sets those its category requires.
 type Notification struct {
 	RequestAckID             string `json:"requestAckId"`
 	RequestStatusCategory    string `json:"requestStatusCategory"`
@@ -90,4 +146,12 @@ type Notification struct {
 	DocumentDate             string `json:"documentDate,omitempty"`
 	FileID                   string `json:"fileId,omitempty"`
 	FileChecksum             string `json:"fileChecksum,omitempty"`
+}
+
+// Optional is s as a nullable member: nil when s is empty.
+func Optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

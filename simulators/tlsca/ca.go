@@ -31,7 +31,13 @@ type CA struct {
 	now     time.Time
 	// extraRoots are other CAs' roots trusted beside this one (Trust).
 	extraRoots []*x509.Certificate
+	// systemRoots: the machine's roots are trusted too (TrustSystemRoots).
+	systemRoots bool
 }
+
+// TrustSystemRoots makes Pool and Client trust the machine's roots beside
+// the CA's: a system under test with a certificate of a public CA.
+func (ca *CA) TrustSystemRoots() { ca.systemRoots = true }
 
 // New creates a root CA named name, valid from now (minus an hour) for
 // Validity. rand supplies serial numbers and keys (crypto/rand.Reader in
@@ -103,6 +109,11 @@ func (ca *CA) ServerConfig(hosts ...string) (*tls.Config, error) {
 // Trust.
 func (ca *CA) Pool() *x509.CertPool {
 	p := x509.NewCertPool()
+	if ca.systemRoots {
+		if sys, err := x509.SystemCertPool(); err == nil {
+			p = sys
+		}
+	}
 	p.AddCert(ca.Cert)
 	for _, c := range ca.extraRoots {
 		p.AddCert(c)

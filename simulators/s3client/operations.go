@@ -1,4 +1,4 @@
-package objectstore
+package s3client
 
 import (
 	"context"
@@ -49,7 +49,7 @@ func (s *Storage) Put(ctx context.Context, bucket, key string, body io.Reader, s
 }
 
 // Copy copies an object server-side, e.g. from the library into the transit
-// zone. On this package's Server the copy is a second full in-memory object
+// zone. On the simulated object store the copy is a second full in-memory object
 // (gofakes3's CopyObject re-reads the source into a new buffer), so copying
 // a 200 MB document costs 200 MB more RAM until one of them is deleted.
 func (s *Storage) Copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string) error {
@@ -91,7 +91,7 @@ func storageError(op, bucket, key string, err error) error {
 	case err == nil:
 		return nil
 	case isNotFound(err):
-		return fmt.Errorf("objectstore: %s %s/%s: %w: %w", op, bucket, key, ErrObjectNotFound, err)
+		return fmt.Errorf("s3client: %s %s/%s: %w: %w", op, bucket, key, ErrObjectNotFound, err)
 	}
-	return fmt.Errorf("objectstore: %s %s/%s: %w", op, bucket, key, err)
+	return fmt.Errorf("s3client: %s %s/%s: %w", op, bucket, key, err)
 }

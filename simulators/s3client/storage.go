@@ -1,4 +1,4 @@
-package objectstore
+package s3client
 
 import (
 	"context"
@@ -18,8 +18,17 @@ import (
 	"github.com/wipo-das/dasim/simulators/clock"
 )
 
+// The S3 API's own limits and formats, which client and server agree on.
+const (
+	// MaxPresignExpiry is S3's limit on X-Amz-Expires: "must be less than a
+	// week (in seconds) that is 604800" (AuthorizationQueryParametersError).
+	MaxPresignExpiry = 7 * 24 * time.Hour
+	// AmzDateFormat is SigV4's X-Amz-Date, ISO 8601 basic format in UTC.
+	AmzDateFormat = "20060102T150405Z"
+)
+
 // StorageConfig says how to reach an S3-compatible endpoint: this
-// package's Server (see Server.StorageConfig) or any real one.
+// simulated object store (objectstore.Server.StorageConfig) or any real one.
 type StorageConfig struct {
 	// Endpoint is the base URL (http://127.0.0.1:9000); empty means AWS's
 	// own endpoint for Region. Addressing is path-style either way.
@@ -35,7 +44,7 @@ type StorageConfig struct {
 }
 
 // Storage is the DAS's only way to its documents: the S3 API through
-// aws-sdk-go-v2, so the in-memory Server can be swapped for a real S3.
+// aws-sdk-go-v2, so the simulated object store can be swapped for a real S3.
 type Storage struct {
 	client           *s3.Client
 	presign          *s3.PresignClient
@@ -44,7 +53,7 @@ type Storage struct {
 }
 
 // ErrObjectNotFound is wrapped by Head and Get when the key does not exist.
-var ErrObjectNotFound = errors.New("objectstore: object not found")
+var ErrObjectNotFound = errors.New("s3client: object not found")
 
 // ObjectInfo describes a stored object.
 type ObjectInfo struct {
@@ -66,11 +75,11 @@ type Presigned struct {
 
 // NewStorage builds an S3 client for cfg whose signing time is the world's
 // clock: the SDK otherwise signs with the machine's time, and once the
-// world's clock is advanced any S3 (and this package's Server) answers
+// world's clock is advanced any S3 (and the simulated object store) answers
 // RequestTimeTooSkewed.
 func NewStorage(cfg StorageConfig) (*Storage, error) {
 	if cfg.Region == "" || cfg.AccessKey == "" || cfg.SecretKey == "" || cfg.Library == "" || cfg.Transit == "" {
-		return nil, errors.New("objectstore: StorageConfig needs Region, AccessKey, SecretKey, Library and Transit")
+		return nil, errors.New("s3client: StorageConfig needs Region, AccessKey, SecretKey, Library and Transit")
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System()
@@ -137,7 +146,7 @@ func (s *Storage) PresignGet(ctx context.Context, bucket, key string, ttl time.D
 
 func checkTTL(ttl time.Duration) error {
 	if ttl < time.Second || ttl > MaxPresignExpiry {
-		return fmt.Errorf("objectstore: presign ttl %v outside S3's 1s..7d", ttl)
+		return fmt.Errorf("s3client: presign ttl %v outside S3's 1s..7d", ttl)
 	}
 	return nil
 }
@@ -146,15 +155,15 @@ func checkTTL(ttl time.Duration) error {
 // X-Amz-Date the signer wrote, so it is exactly what S3 will enforce.
 func presigned(req *v4.PresignedHTTPRequest, ttl time.Duration, err error) (Presigned, error) {
 	if err != nil {
-		return Presigned{}, fmt.Errorf("objectstore: presign: %w", err)
+		return Presigned{}, fmt.Errorf("s3client: presign: %w", err)
 	}
 	u, err := url.Parse(req.URL)
 	if err != nil {
-		return Presigned{}, fmt.Errorf("objectstore: presign: %w", err)
+		return Presigned{}, fmt.Errorf("s3client: presign: %w", err)
 	}
-	signedAt, err := time.Parse(amzDateFormat, u.Query().Get("X-Amz-Date"))
+	signedAt, err := time.Parse(AmzDateFormat, u.Query().Get("X-Amz-Date"))
 	if err != nil {
-		return Presigned{}, fmt.Errorf("objectstore: presign: X-Amz-Date: %w", err)
+		return Presigned{}, fmt.Errorf("s3client: presign: X-Amz-Date: %w", err)
 	}
 	header := req.SignedHeader.Clone()
 	header.Del("Host") // implied by the URL; Go's client sets it from there

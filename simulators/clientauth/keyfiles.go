@@ -1,28 +1,18 @@
-package authz
+package clientauth
 
 import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"math/big"
 	"time"
-
-	"github.com/lestrrat-go/jwx/v3/jwa"
-	"github.com/lestrrat-go/jwx/v3/jws"
 )
-
-// This file holds what an office needs on its side of WIPO's private_key_jwt
-// pages: the key files of the keygen script and the client assertion of the
-// authentication script.
 
 // CertCommonName is the CN the seeds' keygen script puts in the certificate
 // ("${CLIENT_NAME} private_key_jwt authentication", CLIENT_NAME=DAS).
@@ -43,6 +33,13 @@ func GenerateKeyFiles(rand io.Reader, now time.Time) (*KeyFiles, error) {
 	if err != nil {
 		return nil, err
 	}
+	return KeyFilesFor(key, rand, now)
+}
+
+// KeyFilesFor is GenerateKeyFiles for a key that exists already (a key kept
+// from run to run): its PEM files and a self-signed certificate valid 30
+// days from now.
+func KeyFilesFor(key *ecdsa.PrivateKey, rand io.Reader, now time.Time) (*KeyFiles, error) {
 	sec1, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
 		return nil, err
@@ -99,59 +96,4 @@ func ParsePrivateKeyPEM(b []byte) (crypto.Signer, error) {
 			return nil, fmt.Errorf("PEM block %q is not a private key", blk.Type)
 		}
 	}
-}
-
-// AssertionSpec describes a client assertion. The zero extras give the
-// seeds' assertion: header {"alg":"ES256","typ":"JWT"}, claims iss, sub,
-// aud, exp.
-type AssertionSpec struct {
-	ClientID string
-	Audience string        // the token endpoint (wipo) or the issuer (fapi)
-	Lifetime time.Duration // exp - now; the seeds' script uses 10 s
-	JTI      string        // added when not empty
-	IssuedAt bool          // add iat and nbf = now
-	KeyID    string        // added to the header when not empty
-}
-
-// SignAssertion signs spec with key (ES256 for EC keys, PS256 for RSA) using jwx.
-func SignAssertion(key crypto.Signer, spec AssertionSpec, now time.Time) (string, error) {
-	alg := jwa.ES256()
-	if _, ok := key.(*rsa.PrivateKey); ok {
-		alg = jwa.PS256()
-	}
-	if spec.Lifetime == 0 {
-		spec.Lifetime = 10 * time.Second
-	}
-	claims := map[string]any{"iss": spec.ClientID, "sub": spec.ClientID, "aud": spec.Audience,
-		"exp": now.Add(spec.Lifetime).Unix()}
-	if spec.JTI != "" {
-		claims["jti"] = spec.JTI
-	}
-	if spec.IssuedAt {
-		claims["iat"], claims["nbf"] = now.Unix(), now.Unix()
-	}
-	payload, err := json.Marshal(claims)
-	if err != nil {
-		return "", err
-	}
-	h := jws.NewHeaders()
-	_ = h.Set("typ", "JWT")
-	if spec.KeyID != "" {
-		_ = h.Set("kid", spec.KeyID)
-	}
-	out, err := jws.Sign(payload, jws.WithKey(alg, key, jws.WithProtectedHeaders(h)))
-	if err != nil {
-		return "", fmt.Errorf("sign assertion: %w", err)
-	}
-	return string(out), nil
-}
-
-// NewJTI returns 20 random alphanumeric-safe characters (the conformance
-// suite's jti shape), base64url of 15 bytes from rand.
-func NewJTI(rand io.Reader) (string, error) {
-	b := make([]byte, 15)
-	if _, err := io.ReadFull(rand, b); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
 }

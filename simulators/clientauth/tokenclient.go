@@ -1,4 +1,4 @@
-package authz
+package clientauth
 
 import (
 	"context"
@@ -17,13 +17,13 @@ import (
 // TokenClient does the seeds' authentication script in Go: discovery, a
 // fresh client assertion, the client_credentials request.
 type TokenClient struct {
-	HTTP     *http.Client
-	Issuer   string // e.g. https://127.0.0.1:8443/am/oauth2
+	HTTP     *http.Client // nil: http.DefaultClient
+	Issuer   string       // e.g. https://127.0.0.1:8443/am/oauth2
 	ClientID string
 	Key      crypto.Signer
 	// Profile decides the audience: the token endpoint (wipo) or the issuer
 	// (fapi); fapi also sends jti, iat and nbf.
-	Profile  Profile
+	Profile  protocol.Profile
 	Lifetime time.Duration // 0: 10 s as the seeds' script
 	Now      func() time.Time
 	Rand     io.Reader // for jti
@@ -36,7 +36,7 @@ func (c *TokenClient) Discover(ctx context.Context) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.HTTP.Do(req)
+	res, err := c.httpClient().Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("discovery: %w", err)
 	}
@@ -53,7 +53,7 @@ func (c *TokenClient) Discover(ctx context.Context) (map[string]any, error) {
 
 // Token requests an access token for scope. A refusal comes back as a
 // *protocol.OAuthError carrying the server's status and description.
-func (c *TokenClient) Token(ctx context.Context, scope string) (*TokenResponse, error) {
+func (c *TokenClient) Token(ctx context.Context, scope string) (*protocol.TokenResponse, error) {
 	meta, err := c.Discover(ctx)
 	if err != nil {
 		return nil, err
@@ -64,7 +64,7 @@ func (c *TokenClient) Token(ctx context.Context, scope string) (*TokenResponse, 
 		return nil, fmt.Errorf("discovery: no token_endpoint")
 	}
 	spec := AssertionSpec{ClientID: c.ClientID, Audience: endpoint, Lifetime: c.Lifetime}
-	if c.Profile == ProfileFAPI {
+	if c.Profile == protocol.ProfileFAPI {
 		spec.Audience, spec.IssuedAt = issuer, true
 		if spec.JTI, err = NewJTI(c.Rand); err != nil {
 			return nil, err
@@ -78,8 +78,8 @@ func (c *TokenClient) Token(ctx context.Context, scope string) (*TokenResponse, 
 }
 
 // Exchange posts an already built assertion to the token endpoint.
-func (c *TokenClient) Exchange(ctx context.Context, endpoint, assertion, scope string) (*TokenResponse, error) {
-	form := url.Values{"grant_type": {"client_credentials"}, "client_assertion_type": {AssertionType},
+func (c *TokenClient) Exchange(ctx context.Context, endpoint, assertion, scope string) (*protocol.TokenResponse, error) {
+	form := url.Values{"grant_type": {"client_credentials"}, "client_assertion_type": {protocol.AssertionType},
 		"client_assertion": {assertion}}
 	if scope != "" {
 		form.Set("scope", scope)
@@ -89,7 +89,7 @@ func (c *TokenClient) Exchange(ctx context.Context, endpoint, assertion, scope s
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := c.HTTP.Do(req)
+	res, err := c.httpClient().Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("token request: %w", err)
 	}
@@ -106,9 +106,16 @@ func (c *TokenClient) Exchange(ctx context.Context, endpoint, assertion, scope s
 		oe.Status = res.StatusCode
 		return nil, oe
 	}
-	var tr TokenResponse
+	var tr protocol.TokenResponse
 	if err := json.Unmarshal(body, &tr); err != nil {
 		return nil, fmt.Errorf("token response: %w", err)
 	}
 	return &tr, nil
+}
+
+func (c *TokenClient) httpClient() *http.Client {
+	if c.HTTP == nil {
+		return http.DefaultClient
+	}
+	return c.HTTP
 }
