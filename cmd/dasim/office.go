@@ -88,6 +88,11 @@ func runOffice(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("defect %s: %w", d.name, err)
 		}
 	}
+	if deps.Process.UntrustedTLS {
+		if serverCert, err = untrustedCertificate(clk); err != nil {
+			return err
+		}
+	}
 	opts := deps.options(ctx)
 	handler := http.NewServeMux()
 	if cfg.Setup == office.SetupB {
@@ -103,7 +108,7 @@ func runOffice(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer func() { _ = o.Close(context.WithoutCancel(ctx)) }()
-	handler.Handle(TriggerPath, triggerHandler(ctx, o, func(f string, a ...any) { logger.Error(fmt.Sprintf(f, a...)) }))
+	handler.Handle(TriggerPath, triggerHandler(ctx, o, deps.Process, func(f string, a ...any) { logger.Error(fmt.Sprintf(f, a...)) }))
 	handler.Handle("/", o.Handler())
 	// A refused registration is the world's to judge, not a reason to stop.
 	if err := o.RegisterAll(ctx); err != nil {

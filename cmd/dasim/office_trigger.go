@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,7 +12,9 @@ import (
 	"time"
 
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/office"
+	"github.com/wipo-das/dasim/simulators/tlsca"
 )
 
 // TriggerPath is where dasim office takes the actions dasim certify
@@ -22,7 +26,7 @@ const TriggerPath = "/dasim/trigger"
 // the office's calls to DAS in the background (the harness watches DAS for
 // them), as a real office queues the operator's request. Actions run one at
 // a time, in order: each changes the registration the next one starts from.
-func triggerHandler(ctx context.Context, o *office.Office, logf func(string, ...any)) http.Handler {
+func triggerHandler(ctx context.Context, o *office.Office, defects processDefects, logf func(string, ...any)) http.Handler {
 	var queue sync.Mutex
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -40,6 +44,9 @@ func triggerHandler(ctx context.Context, o *office.Office, logf func(string, ...
 			return
 		}
 		w.WriteHeader(http.StatusAccepted)
+		if defects.IgnoreTriggers || (defects.IgnoreWithdraw && harness.ActionKind(a.Action) == harness.Withdraw) {
+			return
+		}
 		queue.Lock() // taken in order of arrival, released by the action
 		go func() {
 			defer queue.Unlock()
@@ -76,4 +83,14 @@ func officeAction(o *office.Office, a harness.ActionBody) (func(context.Context)
 		return func(ctx context.Context) error { return o.Withdraw(ctx, kind, number) }, nil
 	}
 	return nil, fmt.Errorf("unknown action %q", a.Action)
+}
+
+// untrustedCertificate is a certificate for loopback from a CA of the
+// office's own, which the world does not trust (defect untrusted-tls).
+func untrustedCertificate(clk clock.Clock) (tls.Certificate, error) {
+	ca, err := tlsca.New(rand.Reader, clk.Now(), "an office's own CA")
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return ca.Issue("127.0.0.1", "localhost", "::1")
 }

@@ -108,18 +108,6 @@ type Config struct {
 	Defects Defects
 }
 
-// Defects are deliberate protocol violations with no fault kind of their own
-// (simulators/faults covers the others: server errors, dropped
-// notifications, altered bytes, expired URLs).
-type Defects struct {
-	// NonWIPOErrors answers every error as text/plain, not as WIPO's
-	// {code, message, details[]} body.
-	NonWIPOErrors bool
-	// OmitRetrievalAckID leaves requestAckId out of the answer to a
-	// forwarded POST retrievals (das.yaml requires it).
-	OmitRetrievalAckID bool
-}
-
 func (c Config) withDefaults() Config {
 	def := func(s *string, v string) {
 		if *s == "" {

@@ -33,6 +33,8 @@ type Office struct {
 
 	mu         sync.Mutex
 	seq        int
+	firstAck   string         // Defects.SameAckID
+	downloads  map[string]int // downloads served per link ack (Defects.SecondDownloadDiffers)
 	docs       map[string]*docState
 	order      []string              // document ids in the order they joined the library
 	forwarded  map[string]*forwarded // by the office's own ack id
@@ -127,7 +129,7 @@ func (o *Office) routes() http.Handler {
 	api.Handle(b+"/", o.endpoint(o.notServed))
 	refuseToken := func(w http.ResponseWriter, _ *http.Request, e *bearer.Error) { o.writeError(w, e) }
 	refuseFault := func(w http.ResponseWriter, _ *http.Request, f *faults.Injected) { o.writeError(w, f) }
-	validated := openapi.DAS().Middleware(o.verifier.Middleware(api, refuseToken),
+	validated := openapi.DAS().Middleware(o.authenticated(api, refuseToken),
 		openapi.WithRecorder(o.deps.recorder), openapi.WithParty(o.party),
 		openapi.OnRefusal(func(w http.ResponseWriter, _ *http.Request, ref *openapi.Refusal) {
 			o.writeError(w, dasapi.RefusalError(ref))
