@@ -69,7 +69,7 @@ func (s *Suite) c2() {
 				unknown := harness.Document{Number: off.Code() + " 0000-NOT-HELD", Date: "2023-01-02", AccessCode: "0F0F"}
 				r, err := off.CallAsDAS(ctx, http.MethodPost, "/retrievals", nil, harness.RetrievalBody(unknown))
 				Expect(err).NotTo(HaveOccurred())
-				expectAnswer(off.Party(), "requestRetrieval", r, http.StatusBadRequest, protocol.CodeInvalidInputData, protocol.DetailNotRegistered)
+				expectLookupRefusal(off, r, "a document the OFF does not hold is refused with WIPO's error body, INVALID_INPUT_DATA and detail -7 (not registered)", protocol.DetailNotRegistered)
 			})
 		})
 }

@@ -39,6 +39,11 @@ func offFault(e *harness.Env, off harness.OFF, ack string, underTest []string) *
 		return f
 	}
 	if f := contractFault(ex, underTest); f != nil && (f.Party == peer || strings.HasPrefix(f.Party, peer+" ")) {
+		if timedOut(f.Actual) {
+			slow := slowFailure(f.Operation, e.DASCallTimeout(), fmt.Sprintf("no answer within %v (%s)", e.DASCallTimeout(), f.Actual))
+			slow.Party = f.Party
+			return &slow
+		}
 		return f
 	}
 	for _, x := range ex {

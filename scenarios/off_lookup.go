@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -51,7 +52,7 @@ func (s *Suite) offLookups() {
 					by(e, "WIPO DAS forwards a retrieval with "+c.name)
 					r, err := off.CallAsDAS(ctx, http.MethodPost, "/retrievals", nil, harness.RetrievalBody(key))
 					Expect(err).NotTo(HaveOccurred())
-					expectAnswer(off.Party(), "requestRetrieval", r, http.StatusBadRequest, protocol.CodeInvalidInputData, c.details...)
+					expectLookupRefusal(off, r, "a retrieval key with "+c.name+" is refused with WIPO's error body and its detail codes", c.details...)
 				})
 			}
 
@@ -69,7 +70,11 @@ func (s *Suite) offLookups() {
 				by(e, "WIPO DAS forwards a retrieval with the access code as "+key.AccessCode)
 				r, err := off.CallAsDAS(ctx, http.MethodPost, "/retrievals", nil, harness.RetrievalBody(key))
 				Expect(err).NotTo(HaveOccurred())
-				expectAnswer(off.Party(), "requestRetrieval", r, http.StatusCreated, "")
+				if r.Status != http.StatusCreated {
+					failWith(reports.Failure{Party: off.Party(), Operation: "requestRetrieval", Pointer: "/dasAccessCode",
+						Rule:     "access codes are compared case-insensitively: " + key.AccessCode + " is the access code " + off.Document().AccessCode,
+						Expected: "HTTP 201 with a request ack id", Actual: answerText(r)})
+				}
 			})
 
 			s.ConformanceIt("answers DAS's calls within DAS's timeout", Rule{
@@ -104,6 +109,39 @@ func (s *Suite) offLookups() {
 				failAll(fs)
 			})
 		})
+}
+
+// expectLookupRefusal checks r is WIPO's 400 INVALID_INPUT_DATA with
+// exactly the detail codes details, and fails naming rule otherwise.
+func expectLookupRefusal(off harness.OFF, r *harness.Response, rule string, details ...int) {
+	GinkgoHelper()
+	want := fmt.Sprintf("HTTP 400 %s with details %v", protocol.CodeInvalidInputData, details)
+	got := detailCodes(r)
+	if r.Status == http.StatusBadRequest && r.Error != nil && r.Error.Code == protocol.CodeInvalidInputData && sameCodes(got, details) {
+		return
+	}
+	actual := fmt.Sprintf("details %v; %s", got, answerText(r))
+	if r.Error == nil {
+		actual = fmt.Sprintf("not WIPO's error body {code, message, details[]} (Content-Type %q); %s", r.Header.Get("Content-Type"), answerText(r))
+	}
+	failWith(reports.Failure{Party: off.Party(), Operation: "requestRetrieval", Rule: rule, Expected: want, Actual: actual})
+}
+
+func detailCodes(r *harness.Response) []int {
+	var out []int
+	if r != nil && r.Error != nil {
+		for _, d := range r.Error.Details {
+			out = append(out, d.Code)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+func sameCodes(got, want []int) bool {
+	w := append([]int(nil), want...)
+	sort.Ints(w)
+	return fmt.Sprint(got) == fmt.Sprint(w)
 }
 
 // timedCall makes o as DAS with a deadline, and measures it on the real

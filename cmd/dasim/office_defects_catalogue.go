@@ -59,7 +59,9 @@ func authDefects() []defect {
 }
 
 func lookupAndAckDefects() []defect {
-	on := func(name, summary string, set func(*office.Defects)) defect { return defect{name, summary, officeDefect(set)} }
+	on := func(name, summary string, set func(*office.Defects)) defect {
+		return defect{name, summary, officeDefect(set)}
+	}
 	return []defect{
 		on("ignore-filing-date", "does not compare the filing date of forwarded retrievals (no -12)", func(d *office.Defects) { d.IgnoreFilingDate = true }),
 		on("ignore-access-code", "does not compare the access code of forwarded retrievals (no -14)", func(d *office.Defects) { d.IgnoreAccessCode = true }),
@@ -75,7 +77,9 @@ func lookupAndAckDefects() []defect {
 }
 
 func documentDefects() []defect {
-	on := func(name, summary string, set func(*office.Defects)) defect { return defect{name, summary, officeDefect(set)} }
+	on := func(name, summary string, set func(*office.Defects)) defect {
+		return defect{name, summary, officeDefect(set)}
+	}
 	return []defect{
 		on("second-download-differs", "serves other bytes on the second download of a link", func(d *office.Defects) { d.SecondDownloadDiffers = true }),
 		on("wrong-size", "announces a fileSizeQuantity one byte too large", func(d *office.Defects) { d.WrongSize = true }),
