@@ -287,3 +287,19 @@ func logFile(t *testing.T, dir, name string) *os.File {
 	t.Cleanup(func() { f.Close() })
 	return f
 }
+
+// TestEveryDefectIsDocumented keeps the README and docs/certify-off.md in
+// step with the defects of dasim office.
+func TestEveryDefectIsDocumented(t *testing.T) {
+	for _, file := range []string{"../../README.md", "../../docs/certify-off.md"} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range defectNames() {
+			if !strings.Contains(string(b), "`"+name+"`") {
+				t.Errorf("%s does not list defect %s", file, name)
+			}
+		}
+	}
+}
