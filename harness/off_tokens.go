@@ -122,7 +122,10 @@ func (e *Env) ForgeToken(ctx context.Context, off OFF, flaw TokenFlaw) (string, 
 	return "Bearer " + tok, nil
 }
 
-// dasToken is the genuine token DAS calls off with.
+// DASToken is the genuine token DAS calls off with, from the authorization
+// server off trusts (WIPO's in setup A, its own in setup B).
+func (e *Env) DASToken(ctx context.Context, off OFF) (string, error) { return e.dasToken(ctx, off) }
+
 func (e *Env) dasToken(ctx context.Context, off OFF) (string, error) {
 	ep, ok := e.world.offices.Endpoint(off.Code())
 	if !ok || ep.Tokens == nil {
@@ -135,7 +138,9 @@ func (e *Env) dasToken(ctx context.Context, off OFF) (string, error) {
 	return tok, nil
 }
 
-// offIssuer is the issuer of the tokens DAS calls off with.
+// OFFIssuer is the issuer of the tokens DAS calls off with.
+func (e *Env) OFFIssuer(off OFF) string { return e.offIssuer(off) }
+
 func (e *Env) offIssuer(off OFF) string {
 	if b := e.run.Bindings.OFF; b != nil && b.Office == off.Code() && b.setup() == office.SetupB {
 		return b.Issuer
@@ -177,8 +182,34 @@ func (e *Env) wipoKID() string {
 // discovery document) as a PEM public key: the bytes an office that lets
 // the token's alg choose the verification would use as an HMAC secret.
 func (e *Env) issuerPublicPEM(ctx context.Context, issuer string) ([]byte, error) {
-	tc := &clientauth.TokenClient{HTTP: e.world.HTTPClient(), Issuer: issuer}
-	meta, err := tc.Discover(ctx)
+	set, err := e.IssuerKeys(ctx, issuer)
+	if err != nil {
+		return nil, err
+	}
+	k, ok := set.Key(0)
+	if !ok {
+		return nil, fmt.Errorf("the JWKS of %s holds no key", issuer)
+	}
+	var raw any
+	if err := jwk.Export(k, &raw); err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKIXPublicKey(raw)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
+}
+
+// Discover is issuer's discovery document (OpenID Connect Discovery 1.0
+// section 4).
+func (e *Env) Discover(ctx context.Context, issuer string) (map[string]any, error) {
+	return (&clientauth.TokenClient{HTTP: e.world.HTTPClient(), Issuer: issuer}).Discover(ctx)
+}
+
+// IssuerKeys is the JWKS issuer's discovery document points to.
+func (e *Env) IssuerKeys(ctx context.Context, issuer string) (jwk.Set, error) {
+	meta, err := e.Discover(ctx, issuer)
 	if err != nil {
 		return nil, err
 	}
@@ -200,19 +231,7 @@ func (e *Env) issuerPublicPEM(ctx context.Context, issuer string) ([]byte, error
 	if err != nil {
 		return nil, fmt.Errorf("JWKS at %s: %w", uri, err)
 	}
-	k, ok := set.Key(0)
-	if !ok {
-		return nil, fmt.Errorf("JWKS at %s holds no key", uri)
-	}
-	var raw any
-	if err := jwk.Export(k, &raw); err != nil {
-		return nil, err
-	}
-	der, err := x509.MarshalPKIXPublicKey(raw)
-	if err != nil {
-		return nil, err
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
+	return set, nil
 }
 
 func headers(kid string) jws.Headers {

@@ -147,7 +147,7 @@ func (w *World) towardRemoteDAS(cfg *office.Config) []office.Option {
 // authorization server (setup A) or an office's own (setup B).
 func (w *World) dasTokens(issuer string) das.TokenSource {
 	tc := &clientauth.TokenClient{HTTP: w.HTTPClient(), Issuer: issuer, ClientID: DASClientID,
-		Key: w.dasIdentity.Key(), Now: w.Clock.Now, Rand: w.rand}
+		Key: w.dasIdentity.Key(), Now: w.Clock.Now, Rand: w.rand, UniqueID: true}
 	return &clientauth.TokenCache{Client: tc, Scope: authz.ScopeOfficeExchange}
 }
 

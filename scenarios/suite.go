@@ -79,7 +79,7 @@ func Build(o Options) (*Suite, error) {
 		s.c1Notification, s.c1Polling, s.c2, s.c3, s.corrections, s.contentReplacement,
 		s.pct, s.expiry, s.wipoErrors, s.tokenEndpoint, s.resourceToken, s.isolation,
 		s.faultsAtOffices, s.faultsOfNotifications, s.faultsTowardOSF,
-		s.offAuthenticatesDAS, s.offLookups, s.offIntegrity, s.offInitiated,
+		s.offAuthenticatesDAS, s.offLookups, s.offIntegrity, s.offInitiated, s.offAuthorizationServer,
 	} {
 		declare()
 	}

@@ -51,7 +51,7 @@ func TestCertifyRoleOffCatchesEachDefectOfTheToolkitsOwnOffice(t *testing.T) {
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			results[i] = certifyOwnOffice(t, bin, filepath.Join(dir, "id"), docs, c.defect)
+			results[i] = certifyOwnOffice(t, bin, filepath.Join(dir, "id"), docs, selfTestSetup{defect: c.defect})
 		}()
 	}
 	wg.Wait()
@@ -174,6 +174,18 @@ func clipCell(s string) string {
 	return s
 }
 
+// selfTestSetup is how one certification of the self-test runs: the
+// office's defect, further flags of certify and of the office, and what to
+// start once the world's endpoints file is written (an authorization
+// server of the office's own), given the file and the office's API root;
+// it returns further flags of the office.
+type selfTestSetup struct {
+	defect       string
+	certifyArgs  []string
+	officeArgs   []string
+	beforeOffice func(ctx context.Context, endpoints, officeAPI string) (officeArgs []string, stop func(), err error)
+}
+
 type selfTestResult struct {
 	run     *reports.Run
 	code    int
@@ -185,7 +197,7 @@ type selfTestResult struct {
 // certifyOwnOffice runs dasim certify --role off and dasim office [--defect]
 // against each other and returns certify's report, exit code and wall time.
 // It runs on its own goroutine: it reports problems in the result.
-func certifyOwnOffice(t *testing.T, bin, idDir, docs, defect string) (res selfTestResult) {
+func certifyOwnOffice(t *testing.T, bin, idDir, docs string, setup selfTestSetup) (res selfTestResult) {
 	dir, err := os.MkdirTemp("", "dasim-selftest-")
 	if err != nil {
 		return selfTestResult{err: err}
@@ -211,6 +223,7 @@ func certifyOwnOffice(t *testing.T, bin, idDir, docs, defect string) (res selfTe
 		"--office", "EE", "--client-id", "ee-sut", "--cert", filepath.Join(idDir, "es256_cert.pem"), "--documents", docs,
 		"--endpoints-file", endpoints, "--report-dir", filepath.Join(dir, "report"), "--wait", "30s", "--patience", "8s",
 		"--trigger-url", "https://"+addr+TriggerPath, "--trigger-wait", "10s", "--das-timeout", "3s")
+	certify.Args = append(certify.Args, setup.certifyArgs...)
 	if err := startLogged(certify, certifyLog); err != nil {
 		return selfTestResult{err: err}
 	}
@@ -219,11 +232,23 @@ func certifyOwnOffice(t *testing.T, bin, idDir, docs, defect string) (res selfTe
 		_ = certify.Wait()
 		return selfTestResult{err: err}
 	}
+	officeArgs := setup.officeArgs
+	if setup.beforeOffice != nil {
+		more, stop, err := setup.beforeOffice(ctx, endpoints, "https://"+addr+"/das/v1/requests")
+		if err != nil {
+			_ = certify.Process.Kill()
+			_ = certify.Wait()
+			return selfTestResult{err: err}
+		}
+		defer stop()
+		officeArgs = append(officeArgs, more...)
+	}
 	args := []string{"office", "--endpoints-file", endpoints, "--code", "EE", "--listen", addr, "--client-id", "ee-sut",
 		"--key", filepath.Join(idDir, "es256_private.pem"), "--cert", filepath.Join(idDir, "es256_cert.pem"), "--documents", docs}
-	if defect != "" {
-		args = append(args, "--defect", defect)
+	if setup.defect != "" {
+		args = append(args, "--defect", setup.defect)
 	}
+	args = append(args, officeArgs...)
 	off := exec.CommandContext(ctx, bin, args...)
 	if err := startLogged(off, officeLog); err != nil {
 		_ = certify.Process.Kill()

@@ -27,6 +27,11 @@ type TokenClient struct {
 	Lifetime time.Duration // 0: 10 s as the seeds' script
 	Now      func() time.Time
 	Rand     io.Reader // for jti
+	// UniqueID adds jti, iat and nbf to the seeds' assertion (aud stays the
+	// token endpoint): certified servers such as oidc-provider refuse an
+	// assertion without a unique jti (RFC 7523 section 3 item 7 allows the
+	// server to require one), and WIPO's accepts it.
+	UniqueID bool
 }
 
 // Discover fetches the provider metadata (OpenID Connect Discovery 1.0 §4).
@@ -65,7 +70,10 @@ func (c *TokenClient) Token(ctx context.Context, scope string) (*protocol.TokenR
 	}
 	spec := AssertionSpec{ClientID: c.ClientID, Audience: endpoint, Lifetime: c.Lifetime}
 	if c.Profile == protocol.ProfileFAPI {
-		spec.Audience, spec.IssuedAt = issuer, true
+		spec.Audience = issuer
+	}
+	if c.Profile == protocol.ProfileFAPI || c.UniqueID {
+		spec.IssuedAt = true
 		if spec.JTI, err = NewJTI(c.Rand); err != nil {
 			return nil, err
 		}

@@ -23,6 +23,9 @@ const DASOfficeCode = "IB"
 func (o *Office) setUpAuth() error {
 	bc := bearer.Config{Clock: o.deps.clock, Scopes: []string{protocol.ScopeOfficeExchange, protocol.ScopeDASAccess},
 		Whitelist: map[string]string{o.cfg.DASClientID: DASOfficeCode}}
+	if o.cfg.TokenAudience != "" {
+		bc.Audiences = []string{o.cfg.TokenAudience}
+	}
 	switch o.cfg.Setup {
 	case SetupA:
 		bc.Issuer, bc.Keys = o.cfg.WIPOIssuer, o.deps.wipoKeys

@@ -78,6 +78,10 @@ type Config struct {
 	// DASClientID is the client id DAS uses when it calls the office; it is
 	// whitelisted (A) or registered at the office's own server (B).
 	DASClientID string
+	// TokenAudience is the aud DAS's tokens must carry: the resource
+	// indicator an authorization server such as oidc-provider writes (RFC
+	// 9068 section 3); empty: DAS's client id, as WIPO's AM writes it.
+	TokenAudience string
 	// Scope asked for and required; default das-api/office-exchange.
 	Scope string
 	// Documents of the office's digital library.
