@@ -51,7 +51,7 @@ func TestCertifyRoleOffCatchesEachDefectOfTheToolkitsOwnOffice(t *testing.T) {
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			results[i] = certifyOwnOffice(t, bin, filepath.Join(dir, "id"), docs, selfTestSetup{defect: c.defect})
+			results[i] = certifyOwnOffice(t, bin, filepath.Join(dir, "id"), docs, selfTestSetup{defect: c.defect, ownSetupB: c.setupB})
 		}()
 	}
 	wg.Wait()
@@ -92,6 +92,7 @@ const selfTestParallel = 8
 type selfTestCase struct {
 	defect string
 	want   string // a fragment of the failure's operation, pointer, step, rule, expected or actual
+	setupB bool   // the office authenticates DAS with its own authorization server
 }
 
 // selfTestCases are the clean office and every defect of dasim office, with
@@ -117,7 +118,7 @@ func selfTestCases(t *testing.T) []selfTestCase {
 		"uppercase-checksum": "/fileChecksum", "empty-upload": "-31", "upload-other-bytes": "the OFF declared",
 		"correction-keeps-date": "correct the filing date", "replace-without-upload": "already used",
 		"ignore-triggers": "the OFF makes that call to WIPO DAS", "ignore-withdrawal": "withdraw",
-		"untrusted-tls": "unknown authority",
+		"untrusted-tls": "unknown authority", "accept-wipo-tokens-in-b": "own authorization server",
 	}
 	only := map[string]bool{}
 	for _, d := range strings.Split(os.Getenv("DASIM_DEFECTS"), ",") {
@@ -136,7 +137,7 @@ func selfTestCases(t *testing.T) []selfTestCase {
 			continue
 		}
 		if len(only) == 0 || only[name] {
-			cases = append(cases, selfTestCase{defect: name, want: w})
+			cases = append(cases, selfTestCase{defect: name, want: w, setupB: strings.HasSuffix(name, "-in-b")})
 		}
 	}
 	return cases
@@ -181,6 +182,7 @@ func clipCell(s string) string {
 // it returns further flags of the office.
 type selfTestSetup struct {
 	defect       string
+	ownSetupB    bool // setup B with the authorization server dasim office serves itself
 	certifyArgs  []string
 	officeArgs   []string
 	beforeOffice func(ctx context.Context, endpoints, officeAPI string) (officeArgs []string, stop func(), err error)
@@ -224,6 +226,9 @@ func certifyOwnOffice(t *testing.T, bin, idDir, docs string, setup selfTestSetup
 		"--endpoints-file", endpoints, "--report-dir", filepath.Join(dir, "report"), "--wait", "30s", "--patience", "8s",
 		"--trigger-url", "https://"+addr+TriggerPath, "--trigger-wait", "10s", "--das-timeout", "3s")
 	certify.Args = append(certify.Args, setup.certifyArgs...)
+	if setup.ownSetupB {
+		certify.Args = append(certify.Args, "--setup", "B", "--issuer", "https://"+addr+"/am/oauth2")
+	}
 	if err := startLogged(certify, certifyLog); err != nil {
 		return selfTestResult{err: err}
 	}
@@ -233,6 +238,9 @@ func certifyOwnOffice(t *testing.T, bin, idDir, docs string, setup selfTestSetup
 		return selfTestResult{err: err}
 	}
 	officeArgs := setup.officeArgs
+	if setup.ownSetupB {
+		officeArgs = append(officeArgs, "--setup", "B")
+	}
 	if setup.beforeOffice != nil {
 		more, stop, err := setup.beforeOffice(ctx, endpoints, "https://"+addr+"/das/v1/requests")
 		if err != nil {

@@ -55,6 +55,7 @@ func authDefects() []defect {
 		auth("revealing-refusal", "names the document asked for in its 401 answers", func(d *office.AuthDefects) { d.RevealOnRefusal = true }),
 		auth("no-challenge", "refuses without a WWW-Authenticate: Bearer challenge", func(d *office.AuthDefects) { d.NoChallenge = true }),
 		auth("act-on-refused", "prepares (and notifies DAS of) a forwarded retrieval whose token it refused", func(d *office.AuthDefects) { d.ActOnRefused = true }),
+		auth("accept-wipo-tokens-in-b", "in setup B, accepts WIPO's tokens besides its own server's (certify with --setup B)", func(d *office.AuthDefects) { d.AcceptWIPOTokens = true }),
 	}
 }
 

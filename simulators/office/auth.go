@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/wipo-das/dasim/simulators/bearer"
@@ -47,6 +48,16 @@ func (o *Office) setUpAuth() error {
 		return fmt.Errorf("office %s: token verifier: %w", o.cfg.Code, err)
 	}
 	o.verifier = v
+	if o.cfg.Setup == SetupB && o.cfg.Defects.Auth.AcceptWIPOTokens && o.cfg.WIPOIssuer != "" {
+		keys, err := bearer.RemoteKeys(o.work.Context(), strings.TrimSuffix(o.cfg.WIPOIssuer, "/")+"/connect/jwk_uri", o.deps.httpClient, o.deps.clock)
+		if err != nil {
+			return fmt.Errorf("office %s: WIPO's JWKS: %w", o.cfg.Code, err)
+		}
+		bc.Issuer, bc.Keys, bc.Audiences = o.cfg.WIPOIssuer, keys, nil
+		if o.wipoVerifier, err = bearer.New(bc); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -34,6 +34,8 @@ type Office struct {
 	mu         sync.Mutex
 	seq        int
 	firstAck   string         // Defects.SameAckID
+	// wipoVerifier checks WIPO's tokens in setup B (Defects.Auth.AcceptWIPOTokens).
+	wipoVerifier *bearer.Verifier
 	downloads  map[string]int // downloads served per link ack (Defects.SecondDownloadDiffers)
 	docs       map[string]*docState
 	order      []string              // document ids in the order they joined the library
