@@ -31,17 +31,17 @@ type Office struct {
 	outbox     *faults.Outbox
 	handler    http.Handler
 
-	mu         sync.Mutex
-	seq        int
-	firstAck   string         // Defects.SameAckID
+	mu       sync.Mutex
+	seq      int
+	firstAck string // Defects.SameAckID
 	// wipoVerifier checks WIPO's tokens in setup B (Defects.Auth.AcceptWIPOTokens).
 	wipoVerifier *bearer.Verifier
-	downloads  map[string]int // downloads served per link ack (Defects.SecondDownloadDiffers)
-	docs       map[string]*docState
-	order      []string              // document ids in the order they joined the library
-	forwarded  map[string]*forwarded // by the office's own ack id
-	retrievals map[string]*Received  // by DAS's ack id (OSF side)
-	orphans    map[string][]Notification
+	downloads    map[string]int // downloads served per link ack (Defects.SecondDownloadDiffers)
+	docs         map[string]*docState
+	order        []string              // document ids in the order they joined the library
+	forwarded    map[string]*forwarded // by the office's own ack id
+	retrievals   map[string]*Received  // by DAS's ack id (OSF side)
+	orphans      map[string][]Notification
 }
 
 // New builds an office from cfg. In setup A it fetches WIPO's JWKS, so
