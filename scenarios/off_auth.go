@@ -80,11 +80,7 @@ func (s *Suite) offAuthenticatesDAS() {
 				off, osf := s.homeOFF(ctx, e)
 				_, offAck := s.forwardedRetrieval(ctx, e, off, osf)
 				by(e, "WIPO DAS asks the OFF for the file location URL")
-				r, err := off.CallAsDAS(ctx, http.MethodGet, "/files/url-downloads", url.Values{"requestAckId": {offAck}}, nil)
-				Expect(err).NotTo(HaveOccurred())
-				expectAnswer(off.Party(), "getFileDownloadUrl", r, http.StatusOK, "")
-				var dl protocol.URLDownloadResponse
-				Expect(r.Decode(&dl)).To(Succeed())
+				dl := offDownloadURL(ctx, off, offAck)
 				by(e, "fetching altered copies of the link")
 				var fs []reports.Failure
 				for _, link := range alteredLinks(dl.FileDownloadURL) {

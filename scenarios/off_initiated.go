@@ -28,25 +28,22 @@ import (
 // libraryOFF is the spec's OFF with a document kept in the DAS library (c.1).
 func (s *Suite) libraryOFF(ctx SpecContext, e *harness.Env) (harness.OFF, harness.OSF) {
 	GinkgoHelper()
-	off := s.theOFF(ctx, e, harness.OFFWanted{Config: office.Config{Code: "EE"},
-		Document: document("EE P202300012", "2023-03-14", "AB21", office.Library, 48*1024)})
-	return off, s.theOSF(ctx, e, "FI")
+	return s.offAndOSF(ctx, e, "EE", document("EE P202300012", "2023-03-14", "AB21", office.Library, 48*1024), "FI")
 }
 
-// registrationBody is the decoded request body of a registration call.
-type registrationBody struct {
-	DocumentNumber        string  `json:"documentNumber"`
-	DocumentDate          string  `json:"documentDate"`
-	ApplicationNumber     *string `json:"applicationNumber"`
-	ApplicationFilingDate *string `json:"applicationFilingDate"`
-	FileID                *string `json:"fileId"`
-	FileChecksum          string  `json:"fileChecksum"`
-}
-
-func bodyOf(x openapi.Exchange) registrationBody {
-	var b registrationBody
+// bodyOf is the request body of an office's registration call, as DAS
+// recorded it.
+func bodyOf(x openapi.Exchange) protocol.RegistrationRequest {
+	var b protocol.RegistrationRequest
 	_ = json.Unmarshal([]byte(x.RequestBody), &b)
 	return b
+}
+
+// checksumOf is the fileChecksum of an office's POST files/url-uploads.
+func checksumOf(x openapi.Exchange) string {
+	var b protocol.URLUploadRequest
+	_ = json.Unmarshal([]byte(x.RequestBody), &b)
+	return b.FileChecksum
 }
 
 // act asks off, through trig, to do a, and waits until WIPO DAS accepted
@@ -214,7 +211,7 @@ func (s *Suite) offInitiated() {
 				sum := harness.SHA256(content)
 				a := harness.Action{Kind: harness.ReplaceContent, Document: d, Content: content, ContentFile: file}
 				a, from := s.act(ctx, e, off, trig, a, "createFileUploadUrl", "POST files/url-uploads with fileChecksum "+sum,
-					func(x openapi.Exchange) bool { return bodyOf(x).FileChecksum == sum })
+					func(x openapi.Exchange) bool { return checksumOf(x) == sum })
 				s.awaitEffect(ctx, e, off, a, from, "correctRegistration", "PUT registrations of "+d.Number+" with the new fileId",
 					func(x openapi.Exchange) bool {
 						b := bodyOf(x)

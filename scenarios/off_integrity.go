@@ -3,7 +3,6 @@ package scenarios
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -55,11 +54,7 @@ func (s *Suite) offIntegrity() {
 				d := off.Document()
 				for n := 1; n <= 2; n++ {
 					by(e, fmt.Sprintf("(4)(5) WIPO DAS gets the file location URL and downloads it, time %d", n))
-					r, err := off.CallAsDAS(ctx, http.MethodGet, "/files/url-downloads", url.Values{"requestAckId": {offAck}}, nil)
-					Expect(err).NotTo(HaveOccurred())
-					expectAnswer(off.Party(), "getFileDownloadUrl", r, http.StatusOK, "")
-					var dl protocol.URLDownloadResponse
-					Expect(r.Decode(&dl)).To(Succeed())
+					dl := offDownloadURL(ctx, off, offAck)
 					status, h, body, err := e.FetchLink(ctx, dl.FileDownloadURL, max(int64(len(d.Content))*2, 1<<20))
 					Expect(err).NotTo(HaveOccurred(), "GET "+dl.FileDownloadURL)
 					failAll(downloadProblems(off, n, dl, status, h, body))

@@ -22,9 +22,27 @@ import (
 // (flow c.2), and a simulated OSF.
 func (s *Suite) homeOFF(ctx SpecContext, e *harness.Env) (harness.OFF, harness.OSF) {
 	GinkgoHelper()
-	off := s.theOFF(ctx, e, harness.OFFWanted{Config: office.Config{Code: "JP"},
-		Document: document("JP 2023-045678", "2023-04-02", "3F9A", office.Home, 32*1024)})
-	return off, s.theOSF(ctx, e, "EE")
+	return s.offAndOSF(ctx, e, "JP", document("JP 2023-045678", "2023-04-02", "3F9A", office.Home, 32*1024), "EE")
+}
+
+// offAndOSF is the spec's OFF (code, holding d: the office under test
+// brings its own document of d's hosting) and a simulated OSF.
+func (s *Suite) offAndOSF(ctx SpecContext, e *harness.Env, code string, d office.Document, osf string) (harness.OFF, harness.OSF) {
+	GinkgoHelper()
+	off := s.theOFF(ctx, e, harness.OFFWanted{Config: office.Config{Code: code}, Document: d})
+	return off, s.theOSF(ctx, e, osf)
+}
+
+// offDownloadURL is the OFF's answer to DAS's GET files/url-downloads for
+// its ack id offAck, which must be 200.
+func offDownloadURL(ctx SpecContext, off harness.OFF, offAck string) protocol.URLDownloadResponse {
+	GinkgoHelper()
+	r, err := off.CallAsDAS(ctx, http.MethodGet, "/files/url-downloads", url.Values{"requestAckId": {offAck}}, nil)
+	Expect(err).NotTo(HaveOccurred())
+	expectAnswer(off.Party(), "getFileDownloadUrl", r, http.StatusOK, "")
+	var dl protocol.URLDownloadResponse
+	Expect(r.Decode(&dl)).To(Succeed())
+	return dl
 }
 
 // forwardedRetrieval has the OSF retrieve off's document through DAS (DAS

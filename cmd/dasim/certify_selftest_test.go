@@ -28,19 +28,7 @@ func TestCertifyRoleOffCatchesEachDefectOfTheToolkitsOwnOffice(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds dasim and runs two processes per defect (about two minutes)")
 	}
-	dir := t.TempDir()
-	bin := dasimBinary(t)
-	if out, err := exec.Command(bin, "keygen", "-dir", filepath.Join(dir, "id")).CombinedOutput(); err != nil {
-		t.Fatalf("keygen: %v\n%s", err, out)
-	}
-	docs := filepath.Join(dir, "documents.yaml")
-	if err := os.WriteFile(docs, []byte(`documents:
-  - {number: "EE P202300012", date: "2023-03-14", accessCode: "AB21", hosting: library, size: 65536}
-  - {number: "EE P202300013", date: "2023-04-02", accessCode: "3F9A", hosting: home, size: 32768}
-  - {number: "EE P202300014", date: "2023-06-20", accessCode: "D00D", hosting: transit, size: 1048576}
-`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bin, idDir, docs := selfTestOffice(t)
 	cases := selfTestCases(t)
 	results := make([]selfTestResult, len(cases))
 	var wg sync.WaitGroup
@@ -51,7 +39,7 @@ func TestCertifyRoleOffCatchesEachDefectOfTheToolkitsOwnOffice(t *testing.T) {
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			results[i] = certifyOwnOffice(t, bin, filepath.Join(dir, "id"), docs, selfTestSetup{defect: c.defect, ownSetupB: c.setupB})
+			results[i] = certifyOwnOffice(t, bin, idDir, docs, selfTestSetup{defect: c.defect, ownSetupB: c.setupB})
 		}()
 	}
 	wg.Wait()
@@ -83,6 +71,25 @@ func TestCertifyRoleOffCatchesEachDefectOfTheToolkitsOwnOffice(t *testing.T) {
 		})
 	}
 	t.Logf("self-test table (defect | exit | party | step | operation | rule | expected | actual):\n%s", strings.Join(table, "\n"))
+}
+
+// selfTestOffice builds dasim and gives the office under test an identity
+// (keygen) and a documents file with one document of each hosting.
+func selfTestOffice(t *testing.T) (bin, idDir, docs string) {
+	t.Helper()
+	dir := t.TempDir()
+	bin, idDir, docs = dasimBinary(t), filepath.Join(dir, "id"), filepath.Join(dir, "documents.yaml")
+	if out, err := exec.Command(bin, "keygen", "-dir", idDir).CombinedOutput(); err != nil {
+		t.Fatalf("keygen: %v\n%s", err, out)
+	}
+	if err := os.WriteFile(docs, []byte(`documents:
+  - {number: "EE P202300012", date: "2023-03-14", accessCode: "AB21", hosting: library, size: 65536}
+  - {number: "EE P202300013", date: "2023-04-02", accessCode: "3F9A", hosting: home, size: 32768}
+  - {number: "EE P202300014", date: "2023-06-20", accessCode: "D00D", hosting: transit, size: 1048576}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return bin, idDir, docs
 }
 
 // selfTestParallel is how many certifications run at once: each is two

@@ -59,19 +59,7 @@ func TestCertifyRoleOffSetupBWithOIDCProvider(t *testing.T) {
 	asPort := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
 	issuer := fmt.Sprintf("https://127.0.0.1:%d", asPort)
-	work := t.TempDir()
-	bin := dasimBinary(t)
-	if out, err := exec.Command(bin, "keygen", "-dir", filepath.Join(work, "id")).CombinedOutput(); err != nil {
-		t.Fatalf("keygen: %v\n%s", err, out)
-	}
-	docs := filepath.Join(work, "documents.yaml")
-	if err := os.WriteFile(docs, []byte(`documents:
-  - {number: "EE P202300012", date: "2023-03-14", accessCode: "AB21", hosting: library, size: 65536}
-  - {number: "EE P202300013", date: "2023-04-02", accessCode: "3F9A", hosting: home, size: 32768}
-  - {number: "EE P202300014", date: "2023-06-20", accessCode: "D00D", hosting: transit, size: 1048576}
-`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bin, idDir, docs := selfTestOffice(t)
 	var asLog strings.Builder
 	setup := selfTestSetup{
 		certifyArgs: []string{"--setup", "B", "--issuer", issuer},
@@ -82,7 +70,7 @@ func TestCertifyRoleOffSetupBWithOIDCProvider(t *testing.T) {
 			return []string{"--token-audience", officeAPI}, stop, err
 		},
 	}
-	res := certifyOwnOffice(t, bin, filepath.Join(work, "id"), docs, setup)
+	res := certifyOwnOffice(t, bin, idDir, docs, setup)
 	if res.err != nil {
 		t.Fatalf("%v\n%s\n--- oidc-provider ---\n%s", res.err, res.logs, asLog.String())
 	}
