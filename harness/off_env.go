@@ -53,6 +53,23 @@ func (w *World) noteProbeAck(code, method, path string, r *Response) {
 	}
 }
 
+// AnsweredAck reports whether office code answered a retrieval with ack:
+// one DAS forwarded (its answer in the world's records, any spec's), or a
+// direct call of the harness. An office that notifies by any other ack
+// made it up, or acted on a call it refused.
+func (e *Env) AnsweredAck(code, ack string) bool {
+	if e.ProbeAck(code, ack) {
+		return true
+	}
+	for _, x := range e.world.Log.Exchanges() {
+		if x.Operation == "requestRetrieval" && x.Recorder == "client" && x.Labels.Party == "das" &&
+			x.Labels.Peer == "office "+code && x.Status/100 == 2 && strings.Contains(x.ResponseBody, `"`+ack+`"`) {
+			return true
+		}
+	}
+	return false
+}
+
 // ProbeAck reports whether office code handed ack to the harness's own
 // direct call rather than to DAS: its notifications by that ack are not
 // DAS's business.

@@ -35,7 +35,7 @@ func offFault(e *harness.Env, off harness.OFF, ack string, underTest []string) *
 	}
 	peer := "office " + off.Code()
 	probe := func(ack string) bool { return e.ProbeAck(off.Code(), ack) }
-	if f := dasRefusal(append(e.SetUpExchanges(), ex...), peer, probe); f != nil {
+	if f := dasRefusal(append(e.SetUpExchanges(), ex...), peer, probe, func(ack string) bool { return e.AnsweredAck(off.Code(), ack) }); f != nil {
 		return f
 	}
 	if f := contractFault(ex, underTest); f != nil && (f.Party == peer || strings.HasPrefix(f.Party, peer+" ")) {

@@ -64,9 +64,8 @@ func (s *Suite) offAuthenticatesDAS() {
 					by(e, "the OFF did not act on the refused calls")
 					settleAfterProbes(ctx, e)
 					probe := func(ack string) bool { return e.ProbeAck(off.Code(), ack) }
-					if f := dasRefusal(e.Exchanges()[from:], "office "+off.Code(), probe); f != nil {
+					if f := dasRefusal(e.Exchanges()[from:], "office "+off.Code(), probe, func(ack string) bool { return e.AnsweredAck(off.Code(), ack) }); f != nil {
 						f.Party = off.Party()
-						f.Rule = "a refused call has no effect: the OFF acted on a call it should have refused, then called DAS about it; " + f.Rule
 						failWith(*f)
 					}
 				})

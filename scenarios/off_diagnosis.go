@@ -23,7 +23,10 @@ import (
 // probe tells the ack ids the office answered the harness's own direct
 // calls with: DAS never heard of those, so its refusal of a notification or
 // PUT retrievals by one is no fault of the office.
-func dasRefusal(ex []openapi.Exchange, peer string, probe func(ack string) bool) *reports.Failure {
+//
+// answered (nil: not known) tells the ack ids the office ever answered a
+// retrieval with: a call about another one is named as such.
+func dasRefusal(ex []openapi.Exchange, peer string, probe, answered func(ack string) bool) *reports.Failure {
 	for _, x := range ex {
 		if x.Recorder != "server" || x.Labels.Party != "das" || x.Labels.Peer != peer || x.Status < 400 || x.Labels.Deliberate {
 			continue
@@ -31,8 +34,12 @@ func dasRefusal(ex []openapi.Exchange, peer string, probe func(ack string) bool)
 		if ack := ackOf(x.RequestBody); ack != "" && probe(ack) {
 			continue
 		}
+		rule := officeCallRule(x)
+		if ack := ackOf(x.RequestBody); ack != "" && answered != nil && !answered(ack) {
+			rule = fmt.Sprintf("the OFF calls DAS only about retrievals it acknowledged: %s is no ack id it answered a retrieval with, so it made the id up or acted on a call it refused; ", ack) + rule
+		}
 		f := &reports.Failure{Operation: x.Operation, Step: officeCallStep(x.Operation),
-			Rule: officeCallRule(x), Expected: "WIPO DAS accepts the call (2xx)",
+			Rule: rule, Expected: "WIPO DAS accepts the call (2xx)",
 			Actual: "HTTP " + fmt.Sprint(x.Status) + " " + wipoAnswer(x.ResponseBody), Message: x.Method + " " + x.URL}
 		if len(x.RequestViolations) > 0 {
 			v := x.RequestViolations[0]

@@ -77,7 +77,7 @@ func (s *Suite) awaitEffect(ctx SpecContext, e *harness.Env, off harness.OFF, a 
 				return
 			}
 		}
-		if f := dasRefusal(ex, peer, probe); f != nil {
+		if f := dasRefusal(ex, peer, probe, func(ack string) bool { return e.AnsweredAck(off.Code(), ack) }); f != nil {
 			f.Party = off.Party()
 			failWith(*f)
 		}

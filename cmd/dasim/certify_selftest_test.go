@@ -114,7 +114,7 @@ func selfTestCases(t *testing.T) []selfTestCase {
 		"accept-expired": "an expired token", "accept-not-yet-valid": "nbf", "accept-other-issuer": "issuer",
 		"accept-no-scope": "office-exchange scope", "accept-other-client": "issued to DAS",
 		"token-on-retrievals-only": "getFileDownloadUrl", "revealing-refusal": "reveals",
-		"no-challenge": "not a Bearer challenge", "act-on-refused": "a refused call has no effect",
+		"no-challenge": "not a Bearer challenge", "act-on-refused": "acted on a call it refused",
 		"ignore-filing-date": "wrong filing date", "ignore-access-code": "wrong access code",
 		"case-sensitive-code": "case-insensitively", "ignore-kind": "document kind",
 		"first-mismatch-only": "both a wrong filing date", "unknown-document-404": "detail -7",
