@@ -127,12 +127,20 @@ func polledOrNotified(s snapshot, withNotify bool) Check {
 // seenCheck is met once any of ops (the first names the check) was
 // answered with status.
 func seenCheck(s snapshot, id, title, met, rule string, optional bool, status int, ops ...string) Check {
-	c := Check{ID: id, Title: title, Flow: "c1-polling", Step: strings.SplitN(title, " ", 2)[0], Op: ops[0],
+	c := Check{ID: id, Title: title, Flow: "c1-polling", Step: stepOf(title), Op: ops[0],
 		Rule: rule, Source: "WIPO DAS exchange flows c.1", Optional: optional, State: NotYetSeen}
 	if s.count(status, ops...) > 0 {
 		c.State, c.Detail = Met, met
 	}
 	return c
+}
+
+// stepOf is the step a check's title opens with: "(2c)", "(Figure B)".
+func stepOf(title string) string {
+	if step, _, ok := strings.Cut(title, ")"); ok && strings.HasPrefix(title, "(") {
+		return step + ")"
+	}
+	return ""
 }
 
 // notified is O3 (and O4 with faults): DAS's notifications were answered 204.

@@ -53,13 +53,15 @@ func (w *World) startDAS(cfg Config) error {
 		return err
 	}
 	opts := []das.Option{das.WithContext(w.ctx), das.WithClock(w.Clock), das.WithStorage(w.Storage), das.WithRandom(w.rand),
-		das.WithAuthentication(w.Verifier.OfficeOf), das.WithOffices(&w.offices), das.WithHTTPClient(w.HTTPClient()),
+		das.WithAuthentication(w.defects.authenticate(w.Verifier)), das.WithOffices(&w.offices), das.WithHTTPClient(w.HTTPClient()),
 		das.WithRecorder(w.recorder), das.WithFaults(w.Faults)}
 	if w.pct != nil {
 		opts = append(opts, das.WithPCT(w.pct))
 	}
-	w.DAS, err = das.New(das.Config{TransitRetention: cfg.Retention, ErrorShape: cfg.ErrorShape,
-		OutboundTimeout: cfg.DASOutboundTimeout, Retry: cfg.DASRetry, OFFDeadline: cfg.OFFDeadline}, opts...)
+	dc := das.Config{TransitRetention: cfg.Retention, ErrorShape: cfg.ErrorShape,
+		OutboundTimeout: cfg.DASOutboundTimeout, Retry: cfg.DASRetry, OFFDeadline: cfg.OFFDeadline}
+	w.defects.tune(&dc)
+	w.DAS, err = das.New(dc, opts...)
 	if err == nil {
 		w.onClose(w.DAS.Close)
 	}
@@ -67,7 +69,7 @@ func (w *World) startDAS(cfg Config) error {
 		return err
 	}
 	w.dasReady(w.DAS)
-	dc := w.DAS.Config()
+	dc = w.DAS.Config()
 	w.timings = DASTimings{Retention: dc.TransitRetention, OFFDeadline: dc.OFFDeadline, CallTimeout: dc.OutboundTimeout,
 		TokenLifetime: w.AuthZ.Config().TokenLifetime}
 	l.serve(w.callers.wrap(w.DAS.Handler()))
@@ -113,5 +115,5 @@ func (w *World) admit(clientID, office string, certPEM []byte) error {
 // route puts office's API root in DAS's office directory, called with
 // tokens of issuer (WIPO's in setup A, the office's own in setup B).
 func (w *World) route(office, apiRoot, issuer string) {
-	w.offices.set(office, das.OfficeEndpoint{BaseURL: strings.TrimSuffix(apiRoot, "/"), Tokens: w.dasTokens(issuer)})
+	w.offices.set(office, das.OfficeEndpoint{BaseURL: strings.TrimSuffix(apiRoot, "/"), Tokens: w.officeTokens(issuer)})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/wipo-das/dasim/openapi"
@@ -28,6 +29,7 @@ type Env struct {
 	fresh bool // the world was started for this spec and closes with it
 	spec  string
 	used  map[string]bool // offices of a shared world this spec took (a site plays one role per spec)
+	rules []string        // the fault rules this spec switched on (AddFault), removed when it ends
 }
 
 // NewEnv builds the environment of the spec named spec: a fresh simulated
@@ -58,6 +60,9 @@ func (r Run) NewEnv(ctx context.Context, spec string, cfg Config) (*Env, error) 
 // (CheckInvariants) and stops it. It returns the invariants' breaches.
 func (e *Env) Close(ctx context.Context) []string {
 	e.world.Settle()
+	for _, id := range e.rules {
+		e.world.Faults.Remove(id)
+	}
 	if !e.fresh {
 		return nil
 	}
@@ -159,7 +164,23 @@ func (e *Env) AddFault(r faults.Rule) (faults.Rule, error) {
 	if e.run.Bindings.DAS != nil && (r.Party == "das" || r.Party == ObservedParty) {
 		return r, &Missing{Capability: InjectFaults + " at DAS", Reason: "DAS is the system under test"}
 	}
-	return e.world.Faults.Add(r)
+	added, err := e.world.Faults.Add(r)
+	if err == nil {
+		e.rules = append(e.rules, added.ID)
+	}
+	return added, err
+}
+
+// FaultEvents are the events of kind that the spec's own fault rules
+// (AddFault) caused, in order.
+func (e *Env) FaultEvents(kind faults.Kind) []faults.Event {
+	var out []faults.Event
+	for _, ev := range e.world.Faults.EventsOf(kind) {
+		if slices.Contains(e.rules, ev.RuleID) {
+			out = append(out, ev)
+		}
+	}
+	return out
 }
 
 // Declared are the timings of the spec's DAS: the DAS under test's as its

@@ -8,8 +8,6 @@ import (
 	"regexp"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/wipo-das/dasim/simulators/office"
 )
 
@@ -45,11 +43,8 @@ func ReadDocumentsFile(path string) ([]office.Document, error) {
 		return nil, err
 	}
 	var df DocumentsFile
-	if err := yaml.Unmarshal(b, &df); err != nil {
-		return nil, fmt.Errorf("documents file %s: %w", path, err)
-	}
+	errs := decodeYAML(b, &df)
 	var docs []office.Document
-	var errs []error
 	for i, d := range df.Documents {
 		bad := func(format string, args ...any) {
 			errs = append(errs, fmt.Errorf("documents[%d] %q: %s", i, d.Number, fmt.Sprintf(format, args...)))
@@ -81,7 +76,10 @@ func ReadDocumentsFile(path string) ([]office.Document, error) {
 		docs = append(docs, doc)
 	}
 	if len(df.Documents) == 0 {
-		errs = append(errs, fmt.Errorf("documents file %s lists no documents", path))
+		errs = append(errs, fmt.Errorf("lists no documents"))
 	}
-	return docs, errors.Join(errs...)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("documents file %s: %w", path, errors.Join(errs...))
+	}
+	return docs, nil
 }

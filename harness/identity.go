@@ -54,7 +54,7 @@ type TokenClient = clientauth.TokenClient
 // TokenClient returns the seeds' authentication script as a Go client for id.
 func (w *World) TokenClient(id *Identity) *clientauth.TokenClient {
 	return &clientauth.TokenClient{HTTP: w.HTTPClient(), Issuer: w.AuthZ.Issuer(), ClientID: id.ClientID,
-		Key: id.Key(), Now: w.Clock.Now, Rand: w.rand}
+		Key: id.Key(), Now: w.Clock.Now, Rand: w.rand, Profile: w.profile}
 }
 
 // Assertion signs a client assertion for id at the world's current time.

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/wipo-das/dasim/simulators/tlsca"
 )
@@ -56,9 +55,9 @@ func listen(ca *tlsca.CA, name, addr, publicURL string) (*listener, error) {
 	return &listener{name: name, ln: tlsLn, URL: base, done: make(chan struct{})}, nil
 }
 
-// serve starts answering with h.
+// serve starts answering with h, within DefaultListenerLimits.
 func (l *listener) serve(h http.Handler) {
-	l.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	l.srv = DefaultListenerLimits().Server(h)
 	go func() {
 		defer close(l.done)
 		// Serve returns ErrServerClosed on Shutdown; any other error means
@@ -79,4 +78,17 @@ func (l *listener) close(ctx context.Context) {
 		_ = l.srv.Close()
 	}
 	<-l.done
+}
+
+// ServeParty serves h on a listener of the world's own, named name (at
+// addr, or a free loopback port), with a certificate of the world's CA; it
+// returns the listener's base URL. The world closes it with the others.
+// dasim serve puts its admin endpoint there.
+func (w *World) ServeParty(name, addr string, h http.Handler) (string, error) {
+	l, err := w.open(Config{Addrs: map[string]string{name: addr}}, name)
+	if err != nil {
+		return "", err
+	}
+	l.serve(h)
+	return l.URL, nil
 }

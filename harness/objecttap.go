@@ -2,7 +2,10 @@ package harness
 
 import (
 	"net/http"
+	"strings"
 	"sync"
+
+	"github.com/wipo-das/dasim/openapi"
 )
 
 // ObjectRequest is one request the world's object store answered: what a
@@ -19,13 +22,19 @@ type ObjectRequest struct {
 }
 
 // objectTap records the object store's requests while someone observes a
-// client under test; otherwise it records nothing, so a long `dasim serve`
-// does not grow.
+// client under test; otherwise it keeps nothing, so a long `dasim serve`
+// does not grow. Every request also goes to the world's recorder as an
+// exchange outside das.yaml (contract "s3"), so transcripts and sequence
+// diagrams show the object store's lifeline.
 type objectTap struct {
-	mu   sync.Mutex
-	on   bool
-	reqs []ObjectRequest
+	recorder openapi.Recorder
+	mu       sync.Mutex
+	on       bool
+	reqs     []ObjectRequest
 }
+
+// ObjectStoreParty names the object store in recorded exchanges.
+const ObjectStoreParty = "object store"
 
 func (t *objectTap) start() {
 	t.mu.Lock()
@@ -44,17 +53,39 @@ func (t *objectTap) wrap(next http.Handler) http.Handler {
 		t.mu.Lock()
 		on := t.on
 		t.mu.Unlock()
-		if !on {
+		if !on && t.recorder == nil {
 			next.ServeHTTP(w, r)
 			return
 		}
 		cw := &countingWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(cw, r)
+		if t.recorder != nil {
+			// The path only: a presigned URL's query is a credential.
+			t.recorder.Record(openapi.Exchange{Contract: "s3", Recorder: "server", Method: r.Method, URL: r.URL.Path,
+				Status: cw.status, Labels: openapi.Labels{Party: ObjectStoreParty, Peer: objectCaller(r)}})
+		}
+		if !on {
+			return
+		}
 		t.mu.Lock()
 		t.reqs = append(t.reqs, ObjectRequest{Method: r.Method, Path: r.URL.Path,
 			Signature: r.URL.Query().Get("X-Amz-Signature"), Status: cw.status, Bytes: cw.bytes})
 		t.mu.Unlock()
 	})
+}
+
+// objectCaller tells who sent an object-store request: DAS signs its S3
+// API calls in the Authorization header; an office uses a presigned URL to
+// a key under uploads/<CC>/ or deliveries/<CC>/ (das.uploadKey, deliveryKey).
+func objectCaller(r *http.Request) string {
+	if strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-") {
+		return "das"
+	}
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if len(parts) >= 3 && (parts[1] == "uploads" || parts[1] == "deliveries") && len(parts[2]) == 2 {
+		return "office " + parts[2]
+	}
+	return ""
 }
 
 type countingWriter struct {

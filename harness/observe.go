@@ -41,13 +41,16 @@ func (w *World) Observe(office, clientID string, certPEM []byte, notifyURL strin
 		return nil, err
 	}
 	party := "office " + office + " (system under test)"
-	recorded := openapi.DAS().Middleware(w.DAS.Handler(), openapi.WithRecorder(o.Log),
+	// The recorder sits in front of the faults, so the transcript holds the
+	// 503 the harness answers on purpose: it is what a failed retry check
+	// points at. Refusals of either layer are DAS's to write.
+	faulty := w.Faults.Middleware(ObservedParty, faults.DASOperation, w.DAS.Handler(),
+		func(rw http.ResponseWriter, r *http.Request, f *faults.Injected) { w.DAS.WriteError(rw, r, f) })
+	l.serve(openapi.DAS().Middleware(faulty, openapi.WithRecorder(openapi.Stamped(w.Clock.Now, o.Log)),
 		openapi.WithParty(party), openapi.WithTranscripts(),
 		openapi.OnRefusal(func(rw http.ResponseWriter, r *http.Request, ref *openapi.Refusal) {
 			w.DAS.WriteError(rw, r, dasapi.RefusalError(ref))
-		}))
-	l.serve(w.Faults.Middleware(ObservedParty, faults.DASOperation, recorded,
-		func(rw http.ResponseWriter, r *http.Request, f *faults.Injected) { w.DAS.WriteError(rw, r, f) }))
+		})))
 	o.API = l.URL + DASBasePath
 	if notifyURL != "" {
 		w.route(office, notifyURL, w.AuthZ.Issuer())

@@ -74,6 +74,9 @@ func (w *World) AddOffice(ctx context.Context, cfg office.Config, extra ...offic
 	if cfg.DASClientID == "" {
 		cfg.DASClientID = DASClientID
 	}
+	if cfg.Profile == "" {
+		cfg.Profile = w.profile // the office signs, and serves, in the world's profile
+	}
 	extra = append(w.towardRemoteDAS(&cfg), extra...)
 	if cfg.ErrorShape == protocol.ShapeFlat {
 		cfg.ErrorShape = w.errorShape
@@ -100,7 +103,7 @@ func (w *World) AddOffice(ctx context.Context, cfg office.Config, extra ...offic
 			return nil, err
 		}
 	}
-	w.offices.set(o.Code(), das.OfficeEndpoint{BaseURL: o.APIBaseURL(), Tokens: w.dasTokens(o.AuthIssuer())})
+	w.offices.set(o.Code(), das.OfficeEndpoint{BaseURL: o.APIBaseURL(), Tokens: w.officeTokens(o.AuthIssuer())})
 	w.mu.Lock()
 	w.Offices[o.Code()] = o
 	w.mu.Unlock()
@@ -111,7 +114,7 @@ func (w *World) AddOffice(ctx context.Context, cfg office.Config, extra ...offic
 // the office's own base URL, with DAS registered as its client from the
 // certificate DAS sends the office.
 func (w *World) officeAuthServer(cfg office.Config) (*authz.Server, error) {
-	as, err := authz.New(authz.Config{BaseURL: cfg.BaseURL, Profile: authz.ProfileWIPO, Clock: w.Clock, Rand: w.rand},
+	as, err := authz.New(authz.Config{BaseURL: cfg.BaseURL, Profile: w.profile, Clock: w.Clock, Rand: w.rand},
 		authz.WithSigningKey(w.signingKey))
 	if err != nil {
 		return nil, fmt.Errorf("office %s: own authorization server: %w", cfg.Code, err)
@@ -143,11 +146,22 @@ func (w *World) towardRemoteDAS(cfg *office.Config) []office.Option {
 	return []office.Option{office.WithWIPOKeys(w.remoteKeys)}
 }
 
+// officeTokens are DAS's tokens for an office whose calls need issuer's:
+// none with the unauthenticated-callbacks defect.
+func (w *World) officeTokens(issuer string) das.TokenSource {
+	if w.defects.noCallbackToken {
+		return nil
+	}
+	return w.dasTokens(issuer)
+}
+
 // dasTokens is DAS authenticating with private_key_jwt at issuer: WIPO's
-// authorization server (setup A) or an office's own (setup B).
+// authorization server (setup A) or an office's own (setup B), both in the
+// world's profile. DAS's assertion carries jti and iat in every profile
+// (RFC 7523 section 3 allows them; certified servers require them).
 func (w *World) dasTokens(issuer string) das.TokenSource {
 	tc := &clientauth.TokenClient{HTTP: w.HTTPClient(), Issuer: issuer, ClientID: DASClientID,
-		Key: w.dasIdentity.Key(), Now: w.Clock.Now, Rand: w.rand, UniqueID: true}
+		Key: w.dasIdentity.Key(), Now: w.Clock.Now, Rand: w.rand, Profile: w.profile, Identified: true}
 	return &clientauth.TokenCache{Client: tc, Scope: authz.ScopeOfficeExchange}
 }
 

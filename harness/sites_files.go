@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/wipo-das/dasim/simulators/clientauth"
@@ -111,7 +110,13 @@ func WriteSitesFiles(dir string, w *World, sc SitesConfig, t DASTimings) (SitesF
 	if err := writeFile(files.Config, append(b, '\n'), 0o644); err != nil {
 		return files, err
 	}
-	return files, writeFile(files.World, serveWorld(cfg, t), 0o644)
+	ca := &CAFile{Cert: filepath.Join(sc.StateDir, "ca", "ca.pem"), Key: filepath.Join(sc.StateDir, "ca", "ca-key.pem")}
+	for _, p := range []*string{&ca.Cert, &ca.Key} {
+		if *p, err = filepath.Abs(*p); err != nil {
+			return files, err
+		}
+	}
+	return files, writeFile(files.World, serveWorld(cfg, t, ca), 0o644)
 }
 
 func (t DASTimings) String() string {
@@ -119,10 +124,11 @@ func (t DASTimings) String() string {
 }
 
 // serveWorld is world.yaml: a world of dasim serve whose offices and PCT
-// DAS are the harness's sites, with the declared timings, and a retry
-// policy short enough for a regression run to see DAS give up.
-func serveWorld(cfg dasConfig, t DASTimings) []byte {
-	wf := WorldFile{Clock: "system", Retention: durationOrEmpty(t.Retention), TokenLifetime: durationOrEmpty(t.TokenLifetime),
+// DAS are the harness's sites, with the declared timings, a retry policy
+// short enough for a regression run to see DAS give up, and the sites' CA
+// (so the harness trusts the DAS's certificates without a --ca).
+func serveWorld(cfg dasConfig, t DASTimings, ca *CAFile) []byte {
+	wf := WorldFile{Clock: "system", CA: ca, Retention: durationOrEmpty(t.Retention), TokenLifetime: durationOrEmpty(t.TokenLifetime),
 		DAS: &DASFile{Key: cfg.DASKeyFile, CallTimeout: durationOrEmpty(t.CallTimeout), OFFDeadline: durationOrEmpty(t.OFFDeadline),
 			Retry: &RetryFile{FirstDelay: "200ms", Factor: 2, MaxAttempts: 4}},
 		PCTDAS:  &ExternalFile{URL: cfg.PCTDAS, CA: cfg.CAFile},
@@ -141,7 +147,13 @@ func durationOrEmpty(d time.Duration) string {
 	if d <= 0 {
 		return ""
 	}
-	return strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
+	switch {
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
 }
 
 func writeFile(path string, b []byte, mode os.FileMode) error {

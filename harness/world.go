@@ -45,6 +45,9 @@ type Config struct {
 	Addrs map[string]string
 	// Recorder receives every exchange; nil keeps them in World.Log.
 	Recorder openapi.Recorder
+	// Log is World.Log; nil: one that keeps every exchange (a spec's world
+	// is short-lived). dasim serve passes a bounded one (openapi.NewLog).
+	Log *openapi.Log
 	// Retention of transit files at DAS; 0: 7 days.
 	Retention time.Duration
 	// DASOutboundTimeout bounds each call of DAS to an office or PCT DAS, in
@@ -83,6 +86,9 @@ type Config struct {
 	// fetches RO/IB documents from (with its WIPO token) instead of the
 	// world's own PCT DAS; World.PCT is then nil.
 	ExternalPCT string
+	// DASDefects are deliberate faults of the world's DAS, by name
+	// (DASDefects): WIPO's regression run is shown to catch each.
+	DASDefects []string
 	// RemoteDAS is a DAS under test: the world's offices and PCT DAS work
 	// with it — they call its API with tokens of its authorization server,
 	// verify its calls with that server's JWKS — instead of the world's own
@@ -100,6 +106,10 @@ type World struct {
 	Clock clock.Clock
 	CA    *tlsca.CA
 	Log   *openapi.Log
+	// Feed sees every exchange first: it stamps it with the world's clock
+	// (Exchange.At), passes it to the recorder, and serves live viewers
+	// (the admin console, serve -v).
+	Feed *openapi.Feed
 
 	rand io.Reader
 	ctx  context.Context // the values Start was called with, for the parties' work
@@ -131,8 +141,11 @@ type World struct {
 	unlisted   *RemoteIdentity   // a client the DAS under test registers but does not whitelist (sites)
 	timings    DASTimings        // the world's own DAS's, for specs that wait for them
 	remoteKeys *laterKeys        // the DAS under test's JWKS, for its offices in setup A
+	defects    dasDefects        // Config.DASDefects
 	addrs      map[string]string // Config.Addrs
 	publicURLs map[string]string // Config.PublicURLs
+
+	profile authz.Profile // of every authorization server of the world
 
 	mu         sync.Mutex
 	signingKey *rsa.PrivateKey
@@ -167,13 +180,20 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 			return nil, err
 		}
 	}
-	w = &World{Clock: cfg.Clock, Log: &openapi.Log{}, rand: cfg.Rand, ctx: ctx, errorShape: cfg.ErrorShape, listeners: map[string]*listener{},
+	if cfg.Log == nil {
+		cfg.Log = &openapi.Log{}
+	}
+	w = &World{Clock: cfg.Clock, Log: cfg.Log, rand: cfg.Rand, ctx: ctx, errorShape: cfg.ErrorShape, listeners: map[string]*listener{},
 		Faults: faults.New(cfg.Clock), Offices: map[string]*office.Office{}, signingKey: cfg.SigningKey}
+	if w.profile = cfg.Profile; w.profile == "" {
+		w.profile = authz.ProfileWIPO
+	}
 	next := cfg.Recorder
 	if next == nil {
 		next = w.Log
 	}
-	w.steps = &stepMarker{next: next}
+	w.Feed = openapi.NewFeed(cfg.Clock.Now, next)
+	w.steps = &stepMarker{next: w.Feed}
 	w.recorder = w.steps
 	// "return nil, err" clears w before deferred calls run: close the
 	// half-started world through its own variable.
@@ -184,6 +204,9 @@ func Start(ctx context.Context, cfg Config) (w *World, err error) {
 		}
 	}()
 	w.addrs, w.publicURLs, w.remote = cfg.Addrs, cfg.PublicURLs, cfg.RemoteDAS
+	if w.defects, err = dasDefectsOf(cfg.DASDefects); err != nil {
+		return nil, err
+	}
 	if w.CA = cfg.CA; w.CA == nil {
 		if w.CA, err = tlsca.New(cfg.Rand, cfg.Clock.Now(), "dasim world CA"); err != nil {
 			return nil, err
@@ -273,7 +296,7 @@ func (w *World) startObjectStore(cfg Config) error {
 		return err
 	}
 	w.onClose(w.S3.Close)
-	w.objects = &objectTap{}
+	w.objects = &objectTap{recorder: w.recorder}
 	l.serve(w.objects.wrap(w.S3.Handler()))
 	sc := w.S3.StorageConfig(l.URL)
 	sc.HTTPClient = w.CA.Client()

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"github.com/wipo-das/dasim/simulators/das"
 )
 
 // WorldFile is the YAML description of a world of your own (dasim serve
@@ -40,6 +41,15 @@ type WorldFile struct {
 	// Clients are registered at the authorization server and not
 	// whitelisted at DAS (a client DAS must refuse).
 	Clients []ClientFile `yaml:"clients,omitempty"`
+	// CA is the certificate authority the world's parties serve with (PEM
+	// files of its root and key); default a new one at every start.
+	CA *CAFile `yaml:"ca,omitempty"`
+}
+
+// CAFile names the PEM files of a CA's root certificate and private key.
+type CAFile struct {
+	Cert string `yaml:"cert"`
+	Key  string `yaml:"key"`
 }
 
 // DASFile tunes the world's DAS. Durations are Go durations ("500ms").
@@ -127,16 +137,17 @@ func DemoWorld() *WorldFile {
 	return w
 }
 
-// ParseWorldFile reads and validates a world description.
+// ParseWorldFile reads and validates a world description. Every problem
+// comes at once: unknown fields (with the valid ones), values of the wrong
+// kind, and what Validate finds; only a YAML syntax error stops earlier.
 func ParseWorldFile(b []byte) (*WorldFile, error) {
 	var w WorldFile
-	dec := yaml.NewDecoder(strings.NewReader(string(b)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&w); err != nil {
-		return nil, fmt.Errorf("world file: %w", err)
-	}
+	errs := decodeYAML(b, &w)
 	if err := w.Validate(); err != nil {
-		return nil, err
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("world file: %w", errors.Join(errs...))
 	}
 	return &w, nil
 }
@@ -188,7 +199,14 @@ func (w *WorldFile) Validate() error {
 			bad("%s.setup: %q is neither A nor B", at, o.Setup)
 		}
 		for j, d := range o.Documents {
-			errs = append(errs, d.validate(fmt.Sprintf("%s.documents[%d]", at, j), o.Code)...)
+			where := fmt.Sprintf("%s.documents[%d]", at, j)
+			errs = append(errs, d.validate(where, o.Code)...)
+			if d.Hosting == "library" && slices.Contains(das.DefaultIP5Offices(), o.Code) {
+				// WIPO keeps IP5 documents in temporary storage only (docs/storage-rules.md);
+				// DAS refuses them in its library with 403, detail -21.
+				bad("%s.hosting: office %s is an IP5 office, whose documents DAS keeps in transit only, never in its library "+
+					"(it would refuse the registration: 403, detail -21); use hosting home (flow c.2) or transit (c.3)", where, o.Code)
+			}
 		}
 		errs = append(errs, o.validateExternal(at)...)
 	}

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"crypto/ecdsa"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/das"
 	"github.com/wipo-das/dasim/simulators/office"
+	"github.com/wipo-das/dasim/simulators/tlsca"
 )
 
 // validateExternal checks the fields of an external office (one with a url).
@@ -126,6 +128,16 @@ func (w *WorldFile) tune(cfg *Config) (*externals, error) {
 		cfg.DASOutboundTimeout, cfg.OFFDeadline = parse(d.CallTimeout), parse(d.OFFDeadline)
 		if r := d.Retry; r != nil {
 			cfg.DASRetry = das.RetryPolicy{FirstDelay: parse(r.FirstDelay), Factor: r.Factor, MaxAttempts: r.MaxAttempts}
+		}
+	}
+	if c := w.CA; c != nil {
+		certPEM, keyPEM := read("ca.cert", c.Cert), read("ca.key", c.Key)
+		if certPEM != nil && keyPEM != nil {
+			ca, err := tlsca.Load(rand.Reader, cfg.Clock.Now(), certPEM, keyPEM)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("ca: %w", err))
+			}
+			cfg.CA = ca
 		}
 	}
 	if p := w.PCTDAS; p != nil {

@@ -3,6 +3,7 @@ package openapi
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // Labels attribute an exchange to the party that recorded it, its peer, and
@@ -60,6 +61,9 @@ func LabelsFrom(ctx context.Context) Labels {
 // Exchange is one request and its response as seen by a recording party,
 // with the contract's verdict on each.
 type Exchange struct {
+	// At is when the exchange was recorded, on the recording world's clock
+	// (virtual in a simulated world); zero when the recorder has no clock.
+	At                 time.Time   `json:"at,omitzero"`
 	Contract           string      `json:"contract"`
 	Recorder           string      `json:"recorder"` // "server" (middleware) or "client" (transport)
 	Labels             Labels      `json:"labels"`
@@ -89,24 +93,36 @@ type Recorder interface {
 	Record(Exchange)
 }
 
-// Log is an in-memory Recorder safe for concurrent use.
+// Log is an in-memory Recorder safe for concurrent use. The zero Log keeps
+// everything (a spec's world lives for one spec); NewLog makes a bounded
+// ring for long-running worlds (log_ring.go).
 type Log struct {
 	mu        sync.Mutex
 	exchanges []Exchange
+	ring      ring
 }
 
-// Record appends e.
+// Record appends e; a full ring forgets its oldest exchange.
 func (l *Log) Record(e Exchange) {
 	l.mu.Lock()
-	l.exchanges = append(l.exchanges, e)
+	l.ring.spillLocked(e)
+	if l.ring.limit > 0 && len(l.exchanges) == l.ring.limit {
+		l.exchanges[l.ring.start] = e
+		l.ring.start = (l.ring.start + 1) % l.ring.limit
+		l.ring.dropped++
+	} else {
+		l.exchanges = append(l.exchanges, e)
+	}
 	l.mu.Unlock()
 }
 
-// Exchanges returns a copy of everything recorded.
+// Exchanges returns a copy of everything kept, oldest first.
 func (l *Log) Exchanges() []Exchange {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]Exchange(nil), l.exchanges...)
+	out := make([]Exchange, 0, len(l.exchanges))
+	out = append(out, l.exchanges[l.ring.start:]...)
+	return append(out, l.exchanges[:l.ring.start]...)
 }
 
 // Failed returns the exchanges with a violation or a transport error.
@@ -122,10 +138,10 @@ func (l *Log) filter(keep func(Exchange) bool) []Exchange {
 	return out
 }
 
-// Reset forgets everything recorded.
+// Reset forgets everything kept (the count of forgotten exchanges too).
 func (l *Log) Reset() {
 	l.mu.Lock()
-	l.exchanges = nil
+	l.exchanges, l.ring.start, l.ring.dropped = nil, 0, 0
 	l.mu.Unlock()
 }
 

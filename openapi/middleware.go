@@ -48,7 +48,7 @@ func (c *Contract) Middleware(next http.Handler, opts ...Option) http.Handler {
 			resViolations = c.ValidateResponse(r.Context(), route, r, status, rec.header, rec.body.Bytes())
 		}
 		rec.copyTo(w)
-		e := Exchange{Contract: c.name, Recorder: "server", Method: r.Method, URL: r.URL.RequestURI(),
+		e := Exchange{Contract: c.name, Recorder: "server", Method: r.Method, URL: redactURL(r.URL.RequestURI()),
 			Status: status, RequestViolations: reqViolations, ResponseViolations: resViolations}
 		if route != nil {
 			e.Operation = route.OperationID

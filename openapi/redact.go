@@ -1,7 +1,6 @@
 package openapi
 
 import (
-	"encoding/json"
 	"net/url"
 	"strings"
 )
@@ -26,11 +25,10 @@ func redactBody(contentType string, body []byte) string {
 	var out string
 	switch {
 	case strings.Contains(contentType, "json"):
-		var v any
-		if json.Unmarshal(body, &v) != nil {
+		b, ok := redactJSONPrefix(body, maxTranscript)
+		if !ok {
 			return "(unparsable JSON body redacted)"
 		}
-		b, _ := json.Marshal(redactValue(v))
 		out = string(b)
 	case strings.Contains(contentType, "x-www-form-urlencoded"):
 		form, err := url.ParseQuery(string(body))
@@ -52,20 +50,34 @@ func redactBody(contentType string, body []byte) string {
 	return out
 }
 
-func redactValue(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, e := range t {
-			if secretNames[k] {
-				t[k] = "(redacted)"
-			} else {
-				t[k] = redactValue(e)
-			}
-		}
-	case []any:
-		for i, e := range t {
-			t[i] = redactValue(e)
+// redactURL returns a request URL with the value of every secret query
+// parameter replaced (GET registrations/certificates and DELETE
+// registrations carry dasAccessCode in the query), the rest as sent.
+func redactURL(raw string) string {
+	path, query, ok := strings.Cut(raw, "?")
+	if !ok || !mayHoldSecret(query) {
+		return raw
+	}
+	pairs := strings.Split(query, "&")
+	for i, pair := range pairs {
+		rawKey, _, _ := strings.Cut(pair, "=")
+		if key, err := url.QueryUnescape(rawKey); err == nil && secretNames[key] {
+			pairs[i] = rawKey + "=%28redacted%29"
 		}
 	}
-	return v
+	return path + "?" + strings.Join(pairs, "&")
+}
+
+// mayHoldSecret is a cheap filter: a secret name, or an escape that might
+// spell one.
+func mayHoldSecret(query string) bool {
+	if strings.IndexByte(query, '%') >= 0 {
+		return true
+	}
+	for name := range secretNames {
+		if strings.Contains(query, name) {
+			return true
+		}
+	}
+	return false
 }

@@ -24,19 +24,20 @@ func TestEmbeddedContractsLoad(t *testing.T) {
 // The DAS operations the issue requires, and who serves them.
 func TestDASOperationsAndImplementers(t *testing.T) {
 	want := map[string][]string{
-		"POST /files/url-uploads":   {"das"},
-		"PUT /files/url-uploads":    {"das"},
-		"GET /files":                {"das"},
-		"DELETE /files":             {"das"},
-		"GET /files/url-downloads":  {"das", "office"},
-		"POST /files/url-downloads": {"das", "office"},
-		"POST /registrations":       {"das"},
-		"PUT /registrations":        {"das"},
-		"DELETE /registrations":     {"das"},
-		"POST /retrievals":          {"das", "office"},
-		"PUT /retrievals":           {"das"},
-		"GET /retrievals/statuses":  {"das"},
-		"POST /notifications":       {"das", "office"},
+		"POST /files/url-uploads":         {"das"},
+		"PUT /files/url-uploads":          {"das"},
+		"GET /files":                      {"das"},
+		"DELETE /files":                   {"das"},
+		"GET /files/url-downloads":        {"das", "office"},
+		"POST /files/url-downloads":       {"das", "office"},
+		"POST /registrations":             {"das"},
+		"PUT /registrations":              {"das"},
+		"DELETE /registrations":           {"das"},
+		"GET /registrations/certificates": {"das"},
+		"POST /retrievals":                {"das", "office"},
+		"PUT /retrievals":                 {"das"},
+		"GET /retrievals/statuses":        {"das"},
+		"POST /notifications":             {"das", "office"},
 	}
 	got := map[string][]string{}
 	for _, r := range DAS().Routes() {

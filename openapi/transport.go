@@ -59,7 +59,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	check := req.Clone(req.Context())
 	route, reqViolations := t.c.ValidateRequest(req.Context(), check, body)
-	e := Exchange{Contract: t.c.name, Recorder: "client", Method: req.Method, URL: req.URL.String(),
+	e := Exchange{Contract: t.c.name, Recorder: "client", Method: req.Method, URL: redactURL(req.URL.String()),
 		RequestViolations: reqViolations}
 	if route != nil {
 		e.Operation = route.OperationID

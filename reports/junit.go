@@ -32,8 +32,12 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
-	Skipped   *struct{}     `xml:"skipped,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr,omitempty"`
 }
 
 type junitFailure struct {
@@ -70,11 +74,11 @@ func WriteJUnit(w io.Writer, run *Run) error {
 			if f == nil {
 				f = &Failure{Message: "failed"}
 			}
-			c.Failure = &junitFailure{Message: f.Summary(), Type: f.Rule, Text: f.Detail()}
+			c.Failure = &junitFailure{Message: f.Summary(), Type: f.Rule, Text: f.Detail() + proofText(run.CallsOf(s), f)}
 		case "passed":
 		default:
 			suite.Skipped++
-			c.Skipped = &struct{}{}
+			c.Skipped = &junitSkipped{Message: s.SkipReason}
 		}
 		suite.Cases = append(suite.Cases, c)
 	}
@@ -96,22 +100,53 @@ func (f *Failure) Summary() string {
 		}
 	}
 	head := strings.Join(parts, ", ")
-	if head == "" {
+	switch {
+	case head == "":
 		return firstLine(f.Message)
+	case f.Message == "":
+		return head
 	}
 	return head + ": " + firstLine(f.Message)
 }
 
-// Detail is the full account: summary, expected vs actual, message, location.
+// Detail is the full account: summary, expected vs actual, message. The
+// toolkit's source location is left out: it names the toolkit's shared
+// helper, not anything the certified party can act on.
 func (f *Failure) Detail() string {
 	var b strings.Builder
 	b.WriteString(f.Summary() + "\n")
-	if f.Expected != "" || f.Actual != "" {
-		fmt.Fprintf(&b, "expected: %s\nactual:   %s\n", f.Expected, f.Actual)
+	if f.Expected != "" {
+		fmt.Fprintf(&b, "expected: %s\n", f.Expected)
 	}
-	b.WriteString(f.Message + "\n")
-	if f.Location != "" {
-		b.WriteString("at " + f.Location + "\n")
+	if f.Actual != "" {
+		fmt.Fprintf(&b, "actual:   %s\n", f.Actual)
+	}
+	if f.Message != "" {
+		b.WriteString(f.Message + "\n")
+	}
+	return b.String()
+}
+
+// proofText quotes the call that proves f, with its world-clock time.
+func proofText(calls []Call, f *Failure) string {
+	if f.Proof <= 0 || f.Proof > len(calls) {
+		return ""
+	}
+	c := calls[f.Proof-1]
+	var b strings.Builder
+	fmt.Fprintf(&b, "proved by exchange #%d", c.Seq)
+	if !c.At.IsZero() {
+		fmt.Fprintf(&b, " at %s (world clock)", c.At.UTC().Format("2006-01-02T15:04:05.000Z"))
+	}
+	fmt.Fprintf(&b, ": %s -> %s %s %s -> %d %s\n", or(c.From, unknownCaller), or(c.To, "?"), c.Method, c.URL, c.Status, c.TransportError)
+	if c.RequestBody != "" {
+		b.WriteString("request:  " + c.RequestBody + "\n")
+	}
+	if c.ResponseBody != "" {
+		b.WriteString("response: " + c.ResponseBody + "\n")
+	}
+	for _, v := range c.Faults() {
+		b.WriteString("violation: " + v.String() + "\n")
 	}
 	return b.String()
 }

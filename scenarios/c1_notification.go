@@ -3,6 +3,7 @@ package scenarios
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -49,6 +50,7 @@ func (s *Suite) c2() {
 						Document: document("JP 2023-045678", "2023-04-02", "3F9A", office.Home, 32*1024)})
 					osf := s.theOSF(ctx, e, "EE")
 					ack := s.retrieveAndCheck(ctx, e, off, osf, "(1)")
+					expectNotifiedOnce(osf, ack)
 					by(e, "DAS forwarded the retrieval with its own ack id, distinct from the OSF's")
 					offAcks := forwardedAcks(e.Exchanges(), off.Code())
 					Expect(offAcks).To(HaveLen(1))
@@ -86,12 +88,13 @@ func (s *Suite) c3() {
 					Config:   office.Config{Code: "US", Setup: office.SetupB, TransitThreshold: 1 << 20},
 					Document: document("US 18/123,456", "2023-06-20", "D00D", office.Transit, 2<<20)})
 				osf := s.theOSF(ctx, e, "EE")
-				s.retrieveAndCheck(ctx, e, off, osf, "(1)")
+				ack := s.retrieveAndCheck(ctx, e, off, osf, "(1)")
+				expectNotifiedOnce(osf, ack)
 				by(e, "the OFF set the file of the retrieval it was forwarded (PUT retrievals)")
 				if f := diagnose(e, off, "", s.underTest()); f != nil {
 					failWith(*f)
 				}
-				if served(e.Exchanges(), "setRetrievalFile") == 0 {
+				if served(e.Exchanges(), "setRetrievalFile")+calledOK(e.Exchanges(), "office "+off.Code(), "setRetrievalFile") == 0 {
 					failWith(reports.Failure{Party: off.Party(), Operation: "setRetrievalFile", Step: officeCallStep("setRetrievalFile"),
 						Rule:     "c.3: the OFF sets the file of the forwarded retrieval (PUT retrievals) before it notifies",
 						Expected: "a PUT retrievals at WIPO DAS referring to the OFF's ack id", Actual: "no PUT retrievals reached DAS"})
@@ -101,16 +104,21 @@ func (s *Suite) c3() {
 }
 
 // forwardedAcks are the ack ids the OFF code answered DAS's forwarded
-// retrievals with, as DAS's side recorded them in ex.
+// retrievals with, as the office's side recorded them in ex (a simulated
+// OFF's records; for an OFF under test, DAS's side of the call).
 func forwardedAcks(ex []openapi.Exchange, code string) []string {
 	var acks []string
 	for _, e := range ex {
-		if e.Operation != "requestRetrieval" || e.Recorder != "client" || e.Labels.Peer != "office "+code || e.Status != http.StatusCreated {
+		ownSide := e.Recorder == "server" && e.Labels.Party == "office "+code
+		dasSide := e.Recorder == "client" && e.Labels.Peer == "office "+code
+		if e.Operation != "requestRetrieval" || e.Status != http.StatusCreated || !(ownSide || dasSide) {
 			continue
 		}
 		var ack struct{ RequestAckID string }
 		_ = json.Unmarshal([]byte(e.ResponseBody), &ack)
-		acks = append(acks, ack.RequestAckID)
+		if !slices.Contains(acks, ack.RequestAckID) { // both sides record a simulated OFF's answer
+			acks = append(acks, ack.RequestAckID)
+		}
 	}
 	return acks
 }
@@ -124,4 +132,26 @@ func served(ex []openapi.Exchange, operation string) int {
 		}
 	}
 	return n
+}
+
+// calledOK counts the calls of operation that party made and DAS answered
+// with 2xx, from party's own records (a simulated office's).
+func calledOK(ex []openapi.Exchange, party, operation string) int {
+	n := 0
+	for _, e := range ex {
+		if e.Operation == operation && e.Recorder == "client" && e.Labels.Party == party && e.Status < 300 && e.Status > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// expectNotifiedOnce checks that DAS told the OSF once that the document of
+// ack is available: when it is, not before (step 7 of the flows through the
+// OFF: "WIPO DAS prepares the requested document for download by OSF and
+// notifies the OSF").
+func expectNotifiedOnce(osf harness.OSF, ack string) {
+	GinkgoHelper()
+	r, _ := osf.Received(ack)
+	Expect(r.Notifications).To(HaveLen(1), "DAS notifies the OSF once, when it has prepared the document")
 }

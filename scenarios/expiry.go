@@ -39,7 +39,7 @@ func (s *Suite) expiry() {
 				}
 				margin := time.Second
 				if e.Can(harness.AdvanceClock) != nil {
-					margin = 3 * time.Second
+					margin = 2 * time.Second
 				}
 				retention := e.Declared().Retention
 				expires := available.Add(retention)

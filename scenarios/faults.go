@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -84,10 +85,9 @@ func untilDone(ctx SpecContext, e *harness.Env, osf harness.OSF, ack string) har
 	}
 }
 
-// faultEvents are the events of kind that fired in e.
+// faultEvents are the events of kind that the spec's faults caused.
 func faultEvents(e *harness.Env, kind faults.Kind) []faults.Event {
-	GinkgoHelper()
-	return need(e.Faults()).EventsOf(kind)
+	return e.FaultEvents(kind)
 }
 
 // deliveries are DAS's calls to offices for ack, from the simulated DAS's
@@ -303,10 +303,11 @@ func (s *Suite) faultsOfNotifications() {
 				first, second := off.Documents()[0], off.Documents()[1]
 				osf := s.theOSF(ctx, e, "JP")
 				// Held long enough for the second notification to overtake it:
-				// an hour of a virtual clock, a few seconds of real time.
+				// an hour of a virtual clock; on the real clock, longer than
+				// the OFF takes to prepare the second document.
 				hold := time.Hour
 				if e.Can(harness.AdvanceClock) != nil {
-					hold = 10 * e.PollEvery()
+					hold = 3 * office.DefaultPrepareDelay
 				}
 				need(e.AddFault(faults.Rule{Party: "office " + off.Code(), Operation: "notify", Kind: faults.NotificationOutOfOrder,
 					Delay: faults.Duration(hold), Remaining: 1}))
@@ -333,10 +334,11 @@ func (s *Suite) faultsOfNotifications() {
 					r, _ := osf.Received(ack)
 					Expect(r.Notifications).To(HaveLen(1))
 				}
-				n1, _ := osf.Received(ack1)
-				n2, _ := osf.Received(ack2)
-				Expect(n1.Notifications[0].At.Before(n2.Notifications[0].At)).To(BeFalse(),
-					"the first retrieval completed no earlier than the second: the notifications were reordered")
+				by(e, "the OFF's notifications reached DAS in the reverse order of the retrievals DAS forwarded")
+				forwarded := forwardedAcks(e.Exchanges(), off.Code())
+				notified := notifiedAcks(e.Exchanges(), off.Code())
+				Expect(forwarded).To(HaveLen(2))
+				Expect(notified).To(Equal([]string{forwarded[1], forwarded[0]}), "the second notification overtook the first")
 			})
 
 			s.ConformanceIt("delivers after a delayed OFF notification", Rule{
@@ -399,4 +401,21 @@ func (s *Suite) faultsTowardOSF() {
 				}
 			})
 		})
+}
+
+// notifiedAcks are the OFF's own ack ids its successful notifications to DAS
+// named, in the order the office sent them (its client-side records).
+func notifiedAcks(ex []openapi.Exchange, code string) []string {
+	var acks []string
+	for _, x := range ex {
+		if x.Operation != "notify" || x.Recorder != "client" || x.Labels.Party != "office "+code || x.Status >= 300 {
+			continue
+		}
+		var n struct {
+			RequestAckID string `json:"requestAckId"`
+		}
+		_ = json.Unmarshal([]byte(x.RequestBody), &n)
+		acks = append(acks, n.RequestAckID)
+	}
+	return acks
 }

@@ -76,6 +76,7 @@ func (s *Suite) pct() {
 				Source: "WIPO DAS storage page, priority document storage table",
 			}, func(ctx SpecContext) {
 				e := s.env(ctx)
+				by(e, "an office registers an RO/IB document with a file: DAS refuses to put it in its library")
 				c := need(e.OfficeClient(0, "IB", "ib-office"))
 				d := harness.Document{Number: "PCT/IB2023/050123", Date: "2023-01-09", AccessCode: "C0DE",
 					Content: harness.PDF("PCT/IB2023/050123", 8*1024)}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,8 +19,10 @@ import (
 
 // Report entry names the harness attaches to a spec.
 const (
-	entryFailure      = "dasim-failure"
-	entryExchanges    = "dasim-exchanges"
+	entryFailure   = "dasim-failure"
+	entryExchanges = "dasim-exchanges"
+	// entryInapplicable marks a spec skipped because its obligation does
+	// not bind the system under test (harness.Missing.Inapplicable).
 	entryInapplicable = "dasim-inapplicable"
 )
 
@@ -41,22 +45,31 @@ func noteExchanges(ex []openapi.Exchange) {
 }
 
 // Convert turns Ginkgo's report into the reports model. It reads report
-// entries from their JSON form, which survives parallel runs.
+// entries from their JSON form, which survives parallel runs. Specs the
+// label filter did not select are left out (Ginkgo reports them as
+// skipped), except, in a certification run, those of the certified role,
+// which are skipped with the filter as reason; a spec that skipped itself
+// keeps its reason. The exchanges of a
+// spec become calls (each request once, both sides' verdicts) that count
+// toward the contract coverage; a failed spec keeps them as its transcript.
 func Convert(r types.Report, o Options, rules map[string]Rule) *reports.Run {
 	run := &reports.Run{Toolkit: o.Toolkit, SpecSHA256: openapi.DASSpecSHA256(), Target: o.Target,
-		Started: r.StartTime, Duration: r.RunTime.Seconds()}
-	for _, s := range r.SpecReports {
-		if s.LeafNodeType != types.NodeTypeIt || !o.certifies(s) {
+		Role: certifiedRole(r.SuiteConfig.LabelFilter), Started: r.StartTime, Duration: r.RunTime.Seconds()}
+	specs := slices.Clone(r.SpecReports)
+	// Ginkgo randomises the order specs run in; reports read by flow.
+	sort.SliceStable(specs, func(i, j int) bool {
+		a, b := flowOf(specs[i].Labels()), flowOf(specs[j].Labels())
+		if a != b {
+			return a < b
+		}
+		return specs[i].FullText() < specs[j].FullText()
+	})
+	for _, s := range specs {
+		if s.LeafNodeType != types.NodeTypeIt || (!selected(s) && !slices.Contains(s.Labels(), "role:"+run.Role)) {
 			continue
 		}
-		sc := reports.Scenario{Name: s.FullText(), Labels: s.Labels(), Seconds: s.RunTime.Seconds(), State: state(s.State)}
-		if sc.State == "skipped" {
-			sc.Skip = s.Failure.Message
-		}
+		sc := reports.Scenario{Name: s.FullText(), Labels: s.Labels(), Flow: flowOf(s.Labels()), Seconds: s.RunTime.Seconds(), State: state(s.State)}
 		for _, l := range sc.Labels {
-			if f, ok := strings.CutPrefix(l, "flow:"); ok {
-				sc.Flow = f
-			}
 			if role, ok := strings.CutPrefix(l, "role:"); ok {
 				sc.Roles = append(sc.Roles, role)
 			}
@@ -69,10 +82,11 @@ func Convert(r types.Report, o Options, rules map[string]Rule) *reports.Run {
 				sc.Steps = append(sc.Steps, ev.Message)
 			}
 		}
+		var exchanges []openapi.Exchange
 		for _, e := range s.ReportEntries {
 			switch e.Name {
 			case entryExchanges:
-				_ = json.Unmarshal(entryJSON(e.Value), &sc.Exchanges)
+				_ = json.Unmarshal(entryJSON(e.Value), &exchanges)
 			case entryInapplicable:
 				sc.Optional = sc.State == "skipped"
 			case entryFailure:
@@ -82,51 +96,128 @@ func Convert(r types.Report, o Options, rules map[string]Rule) *reports.Run {
 				}
 			}
 		}
-		if sc.State == "failed" {
-			if sc.Failure == nil {
-				sc.Failure = &reports.Failure{}
+		switch sc.State {
+		case "failed":
+			sc.Failure = failureOf(s, sc.Failure, sc.Steps)
+			if sut := systemUnderTest(o); sc.Failure.Party == "" || sc.Failure.Party+" (system under test)" == sut {
+				sc.Failure.Party = sut
 			}
-			if sc.Failure.Message == "" {
-				sc.Failure.Message = s.Failure.Message
-			} else {
-				sc.Failure.Message += "\n" + s.Failure.Message
+			if sc.Failure.Rule == "" {
+				sc.Failure.Rule = sc.Rule
 			}
-			sc.Failure.Location = s.Failure.Location.String()
-			if sc.Failure.Step == "" && len(sc.Steps) > 0 {
-				sc.Failure.Step = sc.Steps[len(sc.Steps)-1]
+		case "skipped":
+			sc.SkipReason = s.Failure.Message
+			if !selected(s) {
+				sc.SkipReason = fmt.Sprintf("this certification of role %s does not run it (label filter %q)", run.Role, r.SuiteConfig.LabelFilter)
 			}
 		}
-		run.Scenarios = append(run.Scenarios, sc)
+		calls := reports.Merge(exchanges)
+		run.Count(sc.Flow, calls)
+		sc.Calls = len(calls)
+		if sc.State == "failed" && len(calls) > 0 {
+			sc.Transcript = fmt.Sprintf("%s/%d", sc.Flow, len(run.Scenarios)+1)
+			run.Keep(sc.Transcript, calls)
+		}
+		run.Add(sc)
 	}
-	// Ginkgo randomises the order specs run in; reports read by flow.
-	sort.SliceStable(run.Scenarios, func(i, j int) bool {
-		a, b := run.Scenarios[i], run.Scenarios[j]
-		if a.Flow != b.Flow {
-			return a.Flow < b.Flow
-		}
-		return a.Name < b.Name
-	})
+	run.Finish(openapi.DAS())
 	return run
 }
 
-// certifies reports whether spec s belongs in the run's report: every spec
-// of a plain run; under certification of a role, only that role's specs
-// that were meant to run (a spec the label filter left out is no check of
-// the role's, and would read as a skipped one).
-func (o Options) certifies(s types.SpecReport) bool {
-	if o.Role == "" {
-		return true
-	}
-	if s.State == types.SpecStateSkipped && s.Failure.Message == "" {
-		return false // filtered out: Skip() and failed set-ups carry a message
-	}
-	for _, l := range s.Labels() {
-		if l == "role:"+o.Role {
-			return true
+// selected tells a spec the run chose from one the label filter or focus
+// left out: Ginkgo reports both as skipped, but never attempted the latter.
+func selected(s types.SpecReport) bool {
+	return s.State != types.SpecStateSkipped || s.NumAttempts > 0
+}
+
+// Selected returns how many specs of r the run chose to run.
+func Selected(r types.Report) int {
+	n := 0
+	for _, s := range r.SpecReports {
+		if s.LeafNodeType == types.NodeTypeIt && selected(s) {
+			n++
 		}
 	}
-	return false
+	return n
 }
+
+func flowOf(labels []string) string {
+	for _, l := range labels {
+		if f, ok := strings.CutPrefix(l, "flow:"); ok {
+			return f
+		}
+	}
+	return ""
+}
+
+// failureOf completes the structured failure a spec noted (or makes one of
+// Ginkgo's): Ginkgo's message is kept only when the note does not already
+// say expected and actual, which that message merely restates.
+func failureOf(s types.SpecReport, noted *reports.Failure, steps []string) *reports.Failure {
+	f := noted
+	if f == nil {
+		f = &reports.Failure{}
+	}
+	switch {
+	case f.Message == "" && (f.Expected == "" || f.Actual == ""):
+		f.Message = s.Failure.Message
+	case f.Expected == "" || f.Actual == "":
+		f.Message += "\n" + s.Failure.Message
+	}
+	f.Location = s.Failure.Location.String()
+	if f.Expected == "" && f.Actual == "" {
+		f.Expected, f.Actual = gomegaExpectation(s.Failure.Message)
+	}
+	if f.Step == "" && len(steps) > 0 {
+		f.Step = steps[len(steps)-1]
+	}
+	return f
+}
+
+// systemUnderTest names the party a run certifies, for the failures that
+// name none of their own (an assertion of a spec): when a system is under
+// test, every other party is a simulator the run trusts.
+func systemUnderTest(o Options) string {
+	switch b := o.Roles.Bindings; {
+	case b.DAS != nil:
+		return "das (system under test)"
+	case b.OFF != nil:
+		return "office " + b.OFF.Office + " (system under test)"
+	}
+	return ""
+}
+
+// gomegaExpectation reads what an assertion expected and what it got from
+// Gomega's message ("Expected\n    <int>: -101\nto equal\n    <int>: -104"),
+// so that a failure without a note still says both.
+func gomegaExpectation(msg string) (expected, actual string) {
+	m := gomegaMessage.FindStringSubmatch(msg)
+	if m == nil {
+		return "", ""
+	}
+	value := func(v string) string { return strings.TrimSpace(gomegaType.ReplaceAllString(v, "")) }
+	if m[3] == "" {
+		return m[2], value(m[1])
+	}
+	return m[2] + " " + value(m[3]), value(m[1])
+}
+
+var (
+	gomegaMessage = regexp.MustCompile(`(?s)Expected\n\s+(.+?)\n((?:not )?to [^\n]+)(?:\n\s+(.+?))?(?:\n|$)`)
+	gomegaType    = regexp.MustCompile(`^<[^>]+>: `)
+)
+
+// certifiedRole is the role a certification run selects by its label
+// filter ("role:off", "role:das && (...)"); empty for any other run.
+func certifiedRole(filter string) string {
+	m := roleFilter.FindStringSubmatch(filter)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+var roleFilter = regexp.MustCompile(`^\s*role:([a-z-]+)\s*(?:$|&&)`)
 
 // entryJSON is an entry's value as JSON: AsJSON is filled only when the
 // report travelled between processes (parallel runs); in-process, the raw

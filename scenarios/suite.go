@@ -33,9 +33,6 @@ type Options struct {
 	// environment; the zero value runs every spec in a simulated world of
 	// its own.
 	Roles harness.Run
-	// Role, when set, is the role being certified: the reports hold only
-	// its checks (Convert), and Verdict judges the run by them.
-	Role string
 	// OnReport, when set, receives the run's report once the specs ran.
 	OnReport func(*reports.Run)
 }

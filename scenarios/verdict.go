@@ -57,7 +57,7 @@ func (v Verdict) String() string {
 	if len(v.Skipped) > 0 {
 		fmt.Fprintf(&b, "; %d required checks were skipped, so the certification is incomplete:", len(v.Skipped))
 		for _, s := range v.Skipped {
-			fmt.Fprintf(&b, "\n  - %s: %s", s.Name, s.Skip)
+			fmt.Fprintf(&b, "\n  - %s: %s", s.Name, s.SkipReason)
 		}
 	}
 	return b.String()

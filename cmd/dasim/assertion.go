@@ -20,7 +20,10 @@ import (
 
 // runAssertion builds a client assertion (or decodes one with --decode) and
 // explains what WIPO's authorization server would refuse in it, with the
-// server's own checks (authz.Server.Inspect).
+// server's own checks (authz.Server.Inspect). Only the assertion goes to
+// stdout, so $(dasim assertion ...) is the JWT; the decoded header and
+// payload and the verdict go to stderr. A refused or undecodable
+// assertion exits non-zero.
 func runAssertion(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("assertion", stderr)
 	clientID := fs.String("client-id", "", "client id (iss and sub); with --decode, default the assertion's sub")
@@ -46,9 +49,8 @@ func runAssertion(_ context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 		if assertion == "" {
-			if *clientID == "" || *aud == "" {
-				fmt.Fprintln(stderr, "dasim assertion: --client-id and --aud are required to build an assertion")
-				return errUsage
+			if err := requireFlags(fs, stderr, "client-id", "aud"); err != nil {
+				return err
 			}
 			spec := clientauth.AssertionSpec{ClientID: *clientID, Audience: *aud, Lifetime: *lifetime, IssuedAt: *jti}
 			if *jti {
@@ -71,23 +73,33 @@ func runAssertion(_ context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "dasim assertion: give --key (to build) or --decode JWT")
 		return errUsage
 	}
-	return explain(stdout, strings.TrimSpace(assertion), *clientID, *aud, authz.Profile(*profile), keyPEM)
+	return explain(stderr, strings.TrimSpace(assertion), *clientID, *aud, authz.Profile(*profile), keyPEM)
 }
 
-// explain prints the decoded assertion and the server's findings.
+// explain prints the decoded assertion and the server's findings; an
+// assertion that is no JWT (RFC 7519 §7.2: three base64url segments, the
+// first two JSON) or that the server would refuse is an error.
 func explain(w io.Writer, assertion, clientID, aud string, p authz.Profile, keyPEM []byte) error {
 	claims := map[string]any{}
-	for i, seg := range strings.SplitN(assertion, ".", 3)[:min(2, strings.Count(assertion, ".")+1)] {
+	segments := strings.Split(assertion, ".")
+	if len(segments) != 3 {
+		return fmt.Errorf("not a JWT: %d segment(s) separated by '.', a signed JWT has 3 (header.payload.signature, RFC 7515 §7.1)", len(segments))
+	}
+	var bad []string
+	for i, seg := range segments[:2] {
 		b, err := base64.RawURLEncoding.DecodeString(seg)
 		var pretty bytes.Buffer
 		if err != nil || json.Indent(&pretty, b, "", "  ") != nil {
-			fmt.Fprintf(w, "segment %d is not base64url JSON\n", i+1)
+			bad = append(bad, fmt.Sprintf("the %s (segment %d) is not base64url-encoded JSON", []string{"header", "payload"}[i], i+1))
 			continue
 		}
 		fmt.Fprintf(w, "%s:\n%s\n", []string{"header", "payload"}[i], pretty.String())
 		if i == 1 {
 			_ = json.Unmarshal(b, &claims)
 		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("not a JWT: %s", strings.Join(bad, "; "))
 	}
 	if clientID == "" {
 		clientID, _ = claims["sub"].(string)

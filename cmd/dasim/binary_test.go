@@ -59,6 +59,22 @@ func waitForJSON(ctx context.Context, t *testing.T, path string, v any) {
 	}
 }
 
+// startServe runs dasim serve in another process, its output in
+// dir/serve.log, and waits for its endpoints file (dir/endpoints.json),
+// decoded into ep. The process is killed when the test ends.
+func startServe(ctx context.Context, t *testing.T, bin, dir string, ep any, args ...string) {
+	t.Helper()
+	endpoints := filepath.Join(dir, "endpoints.json")
+	serve := exec.CommandContext(ctx, bin, append([]string{"serve", "--endpoints-file", endpoints}, args...)...)
+	serveLog := logFile(t, dir, "serve.log")
+	serve.Stdout, serve.Stderr = serveLog, serveLog
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = serve.Process.Kill(); _ = serve.Wait() })
+	waitForJSON(ctx, t, endpoints, ep)
+}
+
 // readRun reads the report.json of a report directory.
 func readRun(dir string) (*reports.Run, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "report.json"))

@@ -90,9 +90,8 @@ func runCertify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stderr, "dasim certify: --role %q: want off, osf or das\n", *role)
 		return errUsage
 	}
-	if *target == "" || *code == "" || *clientID == "" || *certFile == "" || *documents == "" {
-		fmt.Fprintln(stderr, "dasim certify: --target, --office, --client-id, --cert and --documents are required")
-		return errUsage
+	if err := requireFlags(fs, stderr, "target", "office", "client-id", "cert", "documents"); err != nil {
+		return err
 	}
 	docs, err := harness.ReadDocumentsFile(*documents)
 	if err != nil {
@@ -138,7 +137,7 @@ func runCertify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	bound := &harness.BoundOFF{External: ext, Setup: office.AuthSetup(*setup), Documents: docs,
 		Trigger: offTrigger(*trigger, *triggerURL, w, os.Stdin, stdout), TriggerWait: *triggerWait}
 	var run *reports.Run
-	opts := scenarios.Options{ReportDir: *reportDir, Toolkit: Version, SignKey: key, SignCert: cert, Role: "off",
+	opts := scenarios.Options{ReportDir: *reportDir, Toolkit: Version, SignKey: key, SignCert: cert,
 		Target:   fmt.Sprintf("office %s (role off) at %s", *code, *target),
 		Roles:    harness.Run{Bindings: harness.Bindings{OFF: bound}, World: w, Patience: *patience},
 		OnReport: func(r *reports.Run) { run = r }}
@@ -226,7 +225,8 @@ func waitForTarget(ctx context.Context, w *harness.World, target string, wait ti
 			return ctx.Err()
 		}
 	}
-	return fmt.Errorf("the target %s did not answer within %v: %w", target, wait, lastErr)
+	return fmt.Errorf("the target %s did not answer within %v: %w", target, wait,
+		withTLSHint(lastErr, "serve target_tls_cert and target_tls_key from the endpoints file, or give the root of your own certificate with --target-ca"))
 }
 
 // waitForRegistrations waits until DAS accepted n registrations, or refused

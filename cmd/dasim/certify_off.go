@@ -72,6 +72,6 @@ func tlsFailure(err error, target string) (reports.Failure, bool) {
 func writeFailedConnection(o scenarios.Options, f reports.Failure, started time.Time) error {
 	run := &reports.Run{Toolkit: o.Toolkit, Target: o.Target, Started: started,
 		Scenarios: []reports.Scenario{{Name: "WIPO DAS reaches the office under test over verified HTTPS", Flow: "c2",
-			Roles: []string{o.Role}, State: "failed", Failure: &f, Rule: f.Rule}}}
+			Roles: []string{"off"}, State: "failed", Failure: &f, Rule: f.Rule}}, Role: "off"}
 	return scenarios.WriteReports(run, o)
 }

@@ -74,11 +74,20 @@ func TestCertifyRoleOffCatchesEachDefectOfTheToolkitsOwnOffice(t *testing.T) {
 }
 
 // selfTestOffice builds dasim and gives the office under test an identity
-// (keygen) and a documents file with one document of each hosting.
+// and its documents (ownOffice).
 func selfTestOffice(t *testing.T) (bin, idDir, docs string) {
 	t.Helper()
+	bin = dasimBinary(t)
+	idDir, docs = ownOffice(t, bin)
+	return bin, idDir, docs
+}
+
+// ownOffice writes the identity (keygen) and the documents file of the
+// toolkit's own office under test: one document per hosting.
+func ownOffice(t *testing.T, bin string) (idDir, docs string) {
+	t.Helper()
 	dir := t.TempDir()
-	bin, idDir, docs = dasimBinary(t), filepath.Join(dir, "id"), filepath.Join(dir, "documents.yaml")
+	idDir, docs = filepath.Join(dir, "id"), filepath.Join(dir, "documents.yaml")
 	if out, err := exec.Command(bin, "keygen", "-dir", idDir).CombinedOutput(); err != nil {
 		t.Fatalf("keygen: %v\n%s", err, out)
 	}
@@ -89,7 +98,7 @@ func selfTestOffice(t *testing.T) (bin, idDir, docs string) {
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return bin, idDir, docs
+	return idDir, docs
 }
 
 // selfTestParallel is how many certifications run at once: each is two
@@ -196,11 +205,12 @@ type selfTestSetup struct {
 }
 
 type selfTestResult struct {
-	run     *reports.Run
-	code    int
-	seconds float64
-	logs    string
-	err     error
+	run       *reports.Run
+	reportDir string
+	code      int
+	seconds   float64
+	logs      string
+	err       error
 }
 
 // certifyOwnOffice runs dasim certify --role off and dasim office [--defect]
@@ -281,7 +291,8 @@ func certifyOwnOffice(t *testing.T, bin, idDir, docs string, setup selfTestSetup
 		res.err = err
 		return res
 	}
-	if res.run, err = readRun(filepath.Join(dir, "report")); err != nil {
+	res.reportDir = filepath.Join(dir, "report")
+	if res.run, err = readRun(res.reportDir); err != nil {
 		res.err = fmt.Errorf("certify exited %d without a report: %w", res.code, err)
 	}
 	return res

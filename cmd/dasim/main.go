@@ -38,6 +38,7 @@ func commands() []command {
 		{"serve", "serve the simulated world (authorization server, ...) on loopback HTTPS", runServe},
 		{"certify", "certify a system under test: --role off (driven), osf (observed) or das (WIPO's regression run)", runCertify},
 		{"office", "run one simulated office as its own process against a running world (optionally with --defect)", runOffice},
+		{"completion", "print a shell completion script: dasim completion bash|zsh", runCompletion},
 	}
 }
 
@@ -49,6 +50,9 @@ func main() {
 }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {
@@ -80,29 +84,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "dasim: contract tests and simulation of the WIPO DAS REST API")
-	fmt.Fprintln(w, "\nUsage: dasim <command> [flags]   (dasim <command> -h for its flags)")
+	fmt.Fprintln(w, "\nUsage: dasim <command> [flags] [arguments]   (dasim <command> -h for its flags; dasim --version)")
 	fmt.Fprintln(w, "\nCommands:")
 	cs := commands()
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
 		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
 	}
-}
-
-// newFlagSet returns a flag set that reports errors instead of exiting.
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("dasim "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parseFlags parses args and maps a parse error to errUsage.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	return nil
 }

@@ -6,9 +6,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/reports"
 	"github.com/wipo-das/dasim/scenarios"
 	"github.com/wipo-das/dasim/simulators/clock"
@@ -34,9 +36,8 @@ func runCertifyOSF(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *office == "" || *clientID == "" || *certFile == "" {
-		fmt.Fprintln(stderr, "dasim certify --role osf: --office, --client-id and --cert are required")
-		return errUsage
+	if err := requireFlags(fs, stderr, "office", "client-id", "cert"); err != nil {
+		return err
 	}
 	cert, err := os.ReadFile(*certFile)
 	if err != nil {
@@ -67,8 +68,10 @@ func runCertifyOSF(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	fmt.Fprintf(stdout, "observing %s; endpoints in %s\n", o, *endpoints)
+	started := clock.System().Now()
 	checks := observe(ctx, o, *notify != "", *withFaults, *timeout)
-	run := checklistRun(o, checks)
+	run := checklistRun(o, checks, observedExchanges(w, o))
+	run.Started, run.Duration = started, clock.System().Since(started).Seconds()
 	if err := scenarios.WriteReports(run, scenarios.Options{ReportDir: *reportDir, Toolkit: Version, Target: run.Target}); err != nil {
 		return err
 	}
@@ -103,27 +106,66 @@ func observe(ctx context.Context, o *harness.Observed, notify, withFaults bool, 
 	}
 }
 
-func checklistRun(o *harness.Observed, checks []harness.Check) *reports.Run {
+// checklistRun reports the checks as scenarios of role osf. They are all
+// judged on one transcript, stored once: the system's calls through its DAS
+// entrance and its requests to the object store.
+func checklistRun(o *harness.Observed, checks []harness.Check, exchanges []openapi.Exchange) *reports.Run {
 	party := "office " + o.Office + " (system under test)"
-	run := &reports.Run{Toolkit: Version, Target: "OSF " + o.ClientID + " for office " + o.Office}
-	transcript := o.Log.Exchanges() // every check is judged on the whole transcript
+	run := &reports.Run{Toolkit: Version, SpecSHA256: openapi.DASSpecSHA256(), Role: "osf",
+		Target: "OSF " + o.ClientID + " for office " + o.Office}
+	const transcript = "observed OSF"
+	calls := reports.Merge(exchanges)
+	run.Count(transcript, calls)
+	run.Keep(transcript, calls)
 	for _, c := range checks {
 		s := reports.Scenario{Name: c.ID + " " + c.Title, Flow: c.Flow, Roles: []string{"osf"},
 			Labels: []string{"flow:" + c.Flow, "role:osf", scenarios.ConformanceLabel},
-			Rule:   scenarios.Rule{Rule: c.Rule, Source: c.Source}.String(), Exchanges: transcript}
+			Rule:   scenarios.Rule{Rule: c.Rule, Source: c.Source}.String(), Calls: len(calls), Transcript: transcript}
 		switch {
 		case c.State == harness.Met:
 			s.State = "passed"
 		case c.Optional && c.State == harness.NotYetSeen:
-			s.State = "skipped"
+			s.State, s.SkipReason = "skipped", "optional, and not seen while observing"
 		default:
 			s.State = "failed"
 			s.Failure = &reports.Failure{Party: party, Step: c.Step, Operation: c.Op, Pointer: c.Pointer,
-				Rule: c.Title, Expected: c.Expected, Actual: c.Actual, Message: c.State + ": " + c.Detail}
+				Rule: c.Title, Expected: c.Expected, Actual: c.Actual, Message: checkMessage(c)}
 		}
-		run.Scenarios = append(run.Scenarios, s)
+		run.Add(s)
 	}
+	run.Finish(openapi.DAS())
 	return run
+}
+
+// checkMessage says what was seen of a check that is not met.
+func checkMessage(c harness.Check) string {
+	if c.Detail != "" {
+		return c.State + ": " + c.Detail
+	}
+	if c.State == harness.NotYetSeen {
+		return "not seen while observing: the system under test made no call that meets this (" + c.Rule + ")"
+	}
+	return c.State
+}
+
+// observedExchanges are the system's exchanges through its DAS entrance,
+// recorded there under its own name (the caller) with DAS as the answering
+// party, and its requests to the object store, in time order.
+func observedExchanges(w *harness.World, o *harness.Observed) []openapi.Exchange {
+	party := "office " + o.Office + " (system under test)"
+	var ex []openapi.Exchange
+	for _, e := range o.Log.Exchanges() {
+		e.Labels.Party, e.Labels.Peer = "das", party
+		ex = append(ex, e)
+	}
+	for _, e := range w.Log.Exchanges() {
+		if e.Contract == "s3" && e.Labels.Peer == "office "+o.Office {
+			e.Labels.Peer = party
+			ex = append(ex, e)
+		}
+	}
+	sort.SliceStable(ex, func(i, j int) bool { return ex[i].At.Before(ex[j].At) })
+	return ex
 }
 
 func writeOSFEndpoints(w *harness.World, o *harness.Observed, wf *harness.WorldFile, path string) error {

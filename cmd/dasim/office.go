@@ -52,8 +52,7 @@ func runOffice(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *endpointsFile == "" || *code == "" || *clientID == "" || *keyFile == "" || *documents == "" {
-		fmt.Fprintln(stderr, "dasim office: --endpoints-file, --code, --client-id, --key and --documents are required")
-		return errUsage
+		return requireFlags(fs, stderr, "endpoints-file", "code", "client-id", "key", "documents")
 	}
 	ep, err := readEndpoints(*endpointsFile)
 	if err != nil {
@@ -123,8 +122,9 @@ func runOffice(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := o.RegisterAll(ctx); err != nil {
 		logger.Error("registering documents", "error", err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
-		TLSConfig: &tls.Config{Certificates: []tls.Certificate{serverCert}, MinVersion: tls.VersionTLS12}}
+	// The limits of the world's own listeners (harness.DefaultListenerLimits, docs/limits.md).
+	srv := harness.DefaultListenerLimits().Server(handler)
+	srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{serverCert}, MinVersion: tls.VersionTLS12}
 	go func() {
 		<-ctx.Done()
 		_ = srv.Close()

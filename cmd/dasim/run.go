@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 	"github.com/wipo-das/dasim/reports"
 	"github.com/wipo-das/dasim/scenarios"
@@ -36,6 +38,7 @@ func runRun(_ context.Context, args []string, stdout, stderr io.Writer) error {
 type suiteSettings struct {
 	labelFilter, focus string
 	verbose            bool
+	failFast           bool // stop at the first failure
 }
 
 // failRecorder satisfies ginkgo.GinkgoTestingT outside `go test`.
@@ -44,11 +47,22 @@ type failRecorder struct{ failed bool }
 func (f *failRecorder) Fail() { f.failed = true }
 
 func runScenarios(o scenarios.Options, s suiteSettings, stdout io.Writer) error {
+	if _, err := types.ParseLabelFilter(s.labelFilter); err != nil {
+		reason := err.Error()
+		if ge, ok := err.(types.GinkgoError); ok { // its Message ends with the reason, after marked-up input
+			reason = ge.Message[strings.LastIndexByte(ge.Message, '\n')+1:]
+		}
+		return fmt.Errorf("--label-filter %q: %s (Ginkgo label filter syntax, e.g. 'flow:c2 || role:off')\n%s",
+			s.labelFilter, reason, registeredLabels())
+	}
 	if _, err := scenarios.Build(o); err != nil {
 		return err
 	}
+	willRun := -1
+	ginkgo.ReportBeforeSuite(func(r ginkgo.Report) { willRun = r.PreRunStats.SpecsThatWillRun })
 	suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
 	suiteConfig.LabelFilter = s.labelFilter
+	suiteConfig.FailFast = s.failFast
 	if s.focus != "" {
 		suiteConfig.FocusStrings = []string{s.focus}
 	}
@@ -64,10 +78,28 @@ func runScenarios(o scenarios.Options, s suiteSettings, stdout io.Writer) error 
 		}
 		fmt.Fprintln(stdout)
 	}
+	if willRun == 0 {
+		return fmt.Errorf("no scenario matches --label-filter %q --focus %q: a typo would otherwise pass\n%s",
+			s.labelFilter, s.focus, registeredLabels())
+	}
 	if !ok || t.failed {
 		return fmt.Errorf("scenarios failed (see %s/report.html)", o.ReportDir)
 	}
 	return nil
+}
+
+// registeredLabels lists the labels a filter may name (scenarios/labels.go).
+func registeredLabels() string {
+	flows := make([]string, len(scenarios.Flows))
+	for i, f := range scenarios.Flows {
+		flows[i] = "flow:" + f
+	}
+	roles := make([]string, len(scenarios.Roles))
+	for i, r := range scenarios.Roles {
+		roles[i] = "role:" + r
+	}
+	return "registered labels: " + strings.Join(flows, ", ") + "\n                   " + strings.Join(roles, ", ") +
+		", " + scenarios.ConformanceLabel
 }
 
 func isTerminal(w io.Writer) bool {

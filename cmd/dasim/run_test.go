@@ -41,6 +41,12 @@ func TestRunWritesSignedReportsThatVerifyAndDetectTampering(t *testing.T) {
 	if !strings.Contains(out.String(), "bundle OK: 3 files") {
 		t.Fatalf("verify-report said %q", out.String())
 	}
+	// Flags after the directory work too, as people type them.
+	out.Reset()
+	if code := dispatch(context.Background(), []string{"verify-report", reportDir, "--cert", certFile}, &out, &errOut); code != 0 ||
+		!strings.Contains(out.String(), "bundle OK: 3 files") || strings.Contains(out.String(), "warning: no --cert") {
+		t.Fatalf("verify-report DIR --cert C exited %d: %s%s", code, out.String(), errOut.String())
+	}
 	report := filepath.Join(reportDir, "report.json")
 	b, _ := os.ReadFile(report)
 	_ = os.WriteFile(report, append(b, ' '), 0o644)

@@ -1,16 +1,20 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
 )
 
@@ -29,9 +33,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	clockKind := fs.String("clock", "", "system (real time) or virtual (advance it with POST <admin>/clock/advance?by=168h); overrides the world file")
 	authzAddr := fs.String("authz-addr", "", "listen address of the authorization server (default a free loopback port)")
 	dasAddr := fs.String("das-addr", "", "listen address of DAS (default a free loopback port)")
-	adminAddr := fs.String("admin-addr", "", "listen address of the admin endpoint (faults, clock, exchanges)")
+	adminAddr := fs.String("admin-addr", "", "listen address of the admin endpoint and live console (faults, clock, exchanges)")
+	verbose := fs.Bool("v", false, "log one line per exchange: world time, parties, operation, status, verdict")
+	keep := fs.Int("exchanges", 1000, "recorded exchanges kept in memory for GET <admin>/exchanges (older ones are counted and forgotten); 0 keeps all")
+	exchangeFile := fs.String("exchange-log", "", "append every recorded exchange to this file, one JSON object per line")
+	var dasDefects dasDefectFlags
+	fs.Var(&dasDefects, "defect", "switch on a deliberate defect of DAS (repeatable), to show that WIPO's regression run catches it: "+
+		strings.Join(harness.DASDefectNames(), ", "))
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	dir := os.TempDir()
+	if *endpoints != "" {
+		dir = filepath.Dir(*endpoints)
+		// A script waiting for the file must not read an earlier run's.
+		if err := os.Remove(*endpoints); err != nil && !os.IsNotExist(err) {
+			return err
+		}
 	}
 	wf := harness.DemoWorld()
 	if *worldFile != "" {
@@ -52,34 +70,57 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := wf.Validate(); err != nil {
 		return err
 	}
-	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}}
+	quietTLSHandshakes(stderr)
+	var spill io.Writer
+	if *exchangeFile != "" {
+		f, err := os.OpenFile(*exchangeFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("--exchange-log: %w", err)
+		}
+		defer f.Close()
+		buffered := bufio.NewWriterSize(f, 64<<10)
+		defer buffered.Flush() // runs before Close, after the world has stopped
+		spill = buffered
+	}
+	cfg := harness.Config{Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}, Log: openapi.NewLog(*keep, spill),
+		DASDefects: dasDefects}
 	w, err := harness.StartWorld(ctx, wf, cfg)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	admin, err := w.ServeAdmin(*adminAddr)
+	if *verbose {
+		stopLog, err := logExchanges(ctx, w.Feed, stdout)
+		if err != nil {
+			return err
+		}
+		defer stopLog()
+	}
+	admin, tokenFile, err := serveAdmin(w, dir, *adminAddr, wf.Clock == "virtual")
 	if err != nil {
 		return err
 	}
+	token, _ := os.ReadFile(tokenFile)
+	defer removeIfOurs(tokenFile, token)
+	ep, err := describeWorld(w, dir, *caFile, admin)
+	if err != nil {
+		return err
+	}
+	ep["admin_token_file"] = tokenFile
+	ep["console"] = admin + "/"
+	// After describeWorld: the identities it enrolls are registered ids too.
 	for _, c := range clients {
 		if err := registerClient(w, c, stdout); err != nil {
 			return err
 		}
-	}
-	dir := os.TempDir()
-	if *endpoints != "" {
-		dir = filepath.Dir(*endpoints)
-	}
-	ep, err := describeWorld(w, dir, *caFile, admin)
-	if err != nil {
-		return err
 	}
 	printEndpoints(stdout, ep)
 	if *endpoints != "" {
 		if err := writeJSONFile(*endpoints, ep); err != nil {
 			return err
 		}
+		written, _ := os.ReadFile(*endpoints)
+		defer removeIfOurs(*endpoints, written)
 	}
 	fmt.Fprintln(stdout, "serving; Ctrl-C stops")
 	<-ctx.Done()
@@ -123,8 +164,13 @@ func describeWorld(w *harness.World, dir, caFile, admin string) (map[string]any,
 }
 
 func printEndpoints(out io.Writer, ep map[string]any) {
-	for _, k := range []string{"issuer", "token_endpoint", "jwks_uri", "das_api", "s3_endpoint", "pct_das", "admin", "ca_file"} {
-		fmt.Fprintf(out, "%-15s %s\n", k, ep[k])
+	for _, k := range []string{"issuer", "token_endpoint", "jwks_uri", "das_api", "s3_endpoint", "pct_das", "admin", "ca_file", "admin_token_file"} {
+		if v, ok := ep[k]; ok && v != "" {
+			fmt.Fprintf(out, "%-16s %s\n", k, v)
+		}
+	}
+	if c, ok := ep["console"]; ok {
+		fmt.Fprintf(out, "%-16s %s  (open it with #token=<the admin token> appended, or paste the token)\n", "console", c)
 	}
 	ids := ep["identities"].(map[string]any)
 	codes := make([]string, 0, len(ids))
@@ -135,6 +181,14 @@ func printEndpoints(out io.Writer, ep map[string]any) {
 	for _, c := range codes {
 		id := ids[c].(map[string]string)
 		fmt.Fprintf(out, "identity %s    client_id %s, key and certificate in %s\n", c, id["client_id"], id["dir"])
+	}
+}
+
+// removeIfOurs removes the endpoints file on exit unless another world,
+// started since (a script re-run at once), has written its own there.
+func removeIfOurs(path string, ours []byte) {
+	if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, ours) {
+		_ = os.Remove(path)
 	}
 }
 
@@ -150,6 +204,16 @@ func writeJSONFile(path string, v any) error {
 }
 
 func registerClient(w *harness.World, c clientFlag, stdout io.Writer) error {
+	// Registering replaces a registration: a taken id would silently take
+	// DAS's key (every call of DAS to an office then fails) or an office's.
+	switch {
+	case c.id == harness.DASClientID:
+		return fmt.Errorf("--client %s: that is DAS's own client id, with which DAS authenticates when it calls offices and PCT DAS; "+
+			"registering your certificate under it would replace DAS's key and leave every forwarded retrieval pending: choose another id", c.id)
+	case w.AuthZ.Registered(c.id):
+		return fmt.Errorf("--client %s: a client with this id is already registered in the world (a simulated office or an identity "+
+			"of the endpoints file): choose another id", c.id)
+	}
 	if err := w.AuthZ.Register(authz.Client{ID: c.id, KeysPEM: c.cert}); err != nil {
 		return err
 	}
@@ -202,4 +266,17 @@ func pctAPI(w *harness.World) string {
 		return ""
 	}
 	return w.PCT.APIBaseURL()
+}
+
+// dasDefectFlags parses repeated --defect NAME (harness.DASDefects).
+type dasDefectFlags []string
+
+func (f *dasDefectFlags) String() string { return strings.Join(*f, ",") }
+
+func (f *dasDefectFlags) Set(v string) error {
+	if !slices.Contains(harness.DASDefectNames(), v) {
+		return fmt.Errorf("unknown defect %q; known: %s", v, strings.Join(harness.DASDefectNames(), ", "))
+	}
+	*f = append(*f, v)
+	return nil
 }

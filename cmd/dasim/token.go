@@ -35,9 +35,8 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *issuer == "" || *clientID == "" {
-		fmt.Fprintln(stderr, "dasim token: --issuer and --client-id are required")
-		return errUsage
+	if err := requireFlags(fs, stderr, "issuer", "client-id"); err != nil {
+		return err
 	}
 	key, err := readPrivateKey(*keyFile)
 	if err != nil {
@@ -57,7 +56,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("refused with status %d: %s", oe.Status, oe.Description)
 	}
 	if err != nil {
-		return err
+		return withTLSHint(err, "give the CA that issued it with --ca (dasim serve's ca_file), or skip the check with --insecure as WIPO's script does with curl -k")
 	}
 	b, _ := json.MarshalIndent(tr, "", "  ")
 	fmt.Fprintf(stdout, "%s\n", b)

@@ -1,8 +1,11 @@
 package authz
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -43,6 +46,38 @@ func FuzzAssertion(f *testing.F) {
 			if f.CheckID == "" {
 				t.Fatalf("Inspect finding without id: %+v", f)
 			}
+		}
+	})
+}
+
+// FuzzTokenEndpointForm feeds arbitrary bodies and content types to the
+// token endpoint (form parsing, grant and client authentication checks,
+// assertion): it must never panic nor fail with 5xx, and every refusal is an
+// RFC 6749 §5.2 error body with a check id and a description in its charset.
+func FuzzTokenEndpointForm(f *testing.F) {
+	w := newWorld(f, ProfileWIPO)
+	good := w.seedsAssertion()
+	f.Add("application/x-www-form-urlencoded", "grant_type=client_credentials&client_assertion_type="+url.QueryEscape(AssertionType)+"&client_assertion="+good)
+	f.Add("application/x-www-form-urlencoded; charset=utf-8", "grant_type=client_credentials&grant_type=password&scope=%zz")
+	f.Add("application/json", `{"grant_type":"client_credentials"}`)
+	f.Add("application/x-www-form-urlencoded", "client_id=a&client_secret=b&grant_type=client_credentials")
+	f.Add("multipart/form-data; boundary=x", "--x--")
+	f.Add("application/x-www-form-urlencoded", strings.Repeat("a=b&", 5000))
+	endpoint, _ := url.Parse(w.srv.TokenEndpoint())
+	f.Fuzz(func(t *testing.T, contentType, body string) {
+		r := httptest.NewRequest(http.MethodPost, endpoint.Path, strings.NewReader(body))
+		r.Header.Set("Content-Type", contentType)
+		rec := httptest.NewRecorder()
+		w.srv.Handler().ServeHTTP(rec, r)
+		if rec.Code == http.StatusOK {
+			return // the seed's own assertion, used once
+		}
+		var oe protocol.OAuthError
+		if rec.Code >= 500 || json.Unmarshal(rec.Body.Bytes(), &oe) != nil || oe.Code == "" || oe.CheckID == "" {
+			t.Fatalf("%s %q: %d %s", contentType, body, rec.Code, rec.Body)
+		}
+		if protocol.SafeDescription(oe.Description) != oe.Description {
+			t.Fatalf("description outside the charset: %q", oe.Description)
 		}
 	})
 }

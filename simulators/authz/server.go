@@ -74,6 +74,9 @@ func (s *Server) Register(c Client) error {
 	return nil
 }
 
+// Registered reports whether a client with this id is registered.
+func (s *Server) Registered(id string) bool { return s.clients.get(id) != nil }
+
 // Config returns the effective configuration (defaults filled in).
 func (s *Server) Config() Config { return s.cfg }
 

@@ -84,11 +84,28 @@ func (v *Verifier) claims(c *accessClaims) (*verified, *Error) {
 	if c.Exp == nil {
 		return nil, invalidToken("R6", "token has no exp")
 	}
+	for _, d := range []struct {
+		name  string
+		value *float64
+	}{{"exp", c.Exp}, {"nbf", c.Nbf}} {
+		if d.value != nil && !inNumericDateRange(*d.value) {
+			return nil, invalidToken("R6", "token %s %g is not a NumericDate from 0 to %d (1970 to 9999, RFC 7519 section 2)", d.name, *d.value, int64(maxNumericDate))
+		}
+	}
 	t := &verified{clientID: c.Sub, exp: numericDate(*c.Exp), jti: c.JTI, scopes: stringOrList(c.Scope, true), cnfX5t: c.Cnf.X5tS256}
 	if c.Nbf != nil {
 		t.nbf = numericDate(*c.Nbf)
 	}
 	return t, nil
+}
+
+// maxNumericDate is 9999-12-31T23:59:59Z. A NumericDate beyond it (or
+// negative, or not finite) is refused: converted to a time, 1e300 overflows
+// int64 and would land anywhere, in the past of an nbf check above all.
+const maxNumericDate = 253402300799
+
+func inNumericDateRange(f float64) bool {
+	return f >= 0 && f <= maxNumericDate // false for NaN too
 }
 
 // stringOrList reads a claim that is a string or an array of strings: aud

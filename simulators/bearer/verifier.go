@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -165,8 +164,10 @@ func (v *Verifier) authorize(t *verified, peer []string) (string, *Error) {
 		return "", invalidToken("R12", "token %s has been revoked", t.jti)
 	}
 	if !listed {
+		// The refusal names the caller only: which other clients (and
+		// offices) are whitelisted is none of its business.
 		return "", fail(http.StatusForbidden, "insufficient_scope", "R11", protocol.DetailNotAuthorizedClient,
-			"client '%s' (token sub) is not whitelisted for this API: whitelisted are %s", t.clientID, v.whitelistNames())
+			"client '%s' (token sub) is not whitelisted for this API: ask the API's operator to whitelist it for its office", t.clientID)
 	}
 	if len(v.cfg.Scopes) > 0 && !anyOf(t.scopes, v.cfg.Scopes) {
 		e := fail(http.StatusForbidden, "insufficient_scope", "R10", DetailInsufficientScope,
@@ -175,23 +176,6 @@ func (v *Verifier) authorize(t *verified, peer []string) (string, *Error) {
 		return "", e
 	}
 	return office, nil
-}
-
-func (v *Verifier) whitelistNames() string {
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	var ids []string
-	for id, code := range v.whitelist {
-		ids = append(ids, id+" ("+code+")")
-	}
-	if len(ids) == 0 {
-		return "none"
-	}
-	sort.Strings(ids)
-	if len(ids) > 8 {
-		ids = append(ids[:8], "...")
-	}
-	return strings.Join(ids, ", ")
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -219,4 +203,12 @@ func certList(peer []string) string {
 		return "no client certificate"
 	}
 	return "x5t#S256 " + strings.Join(peer, ", ")
+}
+
+// Whitelisted returns the office clientID is whitelisted for.
+func (v *Verifier) Whitelisted(clientID string) (office string, ok bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	office, ok = v.whitelist[clientID]
+	return office, ok
 }

@@ -179,6 +179,18 @@ func refusalCases() []rcase {
 		{"R6", "nbf in the future", func(e *env) *http.Request {
 			return bearerReq(e.forge(jwa.RS256(), e.priv, func(c map[string]any) { c["nbf"] = e.clock.Now().Unix() + 60 }))
 		}, 401, `error="invalid_token"`, "not valid before 2026-01-05T09:01:00Z"},
+		{"R6", "nbf 1e300 (would overflow into the past)", func(e *env) *http.Request {
+			return bearerReq(e.forge(jwa.RS256(), e.priv, func(c map[string]any) { c["nbf"] = 1e300 }))
+		}, 401, `error="invalid_token"`, "token nbf 1e+300 is not a NumericDate from 0 to 253402300799"},
+		{"R6", "exp beyond year 9999", func(e *env) *http.Request {
+			return bearerReq(e.forge(jwa.RS256(), e.priv, func(c map[string]any) { c["exp"] = 9.3e18 }))
+		}, 401, `error="invalid_token"`, "token exp 9.3e+18 is not a NumericDate"},
+		{"R6", "negative exp", func(e *env) *http.Request {
+			return bearerReq(e.forge(jwa.RS256(), e.priv, func(c map[string]any) { c["exp"] = -1 }))
+		}, 401, `error="invalid_token"`, "token exp -1 is not a NumericDate"},
+		{"R6", "negative nbf", func(e *env) *http.Request {
+			return bearerReq(e.forge(jwa.RS256(), e.priv, func(c map[string]any) { c["nbf"] = -9.3e18 }))
+		}, 401, `error="invalid_token"`, "token nbf -9.3e+18 is not a NumericDate"},
 		{"R7", "wrong issuer", func(e *env) *http.Request {
 			return bearerReq(e.forge(jwa.RS256(), e.priv, func(c map[string]any) { c["iss"] = "https://evil.test/am/oauth2" }))
 		}, 401, `error="invalid_token"`, "token iss 'https://evil.test/am/oauth2'"},
@@ -188,7 +200,7 @@ func refusalCases() []rcase {
 		{"R10", "scope missing", func(e *env) *http.Request { return bearerReq(e.token("ep-client", "das-api/das-access")) }, 403,
 			`error="insufficient_scope"`, "token scope [das-api/das-access] lacks das-api/office-exchange"},
 		{"R11", "client not whitelisted", func(e *env) *http.Request { return bearerReq(e.token("stranger")) }, 403,
-			`error="insufficient_scope"`, "client 'stranger' (token sub) is not whitelisted for this API: whitelisted are ep-client (EP)"},
+			`error="insufficient_scope"`, "client 'stranger' (token sub) is not whitelisted for this API: ask the API's operator to whitelist it for its office"},
 		{"R12", "revoked", func(e *env) *http.Request {
 			return bearerReq(e.forge(jwa.RS256(), e.priv, func(c map[string]any) { e.v.Revoke("forged") }))
 		}, 401, `error="invalid_token"`, "token forged has been revoked"},
@@ -230,6 +242,9 @@ func TestVerifierRefusals(t *testing.T) {
 				t.Fatalf("body is not a DAS error: %s", rec.Body)
 			}
 			msg := de.Details[0].Message
+			if tc.id == "R11" && strings.Contains(msg, "ep-client") {
+				t.Errorf("R11 names another whitelisted client: %q", msg)
+			}
 			if !strings.HasPrefix(msg, tc.id+" ") || !strings.Contains(msg, tc.frag) {
 				t.Errorf("detail %q: want prefix %s and %q", msg, tc.id, tc.frag)
 			}

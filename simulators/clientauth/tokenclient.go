@@ -23,15 +23,14 @@ type TokenClient struct {
 	Key      crypto.Signer
 	// Profile decides the audience: the token endpoint (wipo) or the issuer
 	// (fapi); fapi also sends jti, iat and nbf.
-	Profile  protocol.Profile
-	Lifetime time.Duration // 0: 10 s as the seeds' script
-	Now      func() time.Time
-	Rand     io.Reader // for jti
-	// UniqueID adds jti, iat and nbf to the seeds' assertion (aud stays the
-	// token endpoint): certified servers such as oidc-provider refuse an
-	// assertion without a unique jti (RFC 7523 section 3 item 7 allows the
-	// server to require one), and WIPO's accepts it.
-	UniqueID bool
+	Profile protocol.Profile
+	// Identified sends jti, iat and nbf in every profile: RFC 7523 §3 allows
+	// them (items 6 and 7), and certified servers require them; WIPO's
+	// seed script sends neither, so offices under test need not.
+	Identified bool
+	Lifetime   time.Duration // 0: 10 s as the seeds' script
+	Now        func() time.Time
+	Rand       io.Reader // for jti
 }
 
 // Discover fetches the provider metadata (OpenID Connect Discovery 1.0 §4).
@@ -72,7 +71,7 @@ func (c *TokenClient) Token(ctx context.Context, scope string) (*protocol.TokenR
 	if c.Profile == protocol.ProfileFAPI {
 		spec.Audience = issuer
 	}
-	if c.Profile == protocol.ProfileFAPI || c.UniqueID {
+	if c.Profile == protocol.ProfileFAPI || c.Identified {
 		spec.IssuedAt = true
 		if spec.JTI, err = NewJTI(c.Rand); err != nil {
 			return nil, err

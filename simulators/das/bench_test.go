@@ -94,12 +94,7 @@ func (w *world) fill(n int) float64 {
 		ack, _ := s.ids.next()
 		rt := &retrieval{ackID: ack, osf: osf, kind: reg.kind, number: reg.number, date: reg.date, accessCode: reg.accessCode,
 			src: fromLibrary, reg: reg, status: statusPending, off: reg.office, message: "retrieval - recorded", createdAt: s.deps.clock.Now()}
-		s.mu.Lock()
-		s.st.seq++
-		rt.seq = s.st.seq
-		s.st.retrievals[ack] = rt
-		s.st.office(osf).pending[ack] = rt
-		s.mu.Unlock()
+		w.storePending(rt)
 	}
 	return float64(m1.HeapAlloc-m0.HeapAlloc) / float64(n)
 }

@@ -23,6 +23,12 @@ const (
 	DefaultTransitRetention = 7 * 24 * time.Hour
 	// DefaultMaxFileSize bounds an accepted upload (the object store's own bound).
 	DefaultMaxFileSize int64 = 1 << 30
+	// DefaultMaxOpenUploadURLs bounds, per office, the upload URLs issued
+	// and not yet uploaded to (docs/limits.md).
+	DefaultMaxOpenUploadURLs = 100
+	// DefaultMaxTransitBytes bounds, per office, the bytes of its uploads
+	// held in the transit zone before a registration or retrieval uses them.
+	DefaultMaxTransitBytes int64 = 4 << 30
 	// DefaultOutboundTimeout bounds one call of DAS to an office or PCT DAS,
 	// in real time (it guards against a hung socket, not a protocol deadline).
 	DefaultOutboundTimeout = 30 * time.Second
@@ -54,6 +60,13 @@ type Config struct {
 	TransitRetention time.Duration
 	// MaxFileSize is the largest upload accepted; default 1 GiB.
 	MaxFileSize int64
+	// MaxOpenUploadURLs an office may hold (issued, not uploaded to, not
+	// expired); one more is refused with 409, detail -33. Default 100.
+	MaxOpenUploadURLs int
+	// MaxTransitBytes of an office's uploads not yet used by a registration
+	// or retrieval; a URL asked beyond it is refused (409, -33), and an
+	// upload that would pass it is REJECTED and its bytes freed. Default 4 GiB.
+	MaxTransitBytes int64
 	// IP5Offices keep their documents at home; default DefaultIP5Offices().
 	IP5Offices []string
 	// ErrorShape of every error body: protocol.ShapeFlat (default, WIPO since
@@ -68,6 +81,9 @@ type Config struct {
 	// default 7 days (as long as DAS keeps a transit file; WIPO documents no
 	// deadline, but a retrieval must never stay pending forever).
 	OFFDeadline time.Duration
+	// Defects switch on deliberate faults (dasim serve --defect); the zero
+	// value is a correct DAS.
+	Defects Defects
 }
 
 // withDefaults returns c with every zero field set to its default.
@@ -86,6 +102,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxFileSize == 0 {
 		c.MaxFileSize = DefaultMaxFileSize
+	}
+	if c.MaxOpenUploadURLs == 0 {
+		c.MaxOpenUploadURLs = DefaultMaxOpenUploadURLs
+	}
+	if c.MaxTransitBytes == 0 {
+		c.MaxTransitBytes = DefaultMaxTransitBytes
 	}
 	if c.IP5Offices == nil {
 		c.IP5Offices = DefaultIP5Offices()
@@ -135,6 +157,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxFileSize < 1 {
 		bad("MaxFileSize: %d must be at least 1 byte", c.MaxFileSize)
+	}
+	if c.MaxOpenUploadURLs < 1 || c.MaxTransitBytes < 1 {
+		bad("MaxOpenUploadURLs %d and MaxTransitBytes %d must be at least 1", c.MaxOpenUploadURLs, c.MaxTransitBytes)
 	}
 	for _, o := range c.IP5Offices {
 		if !isOfficeCode(o) {

@@ -66,7 +66,15 @@ func (s *Server) settleUpload(ctx context.Context, f *file) error {
 		}
 		return nil
 	}
+	if status == fileAccepted {
+		if why := s.overQuotaLocked(f, size); why != "" {
+			status, message = fileRejected, why
+		}
+	}
 	f.status, f.message, f.size, f.hasSize = status, message, size, true
+	if status == fileRejected {
+		s.freeRejectedLocked(f)
+	}
 	return nil
 }
 

@@ -38,8 +38,13 @@ func (s *Server) createUploadURL(w http.ResponseWriter, r *http.Request, caller 
 		urlExpires: p.Expires, createdAt: now}
 	f.message = waitingMessage(f)
 	s.mu.Lock()
+	if quota := s.uploadQuotaLocked(caller); quota != nil {
+		s.mu.Unlock() // the URL just signed is never handed out
+		return quota
+	}
 	s.st.files[id] = f
 	s.st.filesByKey[key] = f
+	s.st.office(caller).uploads[id] = f
 	s.scheduleExpiryLocked(f, now)
 	s.mu.Unlock()
 	return writeJSON(w, http.StatusCreated, protocol.URLUploadResponse{FileID: id, FileUploadURL: p.URL, FileUploadURLExpiryDate: rfc3339(p.Expires)})
@@ -82,6 +87,7 @@ func (s *Server) refreshUploadURL(w http.ResponseWriter, r *http.Request, caller
 	s.mu.Lock()
 	f.generation++
 	f.status, f.urlExpires, f.hasSize = fileProcessing, p.Expires, false
+	s.st.office(caller).uploads[f.id] = f // open again (a rejected upload left the index)
 	f.message = waitingMessage(f)
 	s.mu.Unlock()
 	return writeJSON(w, http.StatusOK, protocol.URLUploadResponse{FileID: f.id, FileUploadURL: p.URL, FileUploadURLExpiryDate: rfc3339(p.Expires)})
@@ -123,8 +129,11 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request, caller strin
 	if err == nil {
 		err = goneError(f, s.cfg)
 	}
-	if err != nil {
+	if err != nil || s.cfg.Defects.KeepDeleted {
 		s.mu.Unlock()
+		if err == nil {
+			w.WriteHeader(http.StatusNoContent)
+		}
 		return err
 	}
 	f.status, f.goneAt = fileDeleted, s.deps.clock.Now()

@@ -74,7 +74,7 @@ func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, cal
 	}
 	s.mu.Lock()
 	rt, ok := s.st.offAcks[offAckKey(caller, n.RequestAckID)]
-	repeat := ok && (rt.offNotified || rt.status != statusPending)
+	repeat := ok && (rt.offNotified || rt.status != statusPending) && !s.cfg.Defects.RepeatDuplicate
 	if ok {
 		rt.offNotified = true
 		if t := s.st.offDeadlines[rt.ackID]; t != nil {
@@ -95,8 +95,14 @@ func (s *Server) receiveNotification(w http.ResponseWriter, r *http.Request, cal
 			msg := fmt.Sprintf("office %s could not provide the document (its errorCode %d: %s)", caller, code, n.StatusMessage)
 			s.goBackground(func(context.Context) { s.completeError(rt, protocol.DetailOFFError, msg) })
 		} else {
+			if s.cfg.Defects.NotifyEarly {
+				s.goBackground(func(context.Context) { s.notifyOSFEarly(rt) })
+			}
 			s.goBackground(func(ctx context.Context) { s.fetchFromOffice(ctx, rt, n) })
 		}
+	}
+	if s.cfg.Defects.NotificationCreated {
+		return writeJSON(w, http.StatusCreated, map[string]string{"requestAckId": n.RequestAckID})
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -27,6 +27,7 @@ import (
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
 	"github.com/wipo-das/dasim/simulators/clock"
+	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/objectstore"
 	"github.com/wipo-das/dasim/simulators/protocol"
 )
@@ -76,11 +77,16 @@ type worldOptions struct {
 	config  func(*Config) // adjust the DAS config
 	offices []string      // offices that run an endpoint (officeSim)
 	pct     PCTSource
+	// deliberate: the test breaks requests on purpose; only response
+	// violations (an undocumented status among them) fail it. Every
+	// exchange is then kept in log.all.
+	deliberate bool
+	faults     *faults.Set // faults DAS commits (party "das")
 }
 
 func newWorld(t testing.TB, o worldOptions) *world {
 	t.Helper()
-	w := &world{t: t, clock: clock.NewVirtual(epoch), log: &failureLog{}, offices: OfficeMap{}, sims: map[string]*officeSim{}}
+	w := &world{t: t, clock: clock.NewVirtual(epoch), log: &failureLog{keepAll: o.deliberate}, offices: OfficeMap{}, sims: map[string]*officeSim{}}
 	signing, pubPEM := testKeys()
 
 	azHTTP := httptest.NewUnstartedServer(nil)
@@ -121,6 +127,9 @@ func newWorld(t testing.TB, o worldOptions) *world {
 	}
 	opts := []Option{WithContext(t.Context()), WithClock(w.clock), WithStorage(w.storage), WithAuthentication(w.verifier.OfficeOf),
 		WithOffices(w.offices), WithRecorder(w.log)}
+	if o.faults != nil {
+		opts = append(opts, WithFaults(o.faults))
+	}
 	if o.pct != nil {
 		opts = append(opts, WithPCT(o.pct))
 	}
@@ -151,6 +160,9 @@ func (w *world) assertContractKept() {
 	for _, e := range w.log.Failed() {
 		if e.TransportError != "" && len(e.Violations()) == 0 {
 			continue // an office that is down breaks no contract (tests of unreachable offices)
+		}
+		if w.log.keepAll && len(e.ResponseViolations) == 0 {
+			continue // a request broken on purpose, answered as documented
 		}
 		w.t.Errorf("contract broken: %s %s → %d %v (request %s, response %s)", e.Method, e.URL, e.Status, e.Violations(), e.RequestBody, e.ResponseBody)
 	}
@@ -357,15 +369,20 @@ func putBytes(t testing.TB, url string, content []byte) {
 // failureLog keeps the exchanges that broke the contract (or got no answer)
 // and counts the rest, so a benchmark of a million requests stays small.
 type failureLog struct {
-	mu     sync.Mutex
-	failed []openapi.Exchange
-	seen   int
+	mu      sync.Mutex
+	failed  []openapi.Exchange
+	seen    int
+	keepAll bool
+	all     []openapi.Exchange
 }
 
 func (l *failureLog) Record(e openapi.Exchange) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.seen++
+	if l.keepAll {
+		l.all = append(l.all, e)
+	}
 	if !e.OK() {
 		l.failed = append(l.failed, e)
 	}
@@ -375,6 +392,12 @@ func (l *failureLog) Failed() []openapi.Exchange {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return append([]openapi.Exchange(nil), l.failed...)
+}
+
+func (l *failureLog) All() []openapi.Exchange {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]openapi.Exchange(nil), l.all...)
 }
 
 func (l *failureLog) Seen() int {

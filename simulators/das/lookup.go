@@ -25,19 +25,22 @@ import (
 func (s *Server) lookupLocked(kind, number, date, code string) (*registration, *protocol.DASError) {
 	reg := s.st.registrations[docKey(kind, number)]
 	if reg == nil {
-		return nil, invalidInput(protocol.DetailNotRegistered,
-			"The requested document is not registered in the system: documentNumber=%s, documentKindCategory=%s", number, kind)
+		return nil, notRegistered(number, kind)
 	}
 	if reg.withdrawn {
 		return nil, invalidInput(protocol.DetailWithdrawn,
 			"The requested document was withdrawn by its office of first filing: documentNumber=%s, documentKindCategory=%s", number, kind)
 	}
 	e := protocol.NewInvalidInput()
-	if date != reg.date {
+	if date != reg.date && s.cfg.Defects.DateMismatchAsAccessCode {
+		e.Add(protocol.DetailAccessCodeMismatch, "Mismatched access code: dasAccessCode")
+	} else if date != reg.date {
 		e.Add(protocol.DetailFilingDateMismatch,
 			"Mismatched priority filing date: documentDate: expected documentDate=%s (the value received; it differs from the registered priority filing date, which is not disclosed)", date)
 	}
-	if !strings.EqualFold(code, reg.accessCode) {
+	if !strings.EqualFold(code, reg.accessCode) && s.cfg.Defects.LeakAccessCode {
+		e.Add(protocol.DetailAccessCodeMismatch, "Mismatched access code: dasAccessCode: expected dasAccessCode=%s", reg.accessCode)
+	} else if !strings.EqualFold(code, reg.accessCode) {
 		e.Add(protocol.DetailAccessCodeMismatch,
 			"Mismatched access code: dasAccessCode: expected dasAccessCode=%s (the value received; it differs from the registered access code, which is never disclosed)", strings.ToUpper(code))
 	}

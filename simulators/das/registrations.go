@@ -131,10 +131,12 @@ func (s *Server) correctRegistration(w http.ResponseWriter, r *http.Request, cal
 		}
 		return notFound(protocol.DetailWithdrawn, "documentNumber=%s, documentKindCategory=%s was withdrawn", req.DocumentNumber, req.DocumentKindCategory)
 	}
-	applyRegistration(reg, req)
+	if !s.cfg.Defects.IgnoreCorrections {
+		applyRegistration(reg, req)
+	}
 	reg.ackID = ackID
 	var old string
-	if c != nil {
+	if c != nil && !s.cfg.Defects.IgnoreCorrections {
 		old = reg.libraryKey
 		reg.hosting, reg.content = hostedLibrary, *c
 	}

@@ -60,7 +60,7 @@ func docKey(kind, number string) string {
 // exchange; non-IP5 permanent (encrypted S3)".
 func (s *Server) storageDecision(number string, withFile bool) *protocol.DASError {
 	owner, roIB := docOwner(number)
-	if roIB {
+	if roIB && !s.cfg.Defects.ROIBIntoLibrary {
 		if withFile {
 			return forbidden(protocol.DetailStorageForbidden,
 				"documentNumber %s is a PCT application filed with RO/IB: such documents are never stored in the DAS library "+

@@ -41,6 +41,7 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("das: %w", err)
 	}
 	s := &Server{cfg: cfg.withDefaults(), deps: o, st: newState()}
+	s.st.anyOffice = s.cfg.Defects.AnyOfficesRetrieval
 	s.ids = idSource{src: o.rand}
 	s.work = lifecycle.New(o.ctx, o.clock)
 	s.outbox = o.faults.Outbox(faultParty, s.work)
@@ -75,6 +76,7 @@ func (s *Server) routes() http.Handler {
 		mux.Handle("POST "+base+"/registrations", s.endpoint(s.register))
 		mux.Handle("PUT "+base+"/registrations", s.endpoint(s.correctRegistration))
 		mux.Handle("DELETE "+base+"/registrations", s.endpoint(s.withdraw))
+		mux.Handle("GET "+base+"/registrations/certificates", s.endpoint(s.registrationCertificate))
 		mux.Handle("POST "+base+"/retrievals", s.endpoint(s.requestRetrieval))
 		mux.Handle("PUT "+base+"/retrievals", s.endpoint(s.setRetrievalFile))
 		mux.Handle("GET "+base+"/retrievals/statuses", s.endpoint(s.retrievalStatuses))
@@ -121,6 +123,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.deps.logger.Error("das: internal failure", "reference", ref, "method", r.Method, "path", r.URL.Path, "error", err)
 		de = protocol.NewDASError(http.StatusInternalServerError, protocol.CodeSystemError, protocol.DetailInternal,
 			"unexpected failure inside DAS, reference %s", ref)
+	}
+	if s.cfg.Defects.PlainErrors {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(de.Status)
+		_, _ = w.Write([]byte(de.Error() + "\n"))
+		return
 	}
 	protocol.WriteDASError(w, de, s.cfg.ErrorShape)
 }

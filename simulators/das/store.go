@@ -117,7 +117,8 @@ type retrieval struct {
 // listing statuses costs what the office has, not what the DAS stores.
 type officeIndex struct {
 	pending map[string]*retrieval
-	fresh   []*retrieval // completed since the office last listed
+	fresh   []*retrieval     // completed since the office last listed
+	uploads map[string]*file // uploads that may hold transit space (quota.go)
 }
 
 // state is everything the DAS remembers; Server.mu guards it.
@@ -131,6 +132,7 @@ type state struct {
 	deliveries    map[string][]Attempt   // by DAS ack id
 	offDeadlines  map[string]clock.Timer // by OSF ack id: waiting for an OFF's notification
 	seq           uint64
+	anyOffice     bool // Defects.AnyOfficesRetrieval: no object-level authorization
 }
 
 func newState() state {
@@ -146,7 +148,7 @@ func newState() state {
 func (st *state) office(code string) *officeIndex {
 	ix := st.offices[code]
 	if ix == nil {
-		ix = &officeIndex{pending: map[string]*retrieval{}}
+		ix = &officeIndex{pending: map[string]*retrieval{}, uploads: map[string]*file{}}
 		st.offices[code] = ix
 	}
 	return ix
@@ -164,7 +166,7 @@ func (st *state) ownFile(id, office string) (*file, bool) {
 // ownRetrieval returns the caller's retrieval by DAS ack id.
 func (st *state) ownRetrieval(ackID, office string) (*retrieval, bool) {
 	r, ok := st.retrievals[ackID]
-	if !ok || r.osf != office {
+	if !ok || (r.osf != office && !st.anyOffice) {
 		return nil, false
 	}
 	return r, true

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -85,6 +86,10 @@ func (s *Server) verifyPresigned(r *http.Request) (authResult, *S3Error) {
 			"but the request has no %s header; send every signed header with the value it was signed with",
 			missing, strings.Join(p.signedHeaders, ";"), missing)
 	}
+	if unsigned := unsignedAmzHeaders(r, p.signedHeaders); len(unsigned) > 0 {
+		return authResult{}, ErrAccessDenied.Describef("There were headers present in the request which were not signed").
+			With("HeadersNotSigned", strings.Join(unsigned, ", "))
+	}
 	req := s.receivedRequest(r, p.signedHeaders, unsignedBody, scope, secret, p.signedAt)
 	d, derr := rederive(r.Context(), s.signer, req, true)
 	if derr != nil {
@@ -152,5 +157,24 @@ func loopbackAliases(hostport string) []string {
 			out = append(out, h+port)
 		}
 	}
+	return out
+}
+
+// unsignedAmzHeaders lists, sorted, the x-amz-* headers of r that the
+// presigned URL does not sign. S3 refuses such a request with AccessDenied
+// ("There were headers present in the request which were not signed",
+// element HeadersNotSigned): an x-amz-* header changes what S3 does with the
+// object (ACL, storage class, metadata, tagging, copy source), and the holder
+// of a URL may do only what its signer allowed. x-amzn-* (the load
+// balancers' trace id) is not an x-amz- header.
+func unsignedAmzHeaders(r *http.Request, signed []string) []string {
+	var out []string
+	for name := range r.Header {
+		lower := strings.ToLower(name)
+		if strings.HasPrefix(lower, "x-amz-") && !slices.Contains(signed, lower) {
+			out = append(out, lower)
+		}
+	}
+	slices.Sort(out)
 	return out
 }

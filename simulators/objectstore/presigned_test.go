@@ -127,6 +127,11 @@ func TestPresignedURLAttacks(t *testing.T) {
 			p, _ := w.storage.PresignPut(context.Background(), "das-library", "e.pdf", "application/pdf", ttl)
 			return p.URL
 		}, http.Header{"Content-Type": {"text/html"}}, 403, "SignatureDoesNotMatch", "signed header value"},
+		{"unsigned x-amz-* headers on a presigned PUT", http.MethodPut, func() string { return w.presignPut("f.pdf").URL },
+			http.Header{"Content-Type": {"application/pdf"}, "X-Amz-Acl": {"public-read"}, "X-Amz-Meta-Owner": {"attacker"}},
+			403, "AccessDenied", "There were headers present in the request which were not signed"},
+		{"unsigned x-amz-copy-source on a presigned PUT", http.MethodPut, func() string { return w.presignPut("g.pdf").URL },
+			http.Header{"X-Amz-Copy-Source": {"/das-library/a.pdf"}}, 403, "AccessDenied", "not signed"},
 		{"anonymous request", http.MethodGet, func() string { return w.http.URL + "/das-library/a.pdf" }, nil,
 			403, "AccessDenied", "anonymous"},
 		{"unknown access key", http.MethodGet, func() string {
@@ -149,10 +154,13 @@ func TestPresignedURLAttacks(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := w.send(c.method, c.url(), c.header, []byte("attacker bytes"))
 			expectS3Error(t, r, c.status, c.code, c.says)
+			if c.code == "AccessDenied" && strings.Contains(c.name, "x-amz") && !strings.Contains(string(r.body), "<HeadersNotSigned>x-amz-") {
+				t.Errorf("no HeadersNotSigned element naming the headers: %s", r.body)
+			}
 		})
 	}
 	// Nothing an attacker sent was stored, and a.pdf is intact.
-	for _, key := range []string{"b.pdf", "d.pdf", "e.pdf"} {
+	for _, key := range []string{"b.pdf", "d.pdf", "e.pdf", "f.pdf", "g.pdf"} {
 		if _, err := w.storage.Head(context.Background(), "das-library", key); err == nil {
 			t.Errorf("%s was stored by a rejected request", key)
 		}

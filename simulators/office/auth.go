@@ -61,6 +61,14 @@ func (o *Office) setUpAuth() error {
 	return nil
 }
 
+// profile is the authorization profile the office signs and serves in.
+func (o *Office) profile() protocol.Profile {
+	if o.cfg.Profile == "" {
+		return protocol.ProfileWIPO
+	}
+	return o.cfg.Profile
+}
+
 // AuthIssuer is the issuer DAS gets its tokens from to call this office:
 // the office's own in setup B, WIPO's in setup A.
 func (o *Office) AuthIssuer() string {
@@ -75,7 +83,7 @@ func (o *Office) AuthIssuer() string {
 // endpoint for a token of Config.Scope, kept until shortly before it expires.
 func (o *Office) wipoTokens() dasapi.TokenSource {
 	c := &clientauth.TokenCache{Scope: o.cfg.Scope, Client: &clientauth.TokenClient{HTTP: o.deps.httpClient, Issuer: o.cfg.WIPOIssuer,
-		ClientID: o.cfg.ClientID, Key: o.key, Profile: protocol.ProfileWIPO, Lifetime: 60 * time.Second,
+		ClientID: o.cfg.ClientID, Key: o.key, Profile: o.profile(), Lifetime: 60 * time.Second,
 		Now: o.deps.clock.Now, Rand: o.deps.rand}}
 	return dasapi.TokenFunc(func(ctx context.Context) (string, error) {
 		token, err := c.Token(ctx)

@@ -84,6 +84,10 @@ type Config struct {
 	TokenAudience string
 	// Scope asked for and required; default das-api/office-exchange.
 	Scope string
+	// Profile of the world's authorization servers: the office signs its
+	// assertions for WIPO's server in it, and runs its own server (setup B)
+	// in it. Default protocol.ProfileWIPO.
+	Profile protocol.Profile
 	// Documents of the office's digital library.
 	Documents []Document
 	// DefaultHosting of documents that name none and are not above
@@ -163,6 +167,9 @@ func (c Config) Validate() error {
 		}
 	}
 	checkURL("BaseURL", c.BaseURL)
+	if c.Profile != "" && c.Profile != protocol.ProfileWIPO && c.Profile != protocol.ProfileFAPI {
+		bad("Profile: %q is neither %s nor %s", c.Profile, protocol.ProfileWIPO, protocol.ProfileFAPI)
+	}
 	if c.DASBaseURL != "" { // empty: an office that never calls DAS (PCT DAS as a synchronous source)
 		checkURL("DASBaseURL", c.DASBaseURL)
 	}

@@ -73,7 +73,7 @@ func New(cfg Config, opts ...Option) (*Office, error) {
 		tokens = o.wipoTokens()
 	}
 	o.das = dasapi.New(dasapi.Config{BaseURL: cfg.DASBaseURL, HTTPClient: deps.httpClient, Tokens: tokens,
-		Recorder: deps.recorder, Party: o.party})
+		Recorder: deps.recorder, Party: o.party, Transcripts: true})
 	o.work = lifecycle.New(deps.ctx, deps.clock)
 	o.outbox = deps.faults.Outbox(o.party, o.work)
 	for _, d := range cfg.Documents {
@@ -131,7 +131,9 @@ func (o *Office) routes() http.Handler {
 	api.Handle(b+"/", o.endpoint(o.notServed))
 	refuseToken := func(w http.ResponseWriter, _ *http.Request, e *bearer.Error) { o.writeError(w, e) }
 	refuseFault := func(w http.ResponseWriter, _ *http.Request, f *faults.Injected) { o.writeError(w, f) }
-	mopts := []openapi.Option{openapi.WithRecorder(o.deps.recorder), openapi.WithParty(o.party),
+	// Transcripts: what the office answered DAS (its ack ids above all) is
+	// evidence when DAS is the system under test and records nothing here.
+	mopts := []openapi.Option{openapi.WithRecorder(o.deps.recorder), openapi.WithParty(o.party), openapi.WithTranscripts(),
 		openapi.OnRefusal(func(w http.ResponseWriter, _ *http.Request, ref *openapi.Refusal) {
 			o.writeError(w, dasapi.RefusalError(ref))
 		})}

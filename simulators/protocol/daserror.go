@@ -58,6 +58,7 @@ const (
 	DetailUnknownFile         = -30  // no such fileId for the caller
 	DetailFileNotAccepted     = -31  // file rejected: checksum, size or format
 	DetailUnknownRequest      = -32  // no such requestAckId for the caller
+	DetailTransitQuota        = -33  // the office's open upload URLs or bytes in transit are at their limit
 	DetailExpired             = -40  // transit file removed after the retention period
 	DetailDeleted             = -41  // transit file deleted by the OSF
 	DetailNotReady            = -42  // document not yet available
