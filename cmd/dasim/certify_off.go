@@ -24,10 +24,21 @@ func offTrigger(command, webhook string, w *harness.World, stdin *os.File, stdou
 		return harness.CommandTrigger{Command: command}
 	case webhook != "":
 		return harness.WebhookTrigger{URL: webhook, Client: w.HTTPClient()}
-	case isTerminal(stdin):
+	case interactive(stdin):
 		return harness.PromptTrigger{Out: stdout}
 	}
 	return nil
+}
+
+// interactive reports whether f is an operator's terminal: a character
+// device, and not the null device a script or CI gives a process.
+func interactive(f *os.File) bool {
+	if !isTerminal(f) {
+		return false
+	}
+	st, err := f.Stat()
+	null, nerr := os.Stat(os.DevNull)
+	return err == nil && (nerr != nil || !os.SameFile(st, null))
 }
 
 // tlsFailure explains an error of the first connection to the target when
