@@ -46,7 +46,7 @@ type Scenario struct {
 	// Optional marks a skipped scenario whose obligation does not bind the
 	// system under test (another setup's): its skip costs the run nothing.
 	// Any other skip leaves a certification incomplete.
-	Optional bool `json:"optional,omitempty"`
+	Optional   bool     `json:"optional,omitempty"`
 	Seconds    float64  `json:"seconds"`
 	Steps      []string `json:"steps,omitempty"` // By(...) texts in order
 	Failure    *Failure `json:"failure,omitempty"`
