@@ -102,8 +102,11 @@ func ownOffice(t *testing.T, bin string) (idDir, docs string) {
 }
 
 // selfTestParallel is how many certifications run at once: each is two
-// processes that mostly wait on each other.
-const selfTestParallel = 8
+// processes that mostly wait on each other, but the machine has two cores.
+var selfTestParallel = map[bool]int{false: 8, true: 4}[raceDetector]
+
+// selfTestPatience is certify's --patience in the self-test.
+var selfTestPatience = map[bool]string{false: "8s", true: "20s"}[raceDetector]
 
 type selfTestCase struct {
 	defect string
@@ -240,7 +243,7 @@ func certifyOwnOffice(t *testing.T, bin, idDir, docs string, setup selfTestSetup
 	started := time.Now()
 	certify := exec.CommandContext(ctx, bin, "certify", "--role", "off", "--target", "https://"+addr+"/das/v1/requests",
 		"--office", "EE", "--client-id", "ee-sut", "--cert", filepath.Join(idDir, "es256_cert.pem"), "--documents", docs,
-		"--endpoints-file", endpoints, "--report-dir", filepath.Join(dir, "report"), "--wait", "30s", "--patience", "8s",
+		"--endpoints-file", endpoints, "--report-dir", filepath.Join(dir, "report"), "--wait", "30s", "--patience", selfTestPatience,
 		"--trigger-url", "https://"+addr+TriggerPath, "--trigger-wait", "10s", "--das-timeout", "3s")
 	certify.Args = append(certify.Args, setup.certifyArgs...)
 	if setup.ownSetupB {
