@@ -102,11 +102,13 @@ func ownOffice(t *testing.T, bin string) (idDir, docs string) {
 }
 
 // selfTestParallel is how many certifications run at once: each is two
-// processes that mostly wait on each other, but the machine has two cores.
-var selfTestParallel = map[bool]int{false: 8, true: 4}[raceDetector]
+// processes (built without the race detector) that mostly wait on each
+// other.
+const selfTestParallel = 8
 
-// selfTestPatience is certify's --patience in the self-test.
-var selfTestPatience = map[bool]string{false: "8s", true: "20s"}[raceDetector]
+// selfTestPatience is certify's --patience in the self-test: a defect that
+// leaves DAS waiting makes each check wait this long.
+const selfTestPatience = "8s"
 
 type selfTestCase struct {
 	defect string
