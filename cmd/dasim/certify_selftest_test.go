@@ -104,11 +104,11 @@ func ownOffice(t *testing.T, bin string) (idDir, docs string) {
 // selfTestParallel is how many certifications run at once: each is two
 // processes (built without the race detector) that mostly wait on each
 // other.
-const selfTestParallel = 8
+const selfTestParallel = 16
 
 // selfTestPatience is certify's --patience in the self-test: a defect that
 // leaves DAS waiting makes each check wait this long.
-const selfTestPatience = "8s"
+const selfTestPatience = "6s"
 
 type selfTestCase struct {
 	defect string
