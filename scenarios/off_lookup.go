@@ -121,7 +121,7 @@ func expectLookupRefusal(off harness.OFF, r *harness.Response, rule string, deta
 		return
 	}
 	actual := fmt.Sprintf("details %v; %s", got, answerText(r))
-	if r.Error == nil {
+	if r.Error == nil && r.Status >= 400 {
 		actual = fmt.Sprintf("not WIPO's error body {code, message, details[]} (Content-Type %q); %s", r.Header.Get("Content-Type"), answerText(r))
 	}
 	failWith(reports.Failure{Party: off.Party(), Operation: "requestRetrieval", Rule: rule, Expected: want, Actual: actual})
