@@ -34,6 +34,11 @@ type BoundOFF struct {
 	// Documents are the documents it declared (dasim certify --documents);
 	// a flow takes the one of the hosting it needs.
 	Documents []office.Document
+	// Trigger asks it to act on its own initiative (corrections, content
+	// replacement, withdrawal); nil: those flows are skipped, saying so.
+	Trigger Trigger
+	// TriggerWait bounds the wait for the effect of one action; 0: Patience.
+	TriggerWait time.Duration
 }
 
 func (b *BoundOFF) setup() office.AuthSetup {

@@ -32,6 +32,12 @@ const (
 type Missing struct {
 	Capability Capability
 	Reason     string
+	// Inapplicable: the obligation the spec checks does not bind this
+	// system (another setup's), so skipping it costs the certification
+	// nothing; otherwise the skip is a gap the operator can close (a
+	// document of some hosting, a trigger) and the certification is not
+	// complete without it.
+	Inapplicable bool
 }
 
 func (m *Missing) Error() string { return "needs to " + string(m.Capability) + ", but " + m.Reason }
@@ -48,18 +54,18 @@ func (e *Env) Can(c Capability) error {
 	switch c {
 	case AdvanceClock:
 		if _, ok := e.world.Clock.(clock.Advancer); !ok || !e.fresh {
-			return &Missing{c, "the world runs on the real clock, because a system under test keeps its own time"}
+			return &Missing{Capability: c, Reason: "the world runs on the real clock, because a system under test keeps its own time"}
 		}
 		if e.run.Bindings.DAS != nil {
-			return &Missing{c, remoteDAS + " on its own clock"}
+			return &Missing{Capability: c, Reason: remoteDAS + " on its own clock"}
 		}
 	case ReadBuckets, InspectDAS:
 		if e.run.Bindings.DAS != nil {
-			return &Missing{c, remoteDAS + ": its storage and records are not visible to the harness"}
+			return &Missing{Capability: c, Reason: remoteDAS + ": its storage and records are not visible to the harness"}
 		}
 	case EnrollClients:
 		if e.run.Bindings.DAS != nil {
-			return &Missing{c, "the clients of a DAS under test are provisioned by its operator (dasim certify --role das --office)"}
+			return &Missing{Capability: c, Reason: "the clients of a DAS under test are provisioned by its operator (dasim certify --role das --office)"}
 		}
 	}
 	return nil

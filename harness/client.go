@@ -19,6 +19,7 @@ func (w *World) EnrollOffice(code, clientID string) (*Identity, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.callers.admit(clientID, code)
 	return id, w.Allow(clientID, code)
 }
 

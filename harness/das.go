@@ -75,7 +75,7 @@ func (w *World) startDAS(cfg Config) error {
 	dc = w.DAS.Config()
 	w.timings = DASTimings{Retention: dc.TransitRetention, OFFDeadline: dc.OFFDeadline, CallTimeout: dc.OutboundTimeout,
 		TokenLifetime: w.AuthZ.Config().TokenLifetime}
-	l.serve(w.DAS.Handler())
+	l.serve(w.callers.wrap(w.DAS.Handler()))
 	return nil
 }
 
@@ -111,6 +111,7 @@ func (w *World) admit(clientID, office string, certPEM []byte) error {
 	if err := w.RegisterClient(authz.Client{ID: clientID, KeysPEM: certPEM}); err != nil {
 		return fmt.Errorf("registering %s's certificate: %w", clientID, err)
 	}
+	w.callers.admit(clientID, office)
 	return w.Allow(clientID, office)
 }
 

@@ -75,7 +75,7 @@ func (e *Env) OFF(ctx context.Context, want OFFWanted) (OFF, error) {
 		docs = append(docs, want.Document)
 	}
 	if b := e.run.Bindings.OFF; b != nil && want.Setup != "" && want.Setup != b.setup() {
-		return nil, &Missing{Capability: "certify an OFF in setup " + Capability(want.Setup),
+		return nil, &Missing{Capability: "certify an OFF in setup " + Capability(want.Setup), Inapplicable: true,
 			Reason: fmt.Sprintf("the OFF under test authenticates DAS in setup %s", b.setup())}
 	}
 	return e.OFFHolding(ctx, cfg, docs...)

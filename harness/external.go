@@ -64,12 +64,28 @@ func (w *World) DASCertificatePEM() []byte {
 // DAS's (peer "office <code>"). It is how certification drives an OFF
 // directly, beyond what the flows make DAS send it.
 func (w *World) CallOffice(ctx context.Context, code, method, path string, query url.Values, body any) (*Response, error) {
+	c, err := w.officeCaller(code)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.Call(openapi.WithLabels(ctx, openapi.Labels{Party: "das", Peer: "office " + code}), method, path, query, body)
+	w.noteProbeAck(code, method, path, r)
+	return r, err
+}
+
+// officeCaller is a client of office code's API with DAS's tokens.
+func (w *World) officeCaller(code string) (*dasapi.Client, error) {
 	ep, ok := w.offices.Endpoint(code)
 	if !ok {
 		return nil, fmt.Errorf("office %s is not in DAS's office directory", code)
 	}
+	return w.officeClient(ep.BaseURL, ep.Tokens), nil
+}
+
+// officeClient calls an office's API root with tokens (nil: no
+// Authorization header).
+func (w *World) officeClient(base string, tokens dasapi.TokenSource) *dasapi.Client {
 	// A system under test is not trusted to answer with a sane size.
-	api := dasapi.New(dasapi.Config{BaseURL: ep.BaseURL, HTTPClient: w.HTTPClient(), Tokens: ep.Tokens, MaxAnswer: 1 << 20,
+	return dasapi.New(dasapi.Config{BaseURL: base, HTTPClient: w.HTTPClient(), Tokens: tokens, MaxAnswer: 1 << 20,
 		Recorder: w.recorder, Transcripts: true})
-	return api.Call(openapi.WithLabels(ctx, openapi.Labels{Party: "das", Peer: "office " + code}), method, path, query, body)
 }

@@ -146,7 +146,12 @@ type World struct {
 	Faults   *faults.Set // faults switchable at run time, shared by every party
 	Offices  map[string]*office.Office
 	recorder openapi.Recorder
-	steps    *stepMarker // stamps the running spec and step on every exchange
+	steps    *stepMarker  // stamps the running spec and step on every exchange
+	callers  callerLabels // names the calling office on DAS's records
+	// probeAcks are the ack ids offices answered the harness's own direct
+	// calls with ("office|ack"): DAS never heard of them, so an office
+	// that notifies by one is not at fault.
+	probeAcks sync.Map
 	// transport is the one HTTP transport of every client the world makes
 	// (it trusts the world's CA), so Close can end its idle connections.
 	transport *http.Transport

@@ -43,6 +43,10 @@ type Scenario struct {
 	Rule       string   `json:"rule,omitempty"` // the conformance block: rule and source
 	State      string   `json:"state"`          // passed, failed, skipped
 	SkipReason string   `json:"skipReason,omitempty"`
+	// Optional marks a skipped scenario whose obligation does not bind the
+	// system under test (another setup's): its skip costs the run nothing.
+	// Any other skip leaves a certification incomplete.
+	Optional   bool     `json:"optional,omitempty"`
 	Seconds    float64  `json:"seconds"`
 	Steps      []string `json:"steps,omitempty"` // By(...) texts in order
 	Failure    *Failure `json:"failure,omitempty"`

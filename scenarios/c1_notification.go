@@ -71,7 +71,7 @@ func (s *Suite) c2() {
 				unknown := harness.Document{Number: off.Code() + " 0000-NOT-HELD", Date: "2023-01-02", AccessCode: "0F0F"}
 				r, err := off.CallAsDAS(ctx, http.MethodPost, "/retrievals", nil, harness.RetrievalBody(unknown))
 				Expect(err).NotTo(HaveOccurred())
-				expectAnswer(off.Party(), "requestRetrieval", r, http.StatusBadRequest, protocol.CodeInvalidInputData, protocol.DetailNotRegistered)
+				expectLookupRefusal(off, r, "a document the OFF does not hold is refused with WIPO's error body, INVALID_INPUT_DATA and detail -7 (not registered)", protocol.DetailNotRegistered)
 			})
 		})
 }
@@ -91,10 +91,13 @@ func (s *Suite) c3() {
 				ack := s.retrieveAndCheck(ctx, e, off, osf, "(1)")
 				expectNotifiedOnce(osf, ack)
 				by(e, "the OFF set the file of the retrieval it was forwarded (PUT retrievals)")
+				if f := diagnose(e, off, "", s.underTest()); f != nil {
+					failWith(*f)
+				}
 				if served(e.Exchanges(), "setRetrievalFile")+calledOK(e.Exchanges(), "office "+off.Code(), "setRetrievalFile") == 0 {
-					failWith(reports.Failure{Party: off.Party(), Operation: "setRetrievalFile",
+					failWith(reports.Failure{Party: off.Party(), Operation: "setRetrievalFile", Step: officeCallStep("setRetrievalFile"),
 						Rule:     "c.3: the OFF sets the file of the forwarded retrieval (PUT retrievals) before it notifies",
-						Expected: "a successful PUT retrievals", Actual: "none"})
+						Expected: "a PUT retrievals at WIPO DAS referring to the OFF's ack id", Actual: "no PUT retrievals reached DAS"})
 				}
 			})
 		})

@@ -10,7 +10,7 @@ import (
 
 func (s *Suite) c1Polling() {
 	Describe("c.1 documents kept in WIPO DAS, OSF polling statuses (Figure B)",
-		s.Flow("c1-polling"), s.Role("das", "off", "osf"), func() {
+		s.Flow("c1-polling"), s.Role("das", "osf"), func() {
 			var (
 				e        *harness.Env
 				off, osf *harness.Client

@@ -10,7 +10,7 @@ import (
 
 func (s *Suite) corrections() {
 	Describe("c.1 corrections: filing date and parent application (PUT registrations)",
-		s.Flow("corrections"), s.Role("das", "off"), func() {
+		s.Flow("corrections"), s.Role("das"), func() {
 			s.ConformanceIt("retrieves by the corrected filing date and refuses the old one with -12", Rule{
 				Rule:   "Exchange flow to correct filing date or parent application details: (1c) OFF requests document registration specifying the new document attributes (PUT registrations)",
 				Source: "WIPO DAS exchange flows c.1, correction",
@@ -45,7 +45,7 @@ func (s *Suite) corrections() {
 
 func (s *Suite) contentReplacement() {
 	Describe("c.1 content replacement (new upload, PUT registrations with the new file id)",
-		s.Flow("content-replacement"), s.Role("das", "off"), func() {
+		s.Flow("content-replacement"), s.Role("das"), func() {
 			s.ConformanceIt("serves the replaced content to later retrievals", Rule{
 				Rule:   "Exchange flow to replace document content for correction purpose: (1a) presigned URL, (1b) upload of the corrected content, (1c) PUT registrations referring to the new file id",
 				Source: "WIPO DAS exchange flows c.1, content replacement",

@@ -34,7 +34,16 @@ func offFault(e *harness.Env, off harness.OFF, ack string, underTest []string) *
 		return f
 	}
 	peer := "office " + off.Code()
+	probe := func(ack string) bool { return e.ProbeAck(off.Code(), ack) }
+	if f := dasRefusal(append(e.SetUpExchanges(), ex...), peer, probe, func(ack string) bool { return e.AnsweredAck(off.Code(), ack) }); f != nil {
+		return f
+	}
 	if f := contractFault(ex, underTest); f != nil && (f.Party == peer || strings.HasPrefix(f.Party, peer+" ")) {
+		if timedOut(f.Actual) {
+			slow := slowFailure(f.Operation, e.DASCallTimeout(), fmt.Sprintf("no answer within %v (%s)", e.DASCallTimeout(), f.Actual))
+			slow.Party = f.Party
+			return &slow
+		}
 		return f
 	}
 	for _, x := range ex {
@@ -56,6 +65,9 @@ func offFault(e *harness.Env, off harness.OFF, ack string, underTest []string) *
 	for _, a := range attempts {
 		if a.Office == off.Code() && a.Error != "" {
 			f := attemptFault(ex, a)
+			if timedOut(a.Error) {
+				f = slowFailure(f.Operation, e.DASCallTimeout(), fmt.Sprintf("no answer within %v: DAS abandoned its call (%s)", e.DASCallTimeout(), a.Error))
+			}
 			return &f
 		}
 	}

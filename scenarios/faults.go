@@ -268,7 +268,7 @@ func (s *Suite) faultsAtOffices() {
 
 func (s *Suite) faultsOfNotifications() {
 	Describe("Faults: late, lost and reordered notifications from the OFF",
-		s.Flow("faults"), s.Role("das", "off"), func() {
+		s.Flow("faults"), s.Role("das"), func() {
 			s.ConformanceIt("says whom it waits for while the OFF's notification is missing, and ends the retrieval at its deadline", Rule{
 				Rule:   "A retrieval is never left pending without saying what it waits for, nor pending forever",
 				Source: "dasim issue 5 point 3 (never wedge a retrieval in pending without saying why)",

@@ -13,6 +13,7 @@ import (
 var Flows = []string{
 	"c1-notification", "c1-polling", "corrections", "content-replacement", "c2", "c3",
 	"pct", "expiry", "wipo-errors", "token-endpoint", "resource-token", "isolation", "faults",
+	"withdrawal", "off-auth",
 }
 
 // Roles are the parties a spec checks; certify runs the specs of one role.

@@ -21,6 +21,9 @@ import (
 const (
 	entryFailure   = "dasim-failure"
 	entryExchanges = "dasim-exchanges"
+	// entryInapplicable marks a spec skipped because its obligation does
+	// not bind the system under test (harness.Missing.Inapplicable).
+	entryInapplicable = "dasim-inapplicable"
 )
 
 // noteFailure attaches a structured failure (party, step, operation, pointer,
@@ -84,6 +87,8 @@ func Convert(r types.Report, o Options, rules map[string]Rule) *reports.Run {
 			switch e.Name {
 			case entryExchanges:
 				_ = json.Unmarshal(entryJSON(e.Value), &exchanges)
+			case entryInapplicable:
+				sc.Optional = sc.State == "skipped"
 			case entryFailure:
 				var f reports.Failure
 				if json.Unmarshal(entryJSON(e.Value), &f) == nil && sc.State == "failed" {

@@ -60,8 +60,35 @@ func (s *Suite) retrieveAndCheck(ctx SpecContext, e *harness.Env, off harness.OF
 			Rule:     "the OSF downloads the bytes the OFF declared (SHA-256 of its document)",
 			Expected: harness.SHA256(d.Content), Actual: err.Error()})
 	}
-	Expect(harness.SHA256(got)).To(Equal(harness.SHA256(d.Content)), "downloaded bytes equal the OFF's")
+	if harness.SHA256(got) != harness.SHA256(d.Content) {
+		failWith(reports.Failure{Party: off.Party(), Operation: deliveringOperation(d.Hosting), Step: deliveringStep(d.Hosting),
+			Rule:     "the document the OSF receives is the one the OFF declared: the OFF uploads, registers or serves exactly its bytes",
+			Expected: fmt.Sprintf("SHA-256 %s (%d bytes)", harness.SHA256(d.Content), len(d.Content)),
+			Actual:   fmt.Sprintf("SHA-256 %s (%d bytes)", harness.SHA256(got), len(got))})
+	}
 	return ack
+}
+
+// deliveringOperation is the OFF's operation that put d's bytes where DAS
+// took them from.
+func deliveringOperation(h office.Hosting) string {
+	switch h {
+	case office.Library:
+		return "registerDocument"
+	case office.Transit:
+		return "setRetrievalFile"
+	}
+	return "getFileDownloadUrl"
+}
+
+func deliveringStep(h office.Hosting) string {
+	switch h {
+	case office.Library:
+		return "(1a)(1b)(1c) the OFF uploads its document into the DAS library and registers it"
+	case office.Transit:
+		return "(c.3 steps 3-5) the OFF uploads the document into the transit zone and sets the file of the retrieval"
+	}
+	return offCallStep("getFileDownloadUrl")
 }
 
 // awaitNotification lets the world's time pass until DAS notified osf about

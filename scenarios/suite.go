@@ -5,12 +5,15 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/reports"
 )
 
 // Options configure a run of the scenarios.
@@ -30,6 +33,8 @@ type Options struct {
 	// environment; the zero value runs every spec in a simulated world of
 	// its own.
 	Roles harness.Run
+	// OnReport, when set, receives the run's report once the specs ran.
+	OnReport func(*reports.Run)
 }
 
 func (o Options) withDefaults() Options {
@@ -48,13 +53,16 @@ func (o Options) withDefaults() Options {
 type Suite struct {
 	opts Options
 	reg  *registry
+
+	mu      sync.Mutex
+	offAcks map[*harness.World]string // knownOFFAck, per shared world
 }
 
 // Build declares every scenario for a run with o, and the suite's checks
 // and report writer; call it once per process, before RunSpecs (Ginkgo
 // builds the spec tree from what is declared before it runs).
 func Build(o Options) (*Suite, error) {
-	s := &Suite{opts: o.withDefaults(), reg: newRegistry()}
+	s := &Suite{opts: o.withDefaults(), reg: newRegistry(), offAcks: map[*harness.World]string{}}
 	if s.opts.Roles.SigningKey == nil {
 		// The worlds of a run share one signing key: generating one per
 		// spec would dominate the run.
@@ -68,14 +76,18 @@ func Build(o Options) (*Suite, error) {
 		s.c1Notification, s.c1Polling, s.c2, s.c3, s.corrections, s.contentReplacement,
 		s.pct, s.expiry, s.wipoErrors, s.tokenEndpoint, s.resourceToken, s.isolation,
 		s.faultsAtOffices, s.faultsOfNotifications, s.faultsTowardOSF,
+		s.offAuthenticatesDAS, s.offLookups, s.offIntegrity, s.offInitiated, s.offAuthorizationServer,
 	} {
 		declare()
 	}
 	BeforeSuite(s.reg.check)
 	BeforeEach(s.oneFlowLabel)
-	BeforeEach(s.skipFlowsABoundOFFCannotDrive)
 	ReportAfterSuite("dasim reports", func(r Report) {
-		if err := WriteReports(Convert(r, s.opts, s.reg.rules), s.opts); err != nil {
+		run := Convert(r, s.opts, s.reg.rules)
+		if s.opts.OnReport != nil {
+			s.opts.OnReport(run)
+		}
+		if err := WriteReports(run, s.opts); err != nil {
 			Fail("writing reports: " + err.Error())
 		}
 	})
@@ -92,22 +104,6 @@ func (s *Suite) oneFlowLabel() {
 	}
 	if len(flows) != 1 {
 		Fail("scenario registry: a spec needs exactly one flow:… label, this one has " + strings.Join(flows, ", "))
-	}
-}
-
-// boundFlows are the flows that drive an OFF under test. The others need
-// an OFF that acts on request (corrections, withdrawals) or a world whose
-// clock the harness owns.
-var boundFlows = []string{"c1-notification", "c2", "c3"}
-
-func (s *Suite) skipFlowsABoundOFFCannotDrive() {
-	if s.opts.Roles.Bindings.OFF == nil {
-		return
-	}
-	for _, l := range CurrentSpecReport().Labels() {
-		if flow, ok := strings.CutPrefix(l, "flow:"); ok && !contains(boundFlows, flow) {
-			Skip("flow " + flow + " does not drive an OFF under test yet: it needs the OFF to correct or withdraw on request")
-		}
 	}
 }
 
@@ -174,7 +170,12 @@ func by(e *harness.Env, text string) {
 // capability or role of the environment, failing it on any other error.
 func need[T any](v T, err error) T {
 	GinkgoHelper()
-	if harness.IsMissing(err) {
+	var m *harness.Missing
+	if errors.As(err, &m) {
+		if m.Inapplicable {
+			AddReportEntry(entryInapplicable, m.Reason, ReportEntryVisibilityNever)
+			Skip("not an obligation of this office: " + err.Error())
+		}
 		Skip(err.Error())
 	}
 	Expect(err).NotTo(HaveOccurred())

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/reports"
 	"github.com/wipo-das/dasim/scenarios"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/office"
@@ -78,6 +79,10 @@ func runCertify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	dasAddr := fs.String("das-addr", "", "listen address of DAS (default a free loopback port)")
 	targetCA := fs.String("target-ca", "", "PEM root certificate(s) the target's TLS certificate chains to, when it does not serve target_tls_cert from the endpoints file (and for --issuer in setup B)")
 	verbose := fs.Bool("v", false, "print each scenario and its steps as it runs")
+	trigger := fs.String("trigger", "", "command (sh -c) that asks the office to correct, replace or withdraw a registration; the action is in DASIM_* environment variables (docs/certify-off.md)")
+	triggerURL := fs.String("trigger-url", "", "webhook that asks the office to act: certify POSTs the action as JSON (docs/certify-off.md)")
+	triggerWait := fs.Duration("trigger-wait", 5*time.Minute, "how long to wait, after asking, for the office's call to DAS")
+	dasTimeout := fs.Duration("das-timeout", 10*time.Second, "how long DAS waits for one answer of the office before it abandons the call")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -106,8 +111,9 @@ func runCertify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 	}
+	started := clock.System().Now()
 	w, err := harness.Start(ctx, harness.Config{Clock: clock.System(), AuthZTranscripts: true, TrustedRoots: roots,
-		Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}})
+		DASOutboundTimeout: *dasTimeout, Addrs: map[string]string{"authz": *authzAddr, "das": *dasAddr}})
 	if err != nil {
 		return err
 	}
@@ -128,15 +134,34 @@ func runCertify(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	printEndpoints(stdout, ep)
 	fmt.Fprintf(stdout, "endpoints file %s; waiting up to %v for %s\n", *endpointsFile, *wait, *target)
+	bound := &harness.BoundOFF{External: ext, Setup: office.AuthSetup(*setup), Documents: docs,
+		Trigger: offTrigger(*trigger, *triggerURL, w, os.Stdin, stdout), TriggerWait: *triggerWait}
+	var run *reports.Run
+	opts := scenarios.Options{ReportDir: *reportDir, Toolkit: Version, SignKey: key, SignCert: cert,
+		Target:   fmt.Sprintf("office %s (role off) at %s", *code, *target),
+		Roles:    harness.Run{Bindings: harness.Bindings{OFF: bound}, World: w, Patience: *patience},
+		OnReport: func(r *reports.Run) { run = r }}
 	if err := waitForTarget(ctx, w, *target, *wait); err != nil {
+		if f, ok := tlsFailure(err, *target); ok {
+			f.Party = "office " + *code + " (system under test)"
+			if werr := writeFailedConnection(opts, f, started); werr != nil {
+				return werr
+			}
+			return fmt.Errorf("%s: %s: %s (%s); reports in %s", f.Operation, f.Rule, f.Actual, f.Message, *reportDir)
+		}
 		return err
 	}
 	waitForRegistrations(ctx, w, len(docs), *wait)
-	bound := &harness.BoundOFF{External: ext, Setup: office.AuthSetup(*setup), Documents: docs}
-	return runScenarios(scenarios.Options{ReportDir: *reportDir, Toolkit: Version, SignKey: key, SignCert: cert,
-		Target: fmt.Sprintf("office %s (role off) at %s", *code, *target),
-		Roles:  harness.Run{Bindings: harness.Bindings{OFF: bound}, World: w, Patience: *patience}},
-		suiteSettings{labelFilter: "role:off", verbose: *verbose}, stdout)
+	err = runScenarios(opts, suiteSettings{labelFilter: "role:off", verbose: *verbose}, stdout)
+	if run == nil {
+		return err
+	}
+	v := scenarios.Judge(run, "off")
+	fmt.Fprintf(stdout, "%s (%.1f s)\n", v, clock.System().Since(started).Seconds())
+	if err == nil && !v.OK() {
+		err = fmt.Errorf("certification incomplete: %d required checks skipped (see %s/report.html)", len(v.Skipped), *reportDir)
+	}
+	return err
 }
 
 // describeCertifyWorld is serve's endpoints document plus what an office
@@ -191,6 +216,9 @@ func waitForTarget(ctx context.Context, w *harness.World, target string, wait ti
 		if err == nil {
 			res.Body.Close()
 			return nil
+		}
+		if _, tlsErr := tlsFailure(err, target); tlsErr {
+			return err // a certificate that does not verify will not verify later
 		}
 		lastErr = err
 		if !sleep(ctx, 100*time.Millisecond) {

@@ -18,6 +18,7 @@ import (
 	"github.com/wipo-das/dasim/harness"
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/bearer"
+	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
 	"github.com/wipo-das/dasim/simulators/faults"
 	"github.com/wipo-das/dasim/simulators/office"
@@ -40,6 +41,8 @@ func runOffice(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	certFile := fs.String("cert", "", "its certificate PEM as registered at WIPO (checked against --key)")
 	documents := fs.String("documents", "", "documents file (YAML/JSON, see dasim certify -h); required")
 	setup := fs.String("setup", "A", "how the office authenticates DAS: A (WIPO's tokens) or B (its own authorization server)")
+	issuer := fs.String("issuer", "", "setup B: the issuer of an authorization server of the office's own that runs apart (e.g. oidc-provider); default: the office serves one itself under /am/oauth2")
+	audience := fs.String("token-audience", "", "the aud DAS's tokens must carry (the resource indicator of --issuer); default DAS's client id, as WIPO's AM writes it")
 	tlsCert := fs.String("tls-cert", "", "TLS certificate PEM to serve with (default: target_tls_cert of the endpoints file)")
 	tlsKey := fs.String("tls-key", "", "its key PEM (default: target_tls_key of the endpoints file)")
 	prepare := fs.Duration("prepare-delay", 300*time.Millisecond, "how long the office takes to prepare a forwarded retrieval before it notifies DAS")
@@ -80,16 +83,27 @@ func runOffice(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	cfg := office.Config{Code: *code, ClientID: *clientID, BaseURL: "https://" + ln.Addr().String(),
 		DASBaseURL: ep.DASAPI, WIPOIssuer: ep.Issuer, Setup: office.AuthSetup(*setup), Documents: docs,
-		PrepareDelay: *prepare}
+		PrepareDelay: *prepare, TokenAudience: *audience}
 	deps := officeDeps{Clock: clk, HTTPClient: hc, Key: key, Faults: faults.New(clk), Logger: logger}
 	for _, d := range defects {
 		if err := d.apply(&cfg, &deps, hc); err != nil {
 			return fmt.Errorf("defect %s: %w", d.name, err)
 		}
 	}
+	if deps.Process.UntrustedTLS {
+		if serverCert, err = untrustedCertificate(clk); err != nil {
+			return err
+		}
+	}
 	opts := deps.options(ctx)
 	handler := http.NewServeMux()
-	if cfg.Setup == office.SetupB {
+	if cfg.Setup == office.SetupB && *issuer != "" {
+		keys, err := issuerKeys(ctx, *issuer, hc, clk)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, office.WithOwnAuthorizationServer(*issuer, keys))
+	} else if cfg.Setup == office.SetupB {
 		as, err := ownAuthorizationServer(cfg, clk, ep.DASCertFile)
 		if err != nil {
 			return err
@@ -102,6 +116,7 @@ func runOffice(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer func() { _ = o.Close(context.WithoutCancel(ctx)) }()
+	handler.Handle(TriggerPath, triggerHandler(ctx, o, deps.Process, func(f string, a ...any) { logger.Error(fmt.Sprintf(f, a...)) }))
 	handler.Handle("/", o.Handler())
 	// A refused registration is the world's to judge, not a reason to stop.
 	if err := o.RegisterAll(ctx); err != nil {
@@ -206,4 +221,19 @@ func or(s, def string) string {
 		return s
 	}
 	return def
+}
+
+// issuerKeys are the signing keys of an authorization server found by its
+// discovery document (OpenID Connect Discovery 1.0 section 4), refreshed as
+// it rotates them.
+func issuerKeys(ctx context.Context, issuer string, hc *http.Client, clk clock.Clock) (bearer.KeySource, error) {
+	meta, err := (&clientauth.TokenClient{HTTP: hc, Issuer: issuer}).Discover(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("setup B: the office's authorization server %s: %w", issuer, err)
+	}
+	uri, _ := meta["jwks_uri"].(string)
+	if uri == "" {
+		return nil, fmt.Errorf("setup B: the discovery document of %s names no jwks_uri", issuer)
+	}
+	return bearer.RemoteKeys(ctx, uri, hc, clk)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -25,6 +26,7 @@ type officeDeps struct {
 	Faults     *faults.Set
 	Tokens     office.TokenFunc
 	Logger     *slog.Logger
+	Process    processDefects
 }
 
 // options are the office's options for d.
@@ -54,8 +56,9 @@ func rule(operation string, kind faults.Kind, status int) func(*office.Config, *
 	}
 }
 
-// defects lists every defect; names are stable (the self-test and scripts use them).
-func defects() []defect {
+// firstDefects are the defects of the first self-test: the office's own
+// token requests, and the grossest faults of its answers.
+func firstDefects() []defect {
 	return []defect{
 		{"der-assertion", "client assertions carry DER-encoded ES256 signatures, not R||S", func(cfg *office.Config, deps *officeDeps, hc *http.Client) error {
 			deps.Tokens = flawedTokens(cfg, deps, hc, func(*clientauth.AssertionSpec) {}, clientauth.DEREncodedJWS)
@@ -80,6 +83,11 @@ func defects() []defect {
 		}},
 		{"expired-download-url", "hands out download URLs that have already expired", rule("getFileDownloadUrl", faults.ExpiredDownloadURL, 0)},
 	}
+}
+
+// defects lists every defect; names are stable (the self-test and scripts use them).
+func defects() []defect {
+	return slices.Concat(firstDefects(), authDefects(), lookupAndAckDefects(), documentDefects())
 }
 
 func defectNames() []string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/wipo-das/dasim/openapi"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/wipo-das/dasim/simulators/bearer"
@@ -24,6 +25,9 @@ const DASOfficeCode = "IB"
 func (o *Office) setUpAuth() error {
 	bc := bearer.Config{Clock: o.deps.clock, Scopes: []string{protocol.ScopeOfficeExchange, protocol.ScopeDASAccess},
 		Whitelist: map[string]string{o.cfg.DASClientID: DASOfficeCode}}
+	if o.cfg.TokenAudience != "" {
+		bc.Audiences = []string{o.cfg.TokenAudience}
+	}
 	switch o.cfg.Setup {
 	case SetupA:
 		bc.Issuer, bc.Keys = o.cfg.WIPOIssuer, o.deps.wipoKeys
@@ -46,6 +50,16 @@ func (o *Office) setUpAuth() error {
 		return fmt.Errorf("office %s: token verifier: %w", o.cfg.Code, err)
 	}
 	o.verifier = v
+	if o.cfg.Setup == SetupB && o.cfg.Defects.Auth.AcceptWIPOTokens && o.cfg.WIPOIssuer != "" {
+		keys, err := bearer.RemoteKeys(o.work.Context(), strings.TrimSuffix(o.cfg.WIPOIssuer, "/")+"/connect/jwk_uri", o.deps.httpClient, o.deps.clock)
+		if err != nil {
+			return fmt.Errorf("office %s: WIPO's JWKS: %w", o.cfg.Code, err)
+		}
+		bc.Issuer, bc.Keys, bc.Audiences = o.cfg.WIPOIssuer, keys, nil
+		if o.wipoVerifier, err = bearer.New(bc); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

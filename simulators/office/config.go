@@ -78,6 +78,10 @@ type Config struct {
 	// DASClientID is the client id DAS uses when it calls the office; it is
 	// whitelisted (A) or registered at the office's own server (B).
 	DASClientID string
+	// TokenAudience is the aud DAS's tokens must carry: the resource
+	// indicator an authorization server such as oidc-provider writes (RFC
+	// 9068 section 3); empty: DAS's client id, as WIPO's AM writes it.
+	TokenAudience string
 	// Scope asked for and required; default das-api/office-exchange.
 	Scope string
 	// Profile of the world's authorization servers: the office signs its
@@ -112,18 +116,6 @@ type Config struct {
 	// Defects break the protocol on purpose (dasim office --defect), so
 	// that certification can be shown to catch them. Zero: a correct office.
 	Defects Defects
-}
-
-// Defects are deliberate protocol violations with no fault kind of their own
-// (simulators/faults covers the others: server errors, dropped
-// notifications, altered bytes, expired URLs).
-type Defects struct {
-	// NonWIPOErrors answers every error as text/plain, not as WIPO's
-	// {code, message, details[]} body.
-	NonWIPOErrors bool
-	// OmitRetrievalAckID leaves requestAckId out of the answer to a
-	// forwarded POST retrievals (das.yaml requires it).
-	OmitRetrievalAckID bool
 }
 
 func (c Config) withDefaults() Config {

@@ -63,9 +63,9 @@ func (o *Office) answerDownloadURL(w http.ResponseWriter, ack, operation string)
 		expires = o.deps.clock.Now().Add(-time.Second)
 	}
 	size := int64(len(f.doc.Content))
-	return writeJSON(w, http.StatusOK, protocol.URLDownloadResponse{FileDownloadURL: o.signedLink(ack, expires),
+	return writeJSON(w, http.StatusOK, o.downloadDefects(protocol.URLDownloadResponse{FileDownloadURL: o.signedLink(ack, expires),
 		FileDownloadURLExpiryDate: expires.UTC().Format(time.RFC3339), FileFormatCategory: f.doc.FileFormat(),
-		FileChecksum: f.doc.Checksum(), FileSizeQuantity: &size})
+		FileChecksum: f.doc.Checksum(), FileSizeQuantity: &size}))
 }
 
 // signedLink is the office's own expiring link: HMAC-SHA256 over path and
@@ -89,13 +89,13 @@ func (o *Office) serveFile(w http.ResponseWriter, r *http.Request) {
 	exp := r.URL.Query().Get("expires")
 	sig, _ := hex.DecodeString(r.URL.Query().Get("signature"))
 	want, _ := hex.DecodeString(o.sign(FilesPath+url.PathEscape(ack), exp))
-	if !hmac.Equal(sig, want) {
+	if !hmac.Equal(sig, want) && !o.cfg.Defects.UncheckedLinks {
 		http.Error(w, "signature does not match this link (path and expires are signed)", http.StatusForbidden)
 		return
 	}
 	unix, err := strconv.ParseInt(exp, 10, 64)
 	now := o.deps.clock.Now()
-	if err != nil || !now.Before(time.Unix(unix, 0)) {
+	if (err != nil || !now.Before(time.Unix(unix, 0))) && !o.cfg.Defects.UncheckedLinks {
 		http.Error(w, fmt.Sprintf("link expired at %s, clock is %s", time.Unix(unix, 0).UTC().Format(time.RFC3339),
 			now.UTC().Format(time.RFC3339)), http.StatusForbidden)
 		return
@@ -106,6 +106,11 @@ func (o *Office) serveFile(w http.ResponseWriter, r *http.Request) {
 	var ctype string
 	if ok {
 		body, ctype = f.doc.Content, f.doc.ContentType()
+		if o.downloads == nil {
+			o.downloads = map[string]int{}
+		}
+		o.downloads[ack]++
+		body = o.servedDefects(body, o.downloads[ack])
 	}
 	o.mu.Unlock()
 	if !ok {

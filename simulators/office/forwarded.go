@@ -66,7 +66,7 @@ func (o *Office) receiveRetrieval(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	f := &forwarded{ack: o.nextID("OFF"), doc: doc, hosting: hosting, requestedBy: req.RequestingOfficeCode,
+	f := &forwarded{ack: o.ackDefect(o.nextID("OFF")), doc: doc, hosting: hosting, requestedBy: req.RequestingOfficeCode,
 		ready: o.cfg.PrepareDelay < 0}
 	o.mu.Lock()
 	o.forwarded[f.ack] = f
@@ -86,6 +86,7 @@ func (o *Office) receiveRetrieval(w http.ResponseWriter, r *http.Request) error 
 
 // lookup checks a retrieval key against the library with WIPO's detail codes.
 func (o *Office) lookup(kind, number, date, code string) (Document, Hosting, error) {
+	kind, date, code = o.lookupDefects(kind, number, date, code)
 	o.mu.Lock()
 	st, ok := o.docs[priority.ID(kindOr(kind), number)]
 	var doc Document
@@ -95,6 +96,10 @@ func (o *Office) lookup(kind, number, date, code string) (Document, Hosting, err
 		doc, hosting, withdrawn = st.doc, st.hosting, st.withdrawn
 	}
 	o.mu.Unlock()
+	if !ok && o.cfg.Defects.NotRegistered404 {
+		return doc, hosting, protocol.NewDASError(http.StatusNotFound, protocol.CodeNotFound, protocol.DetailUnknownRequest,
+			"no document %s", number)
+	}
 	if !ok {
 		// WIPO's message, verbatim (das-domain.md §2).
 		return doc, hosting, protocol.NewDASError(http.StatusBadRequest, protocol.CodeInvalidInputData, protocol.DetailNotRegistered,
@@ -108,8 +113,11 @@ func (o *Office) lookup(kind, number, date, code string) (Document, Hosting, err
 	if date != doc.FilingDate {
 		e.Add(protocol.DetailFilingDateMismatch, "Mismatched priority filing date: documentDate: expected documentDate=%s", doc.FilingDate)
 	}
-	if !strings.EqualFold(code, doc.AccessCode) {
+	if !strings.EqualFold(code, doc.AccessCode) || (o.cfg.Defects.CaseSensitiveCode && code != doc.AccessCode) {
 		e.Add(protocol.DetailAccessCodeMismatch, "Mismatched access code: dasAccessCode: expected dasAccessCode=%s", strings.ToUpper(doc.AccessCode))
+	}
+	if len(e.Details) > 1 && o.cfg.Defects.FirstMismatchOnly {
+		e.Details = e.Details[:1]
 	}
 	if len(e.Details) > 0 {
 		return doc, hosting, e
@@ -150,7 +158,11 @@ func (o *Office) pushThroughTransit(ctx context.Context, f *forwarded) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := o.das.SetRetrievalFile(ctx, protocol.RetrievalFileUpdate{RequestAckID: f.ack, FileID: fileID}); err != nil {
+	ack := f.ack
+	if o.cfg.Defects.SetFileWrongAck {
+		ack += "-1"
+	}
+	if _, _, err := o.das.SetRetrievalFile(ctx, protocol.RetrievalFileUpdate{RequestAckID: ack, FileID: fileID}); err != nil {
 		return err
 	}
 	o.mu.Lock()
@@ -171,6 +183,7 @@ func (o *Office) availability(f *forwarded) protocol.Notification {
 // notifyDAS POSTs notifications to DAS through the notification faults, each
 // delivery retried on the world clock.
 func (o *Office) notifyDAS(f *forwarded, n protocol.Notification) {
+	n = o.notificationDefects(n)
 	o.outbox.Deliver("notify", func() {
 		o.retry(func(ctx context.Context) error { _, err := o.das.Notify(ctx, n); return err }, func(err error) {
 			if err != nil {

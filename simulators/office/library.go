@@ -108,7 +108,7 @@ func (o *Office) Register(ctx context.Context, d Document) error {
 			return fmt.Errorf("office %s: register %s: %w", o.cfg.Code, doc.Number, err)
 		}
 	}
-	ack, _, err := o.das.Register(ctx, registrationBody(doc, fileID))
+	ack, _, err := o.das.Register(ctx, o.registrationDefects(registrationBody(doc, fileID)))
 	if err != nil {
 		return fmt.Errorf("office %s: register %s: %w", o.cfg.Code, doc.Number, err)
 	}
@@ -143,7 +143,7 @@ func (o *Office) Correct(ctx context.Context, kind, number string, c Correction)
 	if !ok {
 		return fmt.Errorf("office %s: no document %s %s", o.cfg.Code, kindOr(kind), number)
 	}
-	if c.FilingDate != "" {
+	if c.FilingDate != "" && !o.cfg.Defects.CorrectionKeepsDate {
 		doc.FilingDate = c.FilingDate
 	}
 	if c.ApplicationNumber != "" {
@@ -154,7 +154,7 @@ func (o *Office) Correct(ctx context.Context, kind, number string, c Correction)
 	}
 	if c.Content != nil {
 		doc.Content = c.Content
-		if st.hosting == Library {
+		if st.hosting == Library && !o.cfg.Defects.ReplaceWithoutUpload {
 			var err error
 			if fileID, err = o.uploadFile(ctx, doc); err != nil {
 				return fmt.Errorf("office %s: correct %s: %w", o.cfg.Code, number, err)
@@ -165,7 +165,7 @@ func (o *Office) Correct(ctx context.Context, kind, number string, c Correction)
 	if c.Content != nil && fileID != "" {
 		body.FileID = &fileID
 	}
-	ack, _, err := o.das.CorrectRegistration(ctx, body)
+	ack, _, err := o.das.CorrectRegistration(ctx, o.registrationDefects(body))
 	if err != nil {
 		return fmt.Errorf("office %s: correct %s: %w", o.cfg.Code, number, err)
 	}
@@ -197,11 +197,12 @@ func (o *Office) Withdraw(ctx context.Context, kind, number string) error {
 // uploadFile does steps (1a) and (1b): a presigned URL from DAS, then the bytes.
 func (o *Office) uploadFile(ctx context.Context, d Document) (string, error) {
 	req := protocol.URLUploadRequest{FileReference: fileReference(d), FileFormatCategory: d.FileFormat(), FileChecksum: d.Checksum()}
+	req, content := o.uploadDefects(req, d.Content)
 	up, _, err := o.das.CreateUploadURL(ctx, req)
 	if err != nil {
 		return "", err
 	}
-	if err := o.upload(ctx, up.FileUploadURL, d.ContentType(), d.Content); err != nil {
+	if err := o.upload(ctx, up.FileUploadURL, d.ContentType(), content); err != nil {
 		return up.FileID, err
 	}
 	return up.FileID, nil

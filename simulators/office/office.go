@@ -32,13 +32,17 @@ type Office struct {
 	outbox     *faults.Outbox
 	handler    http.Handler
 
-	mu         sync.Mutex
-	seq        int
-	docs       map[string]*docState
-	order      []string              // document ids in the order they joined the library
-	forwarded  map[string]*forwarded // by the office's own ack id
-	retrievals map[string]*Received  // by DAS's ack id (OSF side)
-	orphans    map[string][]Notification
+	mu       sync.Mutex
+	seq      int
+	firstAck string // Defects.SameAckID
+	// wipoVerifier checks WIPO's tokens in setup B (Defects.Auth.AcceptWIPOTokens).
+	wipoVerifier *bearer.Verifier
+	downloads    map[string]int // downloads served per link ack (Defects.SecondDownloadDiffers)
+	docs         map[string]*docState
+	order        []string              // document ids in the order they joined the library
+	forwarded    map[string]*forwarded // by the office's own ack id
+	retrievals   map[string]*Received  // by DAS's ack id (OSF side)
+	orphans      map[string][]Notification
 }
 
 // New builds an office from cfg. In setup A it fetches WIPO's JWKS, so
@@ -130,11 +134,22 @@ func (o *Office) routes() http.Handler {
 	refuseFault := func(w http.ResponseWriter, _ *http.Request, f *faults.Injected) { o.writeError(w, f) }
 	// Transcripts: what the office answered DAS (its ack ids above all) is
 	// evidence when DAS is the system under test and records nothing here.
-	validated := openapi.DAS().Middleware(o.tokenGuard(api, refuseToken),
-		openapi.WithRecorder(o.deps.recorder), openapi.WithParty(o.party), openapi.WithTranscripts(),
+	mopts := []openapi.Option{openapi.WithRecorder(o.deps.recorder), openapi.WithParty(o.party), openapi.WithTranscripts(),
 		openapi.OnRefusal(func(w http.ResponseWriter, _ *http.Request, ref *openapi.Refusal) {
 			o.writeError(w, dasapi.RefusalError(ref))
-		}))
+		})}
+	if a := o.cfg.Defects.Auth; a.AcceptNoToken || a.CheckRetrievalsOnly {
+		// The contract's security requirement would refuse a request
+		// without a token before the office's own check sees it.
+		mopts = append(mopts, openapi.PassThrough())
+	}
+	// The token check, with the deliberate holes of the OFF side's
+	// defects, or of the OSF side's (a notification receiver's).
+	guard := o.authenticated
+	if o.cfg.OSFDefects.weakensReceiver() {
+		guard = o.tokenGuard
+	}
+	validated := openapi.DAS().Middleware(guard(api, refuseToken), mopts...)
 	root := http.NewServeMux()
 	root.Handle(b+"/", o.deps.faults.Middleware(o.party, nil, validated, refuseFault))
 	root.Handle("GET "+FilesPath+"{ack}", o.deps.faults.Middleware(o.party,
