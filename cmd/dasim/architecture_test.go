@@ -55,7 +55,6 @@ var parties = map[string]bool{"simulators/authz": true, "simulators/das": true, 
 // rootContextAllowed are the files besides tests that may make a root context.
 var rootContextAllowed = map[string]string{
 	"cmd/dasim/main.go": "the process's one root context",
-	// Left to the scenarios half of issue 16 (the lead's): remove this row with it.
 }
 
 const modulePath = "github.com/wipo-das/dasim"
