@@ -63,14 +63,14 @@ func TestCertifyRoleOffCatchesEachDefectOfTheToolkitsOwnOffice(t *testing.T) {
 				return
 			}
 			f, ok := namingFailure(r.run, c.want)
-			row := fmt.Sprintf("| %s | %d | %s | %s | %s | %s | %s | %s |", name, r.code, f.Party, f.Step, f.Operation, clipCell(f.Rule), clipCell(f.Expected), clipCell(f.Actual))
+			row := fmt.Sprintf("| %s | %d | %s | %s | %s | %s | %s | %s |", name, r.code, f.Party, f.Step, strings.TrimSpace(f.Operation+" "+f.Pointer), clipCell(f.Rule), clipCell(f.Expected), clipCell(f.Actual))
 			table = append(table, row)
 			if r.code != 1 || !ok {
 				t.Fatalf("defect %s: exit %d; want exit 1 and a failure of office EE (system under test) with step, operation, rule, expected and actual, mentioning %q\n%s", name, r.code, c.want, r.logs)
 			}
 		})
 	}
-	t.Logf("self-test table (defect | exit | party | step | operation | rule | expected | actual):\n%s", strings.Join(table, "\n"))
+	t.Logf("self-test table (defect | exit | party | step | operation and pointer | rule | expected | actual):\n%s", strings.Join(table, "\n"))
 }
 
 // selfTestOffice builds dasim and gives the office under test an identity
