@@ -90,7 +90,8 @@ func (s *snapshot) contractKept() Check {
 		if len(e.RequestViolations) > 0 {
 			v := e.RequestViolations[0]
 			c.Op, c.Step, c.Pointer = e.Operation, stepOf(e.Operation), v.Pointer
-			c.violate(e.At, v.Expected, v.Actual, fmt.Sprintf("%s %s broke the contract: %s; DAS answered %d: %s",
+			actual := fmt.Sprintf("%s; DAS answered %d: %s", or(v.Actual, "nothing"), e.Status, clip(e.ResponseBody))
+			c.violate(e.At, v.Expected, actual, fmt.Sprintf("%s %s broke the contract: %s; DAS answered %d: %s",
 				e.Method, pathOf(e.URL), v.String(), e.Status, clip(e.ResponseBody)))
 			return c
 		}

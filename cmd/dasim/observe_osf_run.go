@@ -126,8 +126,8 @@ func printOSFRun(w io.Writer, o *harness.Observed, run *reports.Run, obs observa
 	fmt.Fprintf(w, "run ended: %s\n", obs.ended)
 	if s, ok := firstFailure(run, obs); ok {
 		f := s.Failure
-		fmt.Fprintf(w, "first failure: %s | %s | %s | %s | expected %s | actual %s\n", s.Name, f.Party, f.Step, f.Operation,
-			f.Expected, f.Actual)
+		fmt.Fprintf(w, "first failure: %s | %s | %s | %s | %s | expected %s | actual %s\n", s.Name, f.Party, f.Step,
+			strings.TrimSpace(f.Operation+" "+f.Pointer), s.Rule, f.Expected, f.Actual)
 	}
 	for _, s := range run.Scenarios {
 		line := fmt.Sprintf("%-7s %s", s.State, s.Name)

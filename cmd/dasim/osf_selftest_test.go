@@ -78,7 +78,7 @@ func TestOSFSelfTestCatchesEveryDefect(t *testing.T) {
 				t.Fatalf("%v\n%s", c.err, c.result.log)
 			}
 			first := firstFailureLine(c.result.stdout)
-			fmt.Fprintf(&table, "%-24s | %d | %4.1fs | %s\n", c.name, c.result.exit, c.result.wall.Seconds(), clipLine(first, 400))
+			fmt.Fprintf(&table, "%-24s | %d | %4.1fs | %s\n", c.name, c.result.exit, c.result.wall.Seconds(), clipLine(first, 800))
 			if c.defect.name == "" {
 				if c.result.exit != 0 {
 					t.Fatalf("a correct client failed (exit %d)\n%s", c.result.exit, c.result.log)
