@@ -112,7 +112,8 @@ func (r *Run) CallsOf(s Scenario) []Call {
 }
 
 // Add appends s. A failure of a scenario with a kept transcript is pointed
-// at the call that proves it and at the calls of that call's retrieval.
+// at the call that proves it and at the calls of that call's retrieval, and
+// named by that call's operation if it named none.
 func (r *Run) Add(s Scenario) {
 	if f := s.Failure; f != nil && s.Transcript != "" {
 		calls := r.transcript(s.Transcript)
@@ -121,6 +122,11 @@ func (r *Run) Add(s Scenario) {
 		}
 		if f.Proof > 0 && f.Retrieval == nil {
 			f.Retrieval = retrievalOf(calls, f.Proof)
+		}
+		if f.Proof > 0 && f.Operation == "" {
+			// The call the report shows as proof names the operation an
+			// assertion about a value (a status, a count) left unnamed.
+			f.Operation = calls[f.Proof-1].Operation
 		}
 	}
 	r.Scenarios = append(r.Scenarios, s)

@@ -43,7 +43,7 @@ func TestRegressionRunCatchesEachDefectOfTheToolkitsOwnDAS(t *testing.T) {
 			if f == nil {
 				t.Fatalf("defect %s: no failure in the report\n%s", d.Name, logs)
 			}
-			t.Logf("%s | %s | %s | %s | expected %s | actual %s", f.Party, f.Step, f.Operation, clipped(f.Rule), clipped(f.Expected), clipped(f.Actual))
+			t.Logf("%s | %s | %s | %s | %s | expected %s | actual %s", d.Name, f.Party, f.Step, f.Operation, clipped(f.Rule), clipped(f.Expected), clipped(f.Actual))
 			if !strings.HasPrefix(f.Party, "das") || f.Step == "" || f.Rule == "" {
 				t.Fatalf("defect %s: the first failure does not name DAS, the step and the rule: %+v\n%s", d.Name, *f, logs)
 			}
