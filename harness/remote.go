@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 
+	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/simulators/authz"
 	"github.com/wipo-das/dasim/simulators/clientauth"
 	"github.com/wipo-das/dasim/simulators/clock"
@@ -129,10 +130,15 @@ func (w *World) Await(ctx context.Context, c *Client, ack string) (RetrievalStat
 }
 
 // DASTarget is the DAS API root the world's offices call and an HTTP client
-// that trusts it: the simulated DAS, or the DAS under test.
+// that trusts it: the simulated DAS (which records what it is sent), or the
+// DAS under test, whose calls the client records and validates itself, so
+// that a failed probe is shown with the exchange that proves it.
 func (w *World) DASTarget() (string, *http.Client) {
 	if w.remote != nil {
-		return w.remote.API, w.remote.HTTP
+		probe := *w.remote.HTTP
+		probe.Transport = openapi.DAS().Transport(w.remote.HTTP.Transport, openapi.WithRecorder(w.recorder),
+			openapi.WithParty("harness"), openapi.WithTranscripts())
+		return w.remote.API, &probe
 	}
 	return w.DASURL(), w.HTTPClient()
 }

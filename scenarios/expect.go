@@ -3,13 +3,13 @@ package scenarios
 import (
 	"context"
 	"fmt"
-	"github.com/wipo-das/dasim/openapi"
 	"sort"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/wipo-das/dasim/harness"
+	"github.com/wipo-das/dasim/openapi"
 	"github.com/wipo-das/dasim/reports"
 )
 
