@@ -184,8 +184,13 @@ func (c *crashClient) awaitDownload(ctx context.Context, ack string) ([]byte, er
 		}
 		defer resp.Body.Close()
 		b, err := io.ReadAll(resp.Body)
-		if err != nil || resp.StatusCode != http.StatusOK {
-			return nil, &dasapi.CallError{Operation: "GET fileDownloadUrl", Response: &dasapi.Response{Status: resp.StatusCode}, Err: err}
+		if err != nil {
+			// The body was cut (the world was killed mid-download): a
+			// transport failure, tried again like a refused connection.
+			return nil, &dasapi.CallError{Operation: "GET fileDownloadUrl", Err: err}
+		}
+		if resp.StatusCode != http.StatusOK {
+			return nil, &dasapi.CallError{Operation: "GET fileDownloadUrl", Response: &dasapi.Response{Status: resp.StatusCode}}
 		}
 		return b, nil
 	})
