@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -227,12 +226,10 @@ func certifyOwnOffice(t *testing.T, bin, idDir, docs string, setup selfTestSetup
 		return selfTestResult{err: err}
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := reservedAddr() // the office process takes it
 	if err != nil {
 		return selfTestResult{err: err}
 	}
-	addr := ln.Addr().String()
-	ln.Close() // the office process takes the port over
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	endpoints := filepath.Join(dir, "endpoints.json")

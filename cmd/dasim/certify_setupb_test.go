@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,13 +53,13 @@ func TestCertifyRoleOffSetupBWithOIDCProvider(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Remove(serverFile) })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	asAddr, err := reservedAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	asPort := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	issuer := fmt.Sprintf("https://127.0.0.1:%d", asPort)
+	issuer := "https://" + asAddr
+	_, asPortText, _ := net.SplitHostPort(asAddr)
+	asPort, _ := strconv.Atoi(asPortText)
 	bin, idDir, docs := selfTestOffice(t)
 	var asLog strings.Builder
 	setup := selfTestSetup{

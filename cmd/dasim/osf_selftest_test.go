@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -148,12 +147,11 @@ func notifyTLSFiles(t *testing.T, dir string) [3]string {
 }
 
 func freeLoopbackAddr() string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := reservedAddr()
 	if err != nil {
 		return "127.0.0.1:0"
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addr
 }
 
 // firstFailureLine is what certify printed after "first failure: ".
